@@ -1,0 +1,16 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace MeterToCash.Functions;
+
+/// <summary>The one service registration shared by the Functions app's Program.cs and the LocalHost.</summary>
+public static class MeterToCashServices
+{
+    /// <summary>Registers every feature of the app.</summary>
+    public static IServiceCollection AddMeterToCash(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddSingleton(TimeProvider.System);
+        return services;
+    }
+}

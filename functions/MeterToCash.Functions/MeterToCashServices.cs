@@ -1,3 +1,5 @@
+using MeterToCash.Functions.Health;
+using MeterToCash.Functions.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -9,8 +11,9 @@ public static class MeterToCashServices
     /// <summary>Registers every feature of the app.</summary>
     public static IServiceCollection AddMeterToCash(this IServiceCollection services, IConfiguration configuration)
     {
-        ArgumentNullException.ThrowIfNull(configuration);
         services.AddSingleton(TimeProvider.System);
+        services.AddStorage(configuration);
+        services.AddHealth();
         return services;
     }
 }

@@ -1,0 +1,9 @@
+using Microsoft.Extensions.Logging;
+
+namespace MeterToCash.Functions.Health;
+
+internal static partial class Logs
+{
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Health check failed: {Failures}")]
+    public static partial void Unhealthy(this ILogger logger, string failures);
+}

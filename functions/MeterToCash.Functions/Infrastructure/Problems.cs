@@ -1,0 +1,43 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+
+namespace MeterToCash.Functions.Infrastructure;
+
+/// <summary>One broken rule of a request: which field, which rule, and a sentence for a person.</summary>
+public sealed record FieldError(string Field, string Rule, string Message);
+
+/// <summary>RFC 9457 problem responses (<c>application/problem+json</c>) used by every HTTP function.</summary>
+public static class Problems
+{
+    public const string ContentType = "application/problem+json";
+
+    public static ObjectResult Validation(IReadOnlyList<FieldError> errors, int status = StatusCodes.Status400BadRequest) =>
+        Create(status, "The request is not valid", $"{errors.Count} field(s) broke a rule; see 'errors'.", "validation", new Dictionary<string, object?> { ["errors"] = errors });
+
+    public static ObjectResult Validation(string field, string rule, string message, int status = StatusCodes.Status400BadRequest) =>
+        Validation([new FieldError(field, rule, message)], status);
+
+    public static ObjectResult NotFound(string what) => Create(StatusCodes.Status404NotFound, "Not found", what, "not-found");
+
+    public static ObjectResult Conflict(string detail) => Create(StatusCodes.Status409Conflict, "Conflict", detail, "conflict");
+
+    public static ObjectResult PreconditionFailed(string detail) => Create(StatusCodes.Status412PreconditionFailed, "Precondition failed", detail, "stale-etag");
+
+    public static ObjectResult PreconditionRequired(string detail) => Create(StatusCodes.Status428PreconditionRequired, "Precondition required", detail, "if-match-required");
+
+    public static ObjectResult Create(int status, string title, string detail, string type, IDictionary<string, object?>? extensions = null)
+    {
+        ProblemDetails problem = new() { Status = status, Title = title, Detail = detail, Type = $"https://metertocash.dev/problems/{type}" };
+        if (extensions is not null)
+        {
+            foreach (KeyValuePair<string, object?> pair in extensions)
+            {
+                problem.Extensions[pair.Key] = pair.Value;
+            }
+        }
+
+        ObjectResult result = new(problem) { StatusCode = status };
+        result.ContentTypes.Add(ContentType);
+        return result;
+    }
+}

@@ -1,0 +1,41 @@
+using MeterToCash.Functions;
+using MeterToCash.LocalHost;
+using MeterToCash.LocalHost.Configuration;
+using MeterToCash.LocalHost.Discovery;
+using MeterToCash.LocalHost.Http;
+
+try
+{
+    IReadOnlyList<FunctionDescriptor> functions = FunctionCatalog.Discover(LocalFunctionsRuntime.FunctionsAssembly);
+
+    WebApplicationBuilder builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+    builder.Configuration.AddLocalSettings(args);
+    if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+    {
+        builder.WebHost.UseUrls(builder.Configuration["LocalHost:Urls"] ?? "http://127.0.0.1:7071");
+    }
+
+    // The Functions host's ASP.NET Core integration executes IActionResult with MVC's result executors.
+    builder.Services.AddMvcCore();
+    builder.Services.AddMeterToCash(builder.Configuration);
+    builder.Services.AddLocalFunctionsRuntime(functions, builder.Configuration);
+
+    WebApplication app = builder.Build();
+    IReadOnlyList<string> routes = app.MapHttpFunctions(functions);
+    app.MapAdminEndpoints(functions);
+
+    app.Lifetime.ApplicationStarted.Register(() =>
+    {
+        ILogger logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("MeterToCash.LocalHost");
+        logger.LogInformation("LocalHost listening on {Urls}; {Count} functions:{NewLine}{Routes}", string.Join(", ", app.Urls), functions.Count, Environment.NewLine,
+            string.Join(Environment.NewLine, routes.Concat(functions.Where(f => f.Trigger != TriggerKind.Http).Select(f => $"{f.Trigger,-16} {f.Name}"))));
+    });
+
+    await app.RunAsync();
+    return 0;
+}
+catch (FunctionBindingException e)
+{
+    await Console.Error.WriteLineAsync($"LocalHost cannot start: {e.Message}");
+    return 2;
+}

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+using MeterToCash.Functions.Archive;
 using MeterToCash.Functions.Health;
 using MeterToCash.Functions.Infrastructure;
 using Microsoft.Extensions.Configuration;
@@ -14,6 +16,14 @@ public static class MeterToCashServices
         services.AddSingleton(TimeProvider.System);
         services.AddStorage(configuration);
         services.AddHealth();
+        services.AddArchive();
+
+        // One JSON dialect for every response: enums by name, nulls left out.
+        services.Configure<Microsoft.AspNetCore.Mvc.JsonOptions>(o =>
+        {
+            o.JsonSerializerOptions.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false));
+            o.JsonSerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        });
         return services;
     }
 }

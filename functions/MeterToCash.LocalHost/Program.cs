@@ -27,8 +27,12 @@ try
     app.Lifetime.ApplicationStarted.Register(() =>
     {
         ILogger logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("MeterToCash.LocalHost");
-        logger.LogInformation("LocalHost listening on {Urls}; {Count} functions:{NewLine}{Routes}", string.Join(", ", app.Urls), functions.Count, Environment.NewLine,
-            string.Join(Environment.NewLine, routes.Concat(functions.Where(f => f.Trigger != TriggerKind.Http).Select(f => $"{f.Trigger,-16} {f.Name}"))));
+        foreach (string line in routes.Concat(functions.Where(f => f.Trigger != TriggerKind.Http).Select(f => $"{f.Trigger,-16} {f.Name}")))
+        {
+            logger.LogInformation("  {Function}", line);
+        }
+
+        logger.LogInformation("LocalHost listening on {Urls} with {Count} functions", string.Join(", ", app.Urls), functions.Count);
     });
 
     await app.RunAsync();

@@ -40,7 +40,7 @@ internal sealed class DurableEngineOptions
 /// The Azure Storage orchestration service, served over gRPC by <see cref="TaskHubGrpcServer"/> on a private
 /// loopback port so the standard <c>Microsoft.DurableTask</c> worker and client talk to it as they would to a sidecar.
 /// </summary>
-internal sealed class DurableSidecar(AzureStorageOrchestrationService service, DurableSidecarAddress address, ILoggerFactory loggerFactory) : IHostedService, IAsyncDisposable
+internal sealed class DurableSidecar(CoreEventsOrchestrationService service, DurableSidecarAddress address, ILoggerFactory loggerFactory) : IHostedService, IAsyncDisposable
 {
     WebApplication? sidecar;
 
@@ -115,7 +115,9 @@ internal static class DurableEngineRegistration
             MaxConcurrentTaskActivityWorkItems = options.MaxConcurrentActivities,
             MaxConcurrentTaskOrchestrationWorkItems = options.MaxConcurrentOrchestrations,
             LoggerFactory = sp.GetRequiredService<ILoggerFactory>(),
+            CustomMessageTypeBinder = new ProtobufTagsTypeBinder(),
         }));
+        services.AddSingleton(sp => new CoreEventsOrchestrationService(sp.GetRequiredService<AzureStorageOrchestrationService>()));
 
         // Hosted services start in registration order: the sidecar must be listening before the worker connects.
         services.AddHostedService<DurableSidecar>();

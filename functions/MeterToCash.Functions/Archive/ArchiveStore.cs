@@ -1,0 +1,251 @@
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using MeterToCash.Domain.Archive;
+
+namespace MeterToCash.Functions.Archive;
+
+/// <summary>A stored customer with the ETag that guards updates.</summary>
+public sealed record StoredCustomer(Customer Customer, ETag ETag);
+
+/// <summary>Outcome of a conditional write.</summary>
+public enum WriteOutcome
+{
+    Created,
+    Unchanged,
+    Updated,
+    AlreadyExists,
+    NotFound,
+    StaleETag,
+}
+
+/// <summary>Reads and writes customers, the account and meter indexes, and the network tree in Azure Tables.</summary>
+public sealed class ArchiveStore(ArchiveTables tables, TimeProvider time)
+{
+    /// <summary>Finds a customer by account number through the account index; the index alone never proves existence.</summary>
+    public async Task<StoredCustomer?> FindAsync(string accountNo, CancellationToken cancellationToken)
+    {
+        await tables.EnsureCreatedAsync();
+        NullableResponse<TableEntity> index = await tables.Index.GetEntityIfExistsAsync<TableEntity>(ArchiveKeys.AccountIndexPartition(accountNo), accountNo, ["AreaCode"], cancellationToken);
+        if (!index.HasValue || index.Value!.GetString("AreaCode") is not { } area)
+        {
+            return null;
+        }
+
+        NullableResponse<TableEntity> entity = await tables.Customers.GetEntityIfExistsAsync<TableEntity>(area, accountNo, cancellationToken: cancellationToken);
+        return entity.HasValue ? new StoredCustomer(ToCustomer(entity.Value!), entity.Value!.ETag) : null;
+    }
+
+    /// <summary>The account that holds a meter now, if any (index entry checked against the customer).</summary>
+    public async Task<string?> MeterOwnerAsync(string meterNo, CancellationToken cancellationToken)
+    {
+        await tables.EnsureCreatedAsync();
+        NullableResponse<TableEntity> index = await tables.Index.GetEntityIfExistsAsync<TableEntity>(ArchiveKeys.MeterIndexPartition(meterNo), ArchiveKeys.MeterIndexRow(meterNo), cancellationToken: cancellationToken);
+        if (!index.HasValue || index.Value!.GetString("AccountNo") is not { } owner)
+        {
+            return null;
+        }
+
+        StoredCustomer? customer = await FindAsync(owner, cancellationToken);
+        bool holds = customer?.Customer.ServicePoints.SelectMany(p => p.Meters).Any(m => string.Equals(m.MeterNo.Value, meterNo, StringComparison.OrdinalIgnoreCase)) == true;
+        return holds ? owner : null;
+    }
+
+    /// <summary>Meters of <paramref name="customer"/> that another account holds.</summary>
+    public async Task<IReadOnlyList<(string MeterNo, string Owner)>> MetersHeldElsewhereAsync(Customer customer, CancellationToken cancellationToken)
+    {
+        List<(string, string)> taken = [];
+        foreach (string meterNo in customer.ServicePoints.SelectMany(p => p.Meters).Select(m => m.MeterNo.Value))
+        {
+            string? owner = await MeterOwnerAsync(meterNo, cancellationToken);
+            if (owner is not null && owner != customer.AccountNo)
+            {
+                taken.Add((meterNo, owner));
+            }
+        }
+
+        return taken;
+    }
+
+    /// <summary>
+    /// Inserts a new customer: index entries first, then the customer. Creating the same customer again is
+    /// <see cref="WriteOutcome.Unchanged"/> (a retried POST), a different one under the same number is
+    /// <see cref="WriteOutcome.AlreadyExists"/>.
+    /// </summary>
+    public async Task<(WriteOutcome Outcome, StoredCustomer? Stored)> CreateAsync(Customer customer, CancellationToken cancellationToken)
+    {
+        StoredCustomer? existing = await FindAsync(customer.AccountNo, cancellationToken);
+        if (existing is not null)
+        {
+            return (Same(existing.Customer, customer) ? WriteOutcome.Unchanged : WriteOutcome.AlreadyExists, existing);
+        }
+
+        await WriteIndexesAsync([customer], cancellationToken);
+        try
+        {
+            Response response = await tables.Customers.AddEntityAsync(ToEntity(customer), cancellationToken);
+            return (WriteOutcome.Created, new StoredCustomer(customer, response.Headers.ETag ?? default));
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            existing = await FindAsync(customer.AccountNo, cancellationToken);
+            return (existing is not null && Same(existing.Customer, customer) ? WriteOutcome.Unchanged : WriteOutcome.AlreadyExists, existing);
+        }
+    }
+
+    /// <summary>Replaces a customer if <paramref name="ifMatch"/> is still its ETag.</summary>
+    public async Task<(WriteOutcome Outcome, StoredCustomer? Stored)> UpdateAsync(Customer customer, ETag ifMatch, CancellationToken cancellationToken)
+    {
+        StoredCustomer? existing = await FindAsync(customer.AccountNo, cancellationToken);
+        if (existing is null)
+        {
+            return (WriteOutcome.NotFound, null);
+        }
+
+        if (existing.ETag != ifMatch)
+        {
+            return (WriteOutcome.StaleETag, existing);
+        }
+
+        await WriteIndexesAsync([customer], cancellationToken);
+        try
+        {
+            Response response = await tables.Customers.UpdateEntityAsync(ToEntity(customer), ifMatch, TableUpdateMode.Replace, cancellationToken);
+            return (WriteOutcome.Updated, new StoredCustomer(customer, response.Headers.ETag ?? default));
+        }
+        catch (RequestFailedException e) when (e.Status == 412)
+        {
+            return (WriteOutcome.StaleETag, await FindAsync(customer.AccountNo, cancellationToken));
+        }
+    }
+
+    /// <summary>
+    /// Upserts many customers (bulk import): index entries, then customers, in entity-group transactions of at most
+    /// 100 entities of one partition. Idempotent: writing the same customers again leaves the same rows.
+    /// </summary>
+    public async Task UpsertManyAsync(IReadOnlyList<Customer> customers, CancellationToken cancellationToken)
+    {
+        await WriteIndexesAsync(customers, cancellationToken);
+        await SubmitGroupedAsync(tables.Customers, customers.Select(ToEntity), cancellationToken);
+    }
+
+    /// <summary>Customers filtered by area, class and payment mode, a page at a time.</summary>
+    public async Task<(IReadOnlyList<Customer> Items, string? ContinuationToken)> ListAsync(string? area, CustomerClass? cls, PaymentMode? mode, int pageSize, string? continuationToken, CancellationToken cancellationToken)
+    {
+        await tables.EnsureCreatedAsync();
+        List<string> filters = [];
+        if (area is not null)
+        {
+            filters.Add(TableClient.CreateQueryFilter($"PartitionKey eq {area}"));
+        }
+
+        if (cls is not null)
+        {
+            filters.Add(TableClient.CreateQueryFilter($"Class eq {cls.Value.ToString()}"));
+        }
+
+        if (mode is not null)
+        {
+            filters.Add(TableClient.CreateQueryFilter($"PaymentMode eq {mode.Value.ToString()}"));
+        }
+
+        string? filter = filters.Count == 0 ? null : string.Join(" and ", filters);
+        await foreach (Page<TableEntity> page in tables.Customers.QueryAsync<TableEntity>(filter, pageSize, cancellationToken: cancellationToken).AsPages(continuationToken, pageSize))
+        {
+            return (page.Values.Select(ToCustomer).ToList(), page.ContinuationToken);
+        }
+
+        return ([], null);
+    }
+
+    public async Task<NetworkNode?> FindNodeAsync(NetworkLevel level, string code, CancellationToken cancellationToken)
+    {
+        await tables.EnsureCreatedAsync();
+        NullableResponse<TableEntity> entity = await tables.Network.GetEntityIfExistsAsync<TableEntity>(ArchiveKeys.NetworkPartition, ArchiveKeys.NetworkRow(level, code), cancellationToken: cancellationToken);
+        return entity.HasValue ? ToNode(entity.Value!) : null;
+    }
+
+    /// <summary>Creates or replaces a network node; true when it was new.</summary>
+    public async Task<bool> UpsertNodeAsync(NetworkNode node, CancellationToken cancellationToken)
+    {
+        bool existed = await FindNodeAsync(node.Level, node.Code, cancellationToken) is not null;
+        TableEntity entity = new(ArchiveKeys.NetworkPartition, ArchiveKeys.NetworkRow(node.Level, node.Code))
+        {
+            ["Level"] = node.Level.ToString(),
+            ["Code"] = node.Code,
+            ["Name"] = node.Name,
+            ["ParentCode"] = node.ParentCode,
+            ["RatedKva"] = node.RatedKva?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        await tables.Network.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
+        return !existed;
+    }
+
+    public async Task<IReadOnlyList<NetworkNode>> NetworkAsync(CancellationToken cancellationToken)
+    {
+        await tables.EnsureCreatedAsync();
+        List<NetworkNode> nodes = [];
+        await foreach (TableEntity entity in tables.Network.QueryAsync<TableEntity>(e => e.PartitionKey == ArchiveKeys.NetworkPartition, cancellationToken: cancellationToken))
+        {
+            nodes.Add(ToNode(entity));
+        }
+
+        return nodes;
+    }
+
+    async Task WriteIndexesAsync(IReadOnlyList<Customer> customers, CancellationToken cancellationToken)
+    {
+        await tables.EnsureCreatedAsync();
+        IEnumerable<TableEntity> accounts = customers.Select(c => new TableEntity(ArchiveKeys.AccountIndexPartition(c.AccountNo), c.AccountNo) { ["AreaCode"] = c.AreaCode });
+        IEnumerable<TableEntity> meters = customers.SelectMany(c => c.ServicePoints.SelectMany(p => p.Meters.Select(m =>
+            new TableEntity(ArchiveKeys.MeterIndexPartition(m.MeterNo.Value), ArchiveKeys.MeterIndexRow(m.MeterNo.Value))
+            {
+                ["MeterNo"] = m.MeterNo.Value,
+                ["AccountNo"] = c.AccountNo,
+                ["AreaCode"] = p.AreaCode,
+                ["ServicePointId"] = p.Id,
+                ["Multiplier"] = m.Multiplier,
+            })));
+        await SubmitGroupedAsync(tables.Index, accounts.Concat(meters), cancellationToken);
+    }
+
+    static async Task SubmitGroupedAsync(TableClient table, IEnumerable<TableEntity> entities, CancellationToken cancellationToken)
+    {
+        // An entity-group transaction takes at most 100 entities, all of one partition, each row once.
+        IEnumerable<TableEntity[]> batches = entities
+            .GroupBy(e => e.PartitionKey)
+            .SelectMany(g => g.DistinctBy(e => e.RowKey).Chunk(100));
+        await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (batch, ct) =>
+            await table.SubmitTransactionAsync(batch.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)), ct));
+    }
+
+    TableEntity ToEntity(Customer c) => new(c.AreaCode, c.AccountNo)
+    {
+        ["Name"] = c.Name,
+        ["Class"] = c.Class.ToString(),
+        ["PaymentMode"] = c.PaymentMode.ToString(),
+        ["Phone"] = c.Phone,
+        ["Address"] = c.Address,
+        ["Credit"] = c.Credit.ToString(),
+        // Service points travel with the customer in one entity, so an update is atomic under one ETag.
+        ["ServicePoints"] = JsonSerializer.Serialize(CustomerDto.FromDomain(c).ServicePoints, ArchiveJson.Options),
+        ["UpdatedAt"] = time.GetUtcNow(),
+    };
+
+    static Customer ToCustomer(TableEntity e)
+    {
+        IReadOnlyList<ServicePointDto> points = JsonSerializer.Deserialize<List<ServicePointDto>>(e.GetString("ServicePoints") ?? "[]", ArchiveJson.Options) ?? [];
+        CustomerDto dto = new(e.RowKey, e.GetString("Name"), Enum.Parse<CustomerClass>(e.GetString("Class")!), Enum.Parse<PaymentMode>(e.GetString("PaymentMode")!),
+            e.GetString("Phone"), e.GetString("Address"), Enum.Parse<CreditGrade>(e.GetString("Credit")!), e.PartitionKey, points);
+        List<Domain.Common.ValidationError> errors = [];
+        return dto.ToDomain(errors) ?? throw new InvalidOperationException($"Stored customer {e.RowKey} no longer passes validation: {string.Join("; ", errors)}");
+    }
+
+    static NetworkNode ToNode(TableEntity e) => new(
+        Enum.Parse<NetworkLevel>(e.GetString("Level")!), e.GetString("Code")!, e.GetString("Name")!, e.GetString("ParentCode"),
+        e.GetString("RatedKva") is { } kva ? decimal.Parse(kva, System.Globalization.CultureInfo.InvariantCulture) : null);
+
+    /// <summary>Customers are the same when their API representations are; lists compare element by element.</summary>
+    public static bool Same(Customer a, Customer b) =>
+        JsonSerializer.Serialize(CustomerDto.FromDomain(a), ArchiveJson.Options) == JsonSerializer.Serialize(CustomerDto.FromDomain(b), ArchiveJson.Options);
+}

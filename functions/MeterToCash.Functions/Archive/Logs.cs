@@ -1,0 +1,15 @@
+using Microsoft.Extensions.Logging;
+
+namespace MeterToCash.Functions.Archive;
+
+internal static partial class Logs
+{
+    [LoggerMessage(Level = LogLevel.Information, Message = "Customer {AccountNo} created in area {AreaCode}")]
+    public static partial void CustomerCreated(this ILogger logger, string accountNo, string areaCode);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Archive import {ImportId} started ({Bytes} bytes)")]
+    public static partial void ImportStarted(this ILogger logger, string importId, long bytes);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Archive import {ImportId} completed: {Imported} rows imported, {Failed} rejected")]
+    public static partial void ImportCompleted(this ILogger logger, string importId, int imported, int failed);
+}

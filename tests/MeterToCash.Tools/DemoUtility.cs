@@ -1,0 +1,104 @@
+using System.Globalization;
+using System.Text;
+
+namespace MeterToCash.Tools;
+
+/// <summary>A network node of the demo utility.</summary>
+public sealed record DemoNode(string Level, string Code, string Name, string? ParentCode, decimal? RatedKva);
+
+/// <summary>
+/// A deterministic demo utility: a network of substations, feeders and transformer areas, and an archive CSV of
+/// customers spread over the areas with a realistic mix of classes and payment modes. Optionally salted with bad rows.
+/// </summary>
+public sealed class DemoUtility(int customers, int seed = 20261126, int areas = 12)
+{
+    public const string Header = "account_no,name,class,payment_mode,phone,address,credit_grade,area_code,service_point_id,sp_address,supply_voltage_kv,contracted_kva,meter_no,manufacturer,ct_ratio,pt_ratio,registers,install_date,tariff_code,tariff_effective_from";
+
+    static readonly string[] Surnames = ["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙"];
+    static readonly string[] Given = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳"];
+    static readonly string[] Streets = ["世纪大道", "张江路", "川沙路", "浦东南路", "龙阳路", "锦绣路"];
+    static readonly string[] Makers = ["Linyang", "Wasion", "Holley", "Sanxing", "Techen"];
+
+    public IReadOnlyList<DemoNode> Network()
+    {
+        List<DemoNode> nodes = [];
+        int substations = Math.Max(1, areas / 6);
+        for (int s = 1; s <= substations; s++)
+        {
+            nodes.Add(new("substations", $"SS{s:D2}", $"{Streets[s % Streets.Length]} 110kV 变电站", null, null));
+        }
+
+        int feeders = Math.Max(1, areas / 2);
+        for (int f = 1; f <= feeders; f++)
+        {
+            nodes.Add(new("feeders", $"FD{f:D3}", $"10kV 线路 {f}", $"SS{(f - 1) % substations + 1:D2}", null));
+        }
+
+        for (int a = 1; a <= areas; a++)
+        {
+            nodes.Add(new("areas", AreaCode(a), $"台区 {a:D3}", $"FD{(a - 1) % feeders + 1:D3}", (a % 3) switch { 0 => 630m, 1 => 400m, _ => 800m }));
+        }
+
+        return nodes;
+    }
+
+    public static string AreaCode(int area) => $"TA{area:D4}";
+
+    /// <summary>Writes the archive CSV; <paramref name="badRows"/> rows (spread through the file) break one rule each.</summary>
+    public string ArchiveCsv(int badRows = 0, int accountOffset = 0)
+    {
+        Random random = new(seed);
+        StringBuilder csv = new(Header + "\n");
+        HashSet<int> bad = [];
+        Random badPick = new(seed + 1);
+        while (bad.Count < Math.Min(badRows, customers))
+        {
+            bad.Add(badPick.Next(customers));
+        }
+
+        for (int i = 0; i < customers; i++)
+        {
+            string account = (3100000000L + accountOffset + i).ToString(CultureInfo.InvariantCulture);
+            int area = i % areas + 1;
+            double roll = random.NextDouble();
+            (string cls, string tariff, decimal kv, decimal kva, int ct, int pt, string registers) = roll switch
+            {
+                < 0.80 => ("Residential", random.Next(2) == 0 ? "SH-RES-TOU" : "SH-RES-FLAT", 0.22m, 8m, 1, 1, "ActiveImportTotal|ActiveImportPeak|ActiveImportValley"),
+                < 0.92 => ("Commercial", "SH-COM-TOU", 0.38m, 50m, 20, 1, "ActiveImportTotal|ActiveImportPeak|ActiveImportFlat|ActiveImportValley|ReactiveImport"),
+                < 0.97 => ("LargeIndustrial", "SH-IND-2PART", 10m, 630m + 315m * random.Next(4), 40, 100, "ActiveImportTotal|ActiveImportCriticalPeak|ActiveImportPeak|ActiveImportFlat|ActiveImportValley|ReactiveImport"),
+                _ => ("Agricultural", "SH-AGR", 0.38m, 30m, 1, 1, "ActiveImportTotal"),
+            };
+            string payment = cls == "Residential" && random.NextDouble() < 0.3 ? "Prepaid" : "Postpaid";
+            string name = Surnames[random.Next(Surnames.Length)] + Given[random.Next(Given.Length)] + (cls == "Residential" ? string.Empty : "有限公司");
+            string address = $"上海市浦东新区{Streets[random.Next(Streets.Length)]}{random.Next(1, 2000)}号";
+            string phone = "13" + random.Next(100000000, 999999999).ToString(CultureInfo.InvariantCulture);
+            string install = new DateOnly(2018, 1, 1).AddDays(random.Next(2500)).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            string[] row =
+            [
+                account, name, cls, payment, phone, address, "A", AreaCode(area), "SP1", address,
+                kv.ToString(CultureInfo.InvariantCulture), kva.ToString(CultureInfo.InvariantCulture),
+                $"MTR{accountOffset + i:D9}", Makers[random.Next(Makers.Length)], ct.ToString(CultureInfo.InvariantCulture), pt.ToString(CultureInfo.InvariantCulture),
+                registers, install, tariff, install,
+            ];
+
+            if (bad.Contains(i))
+            {
+                // One broken rule per bad row, cycling through kinds a real file gets wrong.
+                switch (i % 5)
+                {
+                    case 0: row[10] = "0.5"; break;          // non-standard voltage
+                    case 1: row[17] = "2024-13-40"; break;   // impossible date
+                    case 2: row[7] = "TA9999"; break;        // area not in the network
+                    case 3: row[2] = "Household"; break;     // unknown class
+                    default: row[12] = "MTR/BAD"; break;     // meter number with a slash
+                }
+            }
+
+            csv.AppendJoin(',', row.Select(Quote)).Append('\n');
+        }
+
+        return csv.ToString();
+    }
+
+    static string Quote(string field) => field.Contains(',') || field.Contains('"') ? "\"" + field.Replace("\"", "\"\"") + "\"" : field;
+}

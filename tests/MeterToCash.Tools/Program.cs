@@ -1,0 +1,76 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using MeterToCash.Tools;
+
+// dotnet run --project tests/MeterToCash.Tools -- seed [--url http://127.0.0.1:7071] [--key local-function-key] [--customers 1200] [--areas 12]
+// dotnet run --project tests/MeterToCash.Tools -- archive-csv --customers 20000 [--bad-rows 50] [--areas 40] --out archive.csv
+Dictionary<string, string> options = new(StringComparer.OrdinalIgnoreCase);
+for (int i = 1; i + 1 < args.Length; i += 2)
+{
+    options[args[i].TrimStart('-')] = args[i + 1];
+}
+
+string Option(string name, string fallback) => options.TryGetValue(name, out string? value) ? value : fallback;
+int customers = int.Parse(Option("customers", "1200"), CultureInfo.InvariantCulture);
+int areas = int.Parse(Option("areas", "12"), CultureInfo.InvariantCulture);
+DemoUtility demo = new(customers, areas: areas);
+
+switch (args.FirstOrDefault())
+{
+    case "archive-csv":
+        await File.WriteAllTextAsync(Option("out", "archive.csv"), demo.ArchiveCsv(int.Parse(Option("bad-rows", "0"), CultureInfo.InvariantCulture)), new UTF8Encoding(false));
+        return 0;
+    case "seed":
+        return await SeedAsync(new Uri(Option("url", "http://127.0.0.1:7071")), Option("key", "local-function-key"));
+    default:
+        Console.Error.WriteLine("usage: MeterToCash.Tools seed|archive-csv [--url U] [--key K] [--customers N] [--areas N] [--bad-rows N] [--out FILE]");
+        return 2;
+}
+
+async Task<int> SeedAsync(Uri baseUrl, string key)
+{
+    using HttpClient http = new() { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(30) };
+    http.DefaultRequestHeaders.Add("x-functions-key", key);
+    foreach (DemoNode node in demo.Network())
+    {
+        object body = node.Level switch
+        {
+            "substations" => new { name = node.Name },
+            "feeders" => new { name = node.Name, substationCode = node.ParentCode },
+            _ => (object)new { name = node.Name, feederCode = node.ParentCode, ratedKva = node.RatedKva },
+        };
+        HttpResponseMessage put = await http.PutAsJsonAsync($"api/network/{node.Level}/{node.Code}", body);
+        if (!put.IsSuccessStatusCode)
+        {
+            Console.Error.WriteLine($"PUT network/{node.Level}/{node.Code}: {(int)put.StatusCode} {await put.Content.ReadAsStringAsync()}");
+            return 1;
+        }
+    }
+
+    HttpResponseMessage post = await http.PostAsync("api/archive/imports", new StringContent(demo.ArchiveCsv(), Encoding.UTF8, "text/csv"));
+    string started = await post.Content.ReadAsStringAsync();
+    if (!post.IsSuccessStatusCode)
+    {
+        Console.Error.WriteLine($"POST archive/imports: {(int)post.StatusCode} {started}");
+        return 1;
+    }
+
+    string importId = JsonDocument.Parse(started).RootElement.GetProperty("importId").GetString()!;
+    for (int attempt = 0; attempt < 600; attempt++)
+    {
+        JsonElement status = JsonDocument.Parse(await http.GetStringAsync($"api/archive/imports/{importId}")).RootElement;
+        string state = status.GetProperty("status").GetString()!;
+        if (state is "Completed" or "Failed" or "Terminated")
+        {
+            Console.WriteLine($"Seeded {demo.Network().Count} network nodes and imported archive {importId}: {status.GetProperty("rowsImported").GetInt32()} rows imported, {status.GetProperty("rowsFailed").GetInt32()} rejected ({state}).");
+            return state == "Completed" ? 0 : 1;
+        }
+
+        await Task.Delay(500);
+    }
+
+    Console.Error.WriteLine($"Import {importId} did not finish in 5 minutes.");
+    return 1;
+}

@@ -1,0 +1,113 @@
+using System.Net;
+using System.Text.Json;
+using Azure.Data.Tables;
+using MeterToCash.Functions.Tests.Infrastructure;
+using MeterToCash.Tools;
+
+namespace MeterToCash.Functions.Tests.Archive;
+
+[Collection(BackendCollection.Name)]
+public class ArchiveImportTests(BackendFixture backend)
+{
+    HttpClient Client => backend.Client;
+
+    [Fact]
+    public async Task Import_FileWithBadRows_KeepsGoodRowsAndReportsEachBadRow()
+    {
+        const int customers = 600, badRows = 25;
+        string csv = new DemoUtility(customers, seed: 7, areas: 12).ArchiveCsv(badRows, accountOffset: 10_000_000);
+
+        HttpResponseMessage started = await ImportClient.PostAsync(Client, csv);
+
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        string importId = await ImportClient.ImportIdAsync(started);
+        Assert.Equal($"/api/archive/imports/{importId}", started.Headers.Location?.ToString());
+        JsonElement status = await ImportClient.WaitAsync(Client, importId, TimeSpan.FromMinutes(3));
+        Assert.Equal("Completed", status.GetProperty("status").GetString());
+        Assert.Equal(customers, status.GetProperty("totalRows").GetInt32());
+        Assert.Equal(customers - badRows, status.GetProperty("rowsImported").GetInt32());
+        Assert.Equal(badRows, status.GetProperty("rowsFailed").GetInt32());
+        Assert.Equal(customers, status.GetProperty("rowsDone").GetInt32());
+
+        HttpResponseMessage report = await Client.GetAsync(status.GetProperty("errorReportUrl").GetString()!.TrimStart('/'));
+        Assert.Equal("text/csv", report.Content.Headers.ContentType?.MediaType);
+        string[] lines = (await report.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("row,field,rule,message", lines[0]);
+        int[] reportedRows = lines.Skip(1).Select(l => int.Parse(l[..l.IndexOf(',', StringComparison.Ordinal)], System.Globalization.CultureInfo.InvariantCulture)).Distinct().ToArray();
+        Assert.Equal(badRows, reportedRows.Length);
+
+        // Each reported row is really bad in the file, and its account was not stored; the rows around it were.
+        string[] fileLines = csv.Split('\n');
+        foreach (int row in reportedRows.Take(5))
+        {
+            string account = fileLines[row - 1][..10];
+            Assert.Equal(HttpStatusCode.NotFound, (await Client.GetAsync($"api/customers/{account}")).StatusCode);
+        }
+
+        string goodAccount = fileLines.Skip(1).Select((l, i) => (Line: l, Row: i + 2)).First(x => !reportedRows.Contains(x.Row)).Line[..10];
+        Assert.Equal(HttpStatusCode.OK, (await Client.GetAsync($"api/customers/{goodAccount}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Import_SameFileTwice_SecondChangesNothing()
+    {
+        string csv = new DemoUtility(120, seed: 11, areas: 12).ArchiveCsv(accountOffset: 20_000_000);
+        HttpResponseMessage first = await ImportClient.PostAsync(Client, csv);
+        string importId = await ImportClient.ImportIdAsync(first);
+        await ImportClient.WaitAsync(Client, importId, TimeSpan.FromMinutes(2));
+        TableClient customers = new TableServiceClient(backend.StorageConnectionString).GetTableClient("Customers");
+        Dictionary<string, string> before = Snapshot(customers, "3120000000", "3120000119");
+
+        HttpResponseMessage again = await ImportClient.PostAsync(Client, csv);
+
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal(importId, await ImportClient.ImportIdAsync(again));
+        await ImportClient.WaitAsync(Client, importId, TimeSpan.FromMinutes(2));
+        Assert.Equal(120, before.Count);
+        Assert.Equal(before, Snapshot(customers, "3120000000", "3120000119"));
+    }
+
+    [Theory]
+    [InlineData("account_no,name\n1,x\n", "class", "missing-column")]
+    [InlineData("\n", "account_no", "missing-column")]
+    public async Task Import_MissingColumns_Returns400BeforeAnyWork(string csv, string field, string rule)
+    {
+        HttpResponseMessage response = await ImportClient.PostAsync(Client, csv);
+
+        await Problem.AssertAsync(response, HttpStatusCode.BadRequest, field, rule);
+    }
+
+    [Fact]
+    public async Task Import_EmptyBody_Returns400()
+    {
+        HttpResponseMessage response = await ImportClient.PostAsync(Client, string.Empty);
+
+        await Problem.AssertAsync(response, HttpStatusCode.BadRequest, "body", "required");
+    }
+
+    [Fact]
+    public async Task Import_JsonBody_Returns415()
+    {
+        HttpResponseMessage response = await Client.PostAsync("api/archive/imports", new StringContent("{}", System.Text.Encoding.UTF8, "application/json"));
+
+        await Problem.AssertAsync(response, HttpStatusCode.UnsupportedMediaType, "Content-Type");
+    }
+
+    [Theory]
+    [InlineData("not-an-id")]
+    [InlineData("ABCDEF0123456789ABCDEF0123456789")]
+    public async Task ImportStatus_MalformedId_Returns400(string id)
+    {
+        await Problem.AssertAsync(await Client.GetAsync($"api/archive/imports/{id}"), HttpStatusCode.BadRequest, "importId");
+    }
+
+    [Fact]
+    public async Task ImportStatus_UnknownId_Returns404()
+    {
+        await Problem.AssertAsync(await Client.GetAsync($"api/archive/imports/{new string('a', 32)}"), HttpStatusCode.NotFound);
+    }
+
+    static Dictionary<string, string> Snapshot(TableClient table, string fromAccount, string toAccount) =>
+        table.Query<TableEntity>(e => e.RowKey.CompareTo(fromAccount) >= 0 && e.RowKey.CompareTo(toAccount) <= 0)
+            .ToDictionary(e => e.RowKey, e => e.ETag.ToString());
+}

@@ -1,0 +1,72 @@
+namespace MeterToCash.Functions.Tests.Infrastructure;
+
+/// <summary>An Azurite instance on free loopback ports, in memory, for one fixture.</summary>
+internal sealed class Azurite : IAsyncDisposable
+{
+    const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+
+    ChildProcess? process;
+
+    Azurite(int blobPort, int queuePort, int tablePort)
+    {
+        BlobPort = blobPort;
+        QueuePort = queuePort;
+        TablePort = tablePort;
+    }
+
+    public int BlobPort { get; }
+
+    public int QueuePort { get; }
+
+    public int TablePort { get; }
+
+    public string ConnectionString =>
+        $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};" +
+        $"BlobEndpoint=http://127.0.0.1:{BlobPort}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{QueuePort}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{TablePort}/devstoreaccount1;";
+
+    public static async Task<Azurite> StartAsync()
+    {
+        if (!File.Exists(Repository.Azurite))
+        {
+            throw new InvalidOperationException($"Azurite is not installed at {Repository.Azurite}: run 'npm ci' in the repository root (test.sh does).");
+        }
+
+        Azurite azurite = new(ChildProcess.FreePort(), ChildProcess.FreePort(), ChildProcess.FreePort());
+        azurite.process = ChildProcess.Start("node",
+        [
+            Repository.Azurite, "--inMemoryPersistence", "--skipApiVersionCheck", "--loose",
+            "--blobHost", "127.0.0.1", "--blobPort", azurite.BlobPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--queueHost", "127.0.0.1", "--queuePort", azurite.QueuePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--tableHost", "127.0.0.1", "--tablePort", azurite.TablePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ]);
+
+        using HttpClient http = new() { Timeout = TimeSpan.FromSeconds(2) };
+        for (int attempt = 0; attempt < 100; attempt++)
+        {
+            try
+            {
+                // Any HTTP answer means it is listening.
+                await http.GetAsync($"http://127.0.0.1:{azurite.TablePort}/devstoreaccount1");
+                return azurite;
+            }
+            catch (HttpRequestException)
+            {
+                await Task.Delay(200);
+            }
+        }
+
+        string log = azurite.process.Output;
+        await azurite.DisposeAsync();
+        throw new InvalidOperationException("Azurite did not start: " + log);
+    }
+
+    public void Stop() => process?.Kill();
+
+    public async ValueTask DisposeAsync()
+    {
+        if (process is not null)
+        {
+            await process.DisposeAsync();
+        }
+    }
+}

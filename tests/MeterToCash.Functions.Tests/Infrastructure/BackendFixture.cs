@@ -1,0 +1,52 @@
+using System.Net.Http.Json;
+using MeterToCash.Tools;
+
+namespace MeterToCash.Functions.Tests.Infrastructure;
+
+/// <summary>One Azurite and one LocalHost shared by the tests of a collection, with a small network archive.</summary>
+public sealed class BackendFixture : IAsyncLifetime
+{
+    internal Azurite Azurite { get; private set; } = null!;
+
+    internal LocalHostProcess Host { get; private set; } = null!;
+
+    public HttpClient Client { get; private set; } = null!;
+
+    public string StorageConnectionString => Azurite.ConnectionString;
+
+    public async Task InitializeAsync()
+    {
+        Azurite = await Azurite.StartAsync();
+        Host = await LocalHostProcess.StartAsync(Azurite);
+        Client = Host.Client();
+        await SeedNetworkAsync(Client, new DemoUtility(customers: 0, areas: 12));
+    }
+
+    internal static async Task SeedNetworkAsync(HttpClient client, DemoUtility demo)
+    {
+        foreach (DemoNode node in demo.Network())
+        {
+            object body = node.Level switch
+            {
+                "substations" => new { name = node.Name },
+                "feeders" => new { name = node.Name, substationCode = node.ParentCode },
+                _ => (object)new { name = node.Name, feederCode = node.ParentCode, ratedKva = node.RatedKva },
+            };
+            HttpResponseMessage response = await client.PutAsJsonAsync($"api/network/{node.Level}/{node.Code}", body);
+            response.EnsureSuccessStatusCode();
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        Client.Dispose();
+        await Host.DisposeAsync();
+        await Azurite.DisposeAsync();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class BackendCollection : ICollectionFixture<BackendFixture>
+{
+    public const string Name = "backend";
+}

@@ -1,0 +1,83 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace MeterToCash.Functions.Tests.Infrastructure;
+
+/// <summary>A process the tests start and own, with its output kept for failure messages.</summary>
+internal sealed class ChildProcess : IAsyncDisposable
+{
+    readonly Process process;
+    readonly ConcurrentQueue<string> output = new();
+
+    ChildProcess(Process process)
+    {
+        this.process = process;
+    }
+
+    public static ChildProcess Start(string fileName, IEnumerable<string> arguments, IDictionary<string, string>? environment = null)
+    {
+        ProcessStartInfo info = new(fileName) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        foreach (KeyValuePair<string, string> pair in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[pair.Key] = pair.Value;
+        }
+
+        Process process = new() { StartInfo = info };
+        ChildProcess child = new(process);
+        process.OutputDataReceived += (_, e) => child.Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => child.Keep(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return child;
+    }
+
+    public bool HasExited => process.HasExited;
+
+    public string Output => string.Join(Environment.NewLine, output);
+
+    void Keep(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        output.Enqueue(line);
+        while (output.Count > 400)
+        {
+            output.TryDequeue(out _);
+        }
+    }
+
+    /// <summary>SIGKILL: no shutdown code runs, as when a host crashes or is evicted.</summary>
+    public void Kill()
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Kill();
+        await Task.CompletedTask;
+        process.Dispose();
+    }
+
+    public static int FreePort()
+    {
+        using TcpListener listener = new(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

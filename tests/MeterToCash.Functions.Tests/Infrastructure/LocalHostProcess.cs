@@ -1,0 +1,106 @@
+using System.Net.Http.Headers;
+
+namespace MeterToCash.Functions.Tests.Infrastructure;
+
+/// <summary>The real LocalHost, as a child process on a free port, against a given Azurite and task hub.</summary>
+internal sealed class LocalHostProcess : IAsyncDisposable
+{
+    public const string FunctionKey = "test-function-key";
+    public const string MasterKey = "test-master-key";
+
+    readonly Dictionary<string, string> environment;
+    ChildProcess? process;
+
+    LocalHostProcess(int port, Dictionary<string, string> environment)
+    {
+        Port = port;
+        this.environment = environment;
+    }
+
+    public int Port { get; }
+
+    public Uri BaseAddress => new($"http://127.0.0.1:{Port}/");
+
+    public string Output => process?.Output ?? string.Empty;
+
+    public static async Task<LocalHostProcess> StartAsync(Azurite azurite, string? hubName = null, IDictionary<string, string>? settings = null)
+    {
+        Dictionary<string, string> environment = new()
+        {
+            ["AzureWebJobsStorage"] = azurite.ConnectionString,
+            ["MeterToCashStorage"] = azurite.ConnectionString,
+            ["DurableTaskHubName"] = hubName ?? "t" + Guid.NewGuid().ToString("N")[..12],
+            ["LocalHost__FunctionKey"] = FunctionKey,
+            ["LocalHost__MasterKey"] = MasterKey,
+            ["DOTNET_ENVIRONMENT"] = "Development",
+        };
+        foreach (KeyValuePair<string, string> pair in settings ?? new Dictionary<string, string>())
+        {
+            environment[pair.Key] = pair.Value;
+        }
+
+        LocalHostProcess host = new(ChildProcess.FreePort(), environment);
+        await host.StartAsync();
+        return host;
+    }
+
+    /// <summary>Starts (or restarts, after <see cref="Kill"/>) the process and waits for a healthy answer.</summary>
+    public async Task StartAsync()
+    {
+        if (!File.Exists(Repository.LocalHostDll))
+        {
+            throw new InvalidOperationException($"The LocalHost is not built at {Repository.LocalHostDll}.");
+        }
+
+        process = ChildProcess.Start("dotnet", [Repository.LocalHostDll, "--urls", $"http://127.0.0.1:{Port}"], environment);
+        using HttpClient http = new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
+        DateTime deadline = DateTime.UtcNow.AddSeconds(90);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException("The LocalHost exited at start-up:\n" + process.Output);
+            }
+
+            try
+            {
+                HttpResponseMessage health = await http.GetAsync("api/health");
+                if (health.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                // Not listening yet.
+            }
+
+            await Task.Delay(250);
+        }
+
+        throw new InvalidOperationException("The LocalHost did not become healthy in 90 s:\n" + process.Output);
+    }
+
+    public void Kill() => process?.Kill();
+
+    /// <summary>A client as a back-office system holds it: with the function key.</summary>
+    public HttpClient Client(string? key = FunctionKey)
+    {
+        HttpClient http = new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        if (key is not null)
+        {
+            http.DefaultRequestHeaders.Add("x-functions-key", key);
+        }
+
+        http.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        return http;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (process is not null)
+        {
+            await process.DisposeAsync();
+        }
+    }
+}

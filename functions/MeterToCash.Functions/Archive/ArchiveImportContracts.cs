@@ -18,6 +18,14 @@ public sealed class ArchiveImportOptions
     /// <summary>Largest file accepted, in bytes.</summary>
     [Range(1_024, 512L * 1024 * 1024)]
     public long MaxImportBytes { get; set; } = 50L * 1024 * 1024;
+
+    /// <summary>Days a finished import's history and files are kept before the nightly purge removes them.</summary>
+    [Range(0, 3_650)]
+    public int ImportRetentionDays { get; set; } = 30;
+
+    /// <summary>NCRONTAB of the purge (seconds first), read by the timer trigger as <c>%Archive__PurgeSchedule%</c>.</summary>
+    [Required]
+    public string PurgeSchedule { get; set; } = "0 30 3 * * *";
 }
 
 /// <summary>Blob names of an import: everything lives under <c>archive-imports/{importId}/</c>.</summary>

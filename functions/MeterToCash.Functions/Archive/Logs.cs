@@ -12,4 +12,7 @@ internal static partial class Logs
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Archive import {ImportId} completed: {Imported} rows imported, {Failed} rejected")]
     public static partial void ImportCompleted(this ILogger logger, string importId, int imported, int failed);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Purged {Instances} finished orchestrations and {Blobs} import blobs older than {Cutoff} (past due: {PastDue})")]
+    public static partial void ImportsPurged(this ILogger logger, int instances, int blobs, DateTimeOffset cutoff, bool pastDue);
 }

@@ -24,10 +24,12 @@ internal sealed class FunctionBindingException(string message) : Exception(messa
 /// <summary>Finds the <c>[Function]</c> methods of the Functions app assembly, as the Functions host's indexer does.</summary>
 internal static class FunctionCatalog
 {
-    public static IReadOnlyList<FunctionDescriptor> Discover(Assembly assembly)
+    public static IReadOnlyList<FunctionDescriptor> Discover(Assembly assembly) => Discover(assembly.GetTypes());
+
+    public static IReadOnlyList<FunctionDescriptor> Discover(IEnumerable<Type> types)
     {
         List<FunctionDescriptor> functions = [];
-        foreach (Type type in assembly.GetTypes())
+        foreach (Type type in types)
         {
             foreach (MethodInfo method in type.GetMethods(BindingFlags.Public | BindingFlags.Static | BindingFlags.Instance | BindingFlags.DeclaredOnly))
             {

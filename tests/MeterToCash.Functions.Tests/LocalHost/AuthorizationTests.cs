@@ -44,4 +44,16 @@ public class AuthorizationTests(BackendFixture backend)
 
         Assert.Equal(expected, response.StatusCode);
     }
+
+    [Theory]
+    [InlineData("NoSuchFunction")]
+    [InlineData("Health")]
+    public async Task AdminFire_NotATimerFunction_Returns404(string name)
+    {
+        using HttpClient admin = backend.Host.Client(LocalHostProcess.MasterKey);
+
+        HttpResponseMessage response = await admin.PostAsync($"admin/functions/{name}", new StringContent("{}"));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
 }

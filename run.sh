@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Runs MeterToCash locally: Azurite (storage emulator) + the LocalHost (the Functions app's own functions),
+# seeded with a demo utility. Ctrl-C stops everything this script started.
+#   ./run.sh                 listen on 127.0.0.1:7071, data kept in .azurite/ between runs
+#   PORT=8080 ./run.sh       another port
+#   FRESH=1 ./run.sh         wipe .azurite/ first
+set -euo pipefail
+cd "$(dirname "$0")"
+
+PORT="${PORT:-7071}"
+CUSTOMERS="${CUSTOMERS:-1200}"
+pids=()
+cleanup() {
+  trap - INT TERM EXIT
+  echo; echo "Stopping..."
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap cleanup INT TERM EXIT
+
+echo "==> Installing Azurite (npm ci) and building (dotnet build)"
+[ -d node_modules/azurite ] || npm ci --no-audit --no-fund --loglevel=error
+dotnet build functions/MeterToCash.LocalHost tests/MeterToCash.Tools -c Debug -nologo -v quiet -clp:ErrorsOnly
+
+[ "${FRESH:-0}" = "1" ] && rm -rf .azurite
+mkdir -p .azurite
+for port in 10000 10001 10002 "$PORT"; do
+  if (echo > "/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "Port $port is already in use (another Azurite or LocalHost?). Stop it first." >&2; exit 1
+  fi
+done
+
+echo "==> Starting Azurite on 127.0.0.1:10000-10002 (data in .azurite/)"
+node node_modules/azurite/dist/src/azurite.js --silent --skipApiVersionCheck --loose --location .azurite \
+  --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 > .azurite/azurite.log 2>&1 &
+pids+=($!)
+
+echo "==> Starting the LocalHost on http://127.0.0.1:$PORT"
+dotnet functions/MeterToCash.LocalHost/bin/Debug/net10.0/MeterToCash.LocalHost.dll --urls "http://127.0.0.1:$PORT" &
+pids+=($!)
+
+for _ in $(seq 1 120); do
+  curl -fs "http://127.0.0.1:$PORT/api/health" > /dev/null 2>&1 && break
+  sleep 0.5
+done
+curl -fs "http://127.0.0.1:$PORT/api/health" > /dev/null || { echo "LocalHost did not become healthy" >&2; exit 1; }
+
+echo "==> Seeding the demo utility ($CUSTOMERS customers over 12 transformer areas; repeat runs change nothing)"
+dotnet tests/MeterToCash.Tools/bin/Debug/net10.0/MeterToCash.Tools.dll seed --url "http://127.0.0.1:$PORT" --key local-function-key --customers "$CUSTOMERS"
+
+cat <<TXT
+
+MeterToCash is running at http://127.0.0.1:$PORT  (function key: local-function-key, master key: local-master-key)
+  curl -s http://127.0.0.1:$PORT/api/health
+  curl -s -H 'x-functions-key: local-function-key' http://127.0.0.1:$PORT/api/network/tree
+  curl -s -H 'x-functions-key: local-function-key' 'http://127.0.0.1:$PORT/api/customers?area=TA0001&pageSize=5'
+  curl -s -i -H 'x-functions-key: local-function-key' http://127.0.0.1:$PORT/api/customers/3100000000
+More in README.md. Ctrl-C stops Azurite and the LocalHost.
+TXT
+wait

@@ -26,9 +26,8 @@ public static class MeterReadingsXmlParser
         }
 
         bool notUtf8 = !System.Text.Unicode.Utf8.IsValid(document) && !LooksUtf16(document);
-        using var stream = new MemoryStream(document.ToArray(), writable: false);
-        using var reader = XmlReader.Create(stream, Settings(limits));
-        return Load(reader, limits, notUtf8);
+        byte[] bytes = document.ToArray();
+        return Load(() => XmlReader.Create(new MemoryStream(bytes, writable: false), Settings(limits)), limits, notUtf8);
     }
 
     /// <summary>Parses a document from text.</summary>
@@ -45,9 +44,7 @@ public static class MeterReadingsXmlParser
             return BatchBuilder.Failed(RejectReason.TooLarge, "document", null);
         }
 
-        using var text = new StringReader(document);
-        using var reader = XmlReader.Create(text, Settings(limits));
-        return Load(reader, limits, false);
+        return Load(() => XmlReader.Create(new StringReader(document), Settings(limits)), limits, false);
     }
 
     private static bool LooksUtf16(ReadOnlySpan<byte> d) => d.Length >= 2 && ((d[0] == 0xFF && d[1] == 0xFE) || (d[0] == 0xFE && d[1] == 0xFF));
@@ -63,11 +60,24 @@ public static class MeterReadingsXmlParser
         IgnoreWhitespace = true,
     };
 
-    private static MeterReadingBatch Load(XmlReader reader, ParserLimits limits, bool badEncoding)
+    private static MeterReadingBatch Load(Func<XmlReader> open, ParserLimits limits, bool badEncoding)
     {
         XDocument doc;
         try
         {
+            // A streaming pass first: building a tree of a very deep document is slow (quadratic), so stop at the depth limit.
+            using (XmlReader scan = open())
+            {
+                while (scan.Read())
+                {
+                    if (scan.Depth > limits.MaxDepth)
+                    {
+                        return BatchBuilder.Failed(RejectReason.TooDeeplyNested, "document", null);
+                    }
+                }
+            }
+
+            using XmlReader reader = open();
             doc = XDocument.Load(reader, LoadOptions.None);
         }
         catch (XmlException ex)

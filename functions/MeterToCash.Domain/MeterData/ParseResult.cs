@@ -87,7 +87,7 @@ public sealed record ParserLimits
     /// <summary>Most items (accepted plus rejected) read from one document.</summary>
     public int MaxItems { get; init; } = 1_000_000;
 
-    /// <summary>Deepest JSON nesting accepted.</summary>
+    /// <summary>Deepest JSON or XML nesting accepted.</summary>
     public int MaxDepth { get; init; } = 64;
 }
 

@@ -26,16 +26,11 @@ public readonly record struct MeterReportState(Common.MeterId Meter, DateTimeOff
         return null;
     }
 
-    /// <summary>When the meter came back after <paramref name="since"/>: the restore event, else the first report seen after it.</summary>
-    public DateTimeOffset? BackAt(DateTimeOffset since)
-    {
-        if (LastRestoreAt is { } restore && restore > since)
-        {
-            return restore;
-        }
-
-        return LastReportAt is { } report && report > since ? report : null;
-    }
+    /// <summary>
+    /// When the meter reported power restoration after <paramref name="since"/>, or null. Only restore events count: the
+    /// latest report time says nothing about when a silent meter came back.
+    /// </summary>
+    public DateTimeOffset? BackAt(DateTimeOffset since) => LastRestoreAt is { } restore && restore > since ? restore : null;
 }
 
 /// <summary>Area outage thresholds.</summary>
@@ -97,8 +92,9 @@ public static class AreaOutageDetector
     /// Evaluates an area. With no open outage, opens one when at least <see cref="OutageOptions.OpenShare"/> of at least
     /// <see cref="OutageOptions.MinimumMeters"/> meters are down; the start is the instant the share was reached (the k-th
     /// earliest down-since, k = ⌈share × total⌉). With an open outage, closes it when the down share falls below
-    /// <see cref="OutageOptions.CloseShare"/>; the end is the latest return among meters that came back after the start
-    /// (capped at <paramref name="now"/>), so the duration covers the whole restoration.
+    /// <see cref="OutageOptions.CloseShare"/>; the end is the latest power-restored event after the start among meters now
+    /// up (capped at <paramref name="now"/>), so the duration covers the whole restoration; without any restore event the
+    /// end is <paramref name="now"/>, the moment restoration was observed.
     /// </summary>
     public static OutageDecision Evaluate(IReadOnlyList<MeterReportState> meters, AreaOutage? open, DateTimeOffset now, OutageOptions options)
     {
@@ -133,15 +129,16 @@ public static class AreaOutageDetector
             return new OutageDecision(OutageDecisionKind.Continue, open.StartedAt, null, down, total);
         }
 
-        DateTimeOffset end = open.StartedAt;
+        DateTimeOffset? end = null;
         foreach (MeterReportState m in meters)
         {
-            if (m.DownSince(now, options.Silence) is null && m.BackAt(open.StartedAt) is { } back && back > end)
+            if (m.DownSince(now, options.Silence) is null && m.BackAt(open.StartedAt) is { } back && (end is null || back > end))
             {
                 end = back;
             }
         }
 
-        return new OutageDecision(OutageDecisionKind.Close, open.StartedAt, end > now ? now : end, down, total);
+        DateTimeOffset ended = end is { } e && e < now ? e : now;
+        return new OutageDecision(OutageDecisionKind.Close, open.StartedAt, ended, down, total);
     }
 }

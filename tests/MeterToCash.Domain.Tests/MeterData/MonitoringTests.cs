@@ -59,6 +59,17 @@ public class MonitoringTests
     }
 
     [Fact]
+    public void Evaluate_RestoredWithoutRestoreEvents_EndsWhenObserved()
+    {
+        var open = new AreaOutage("A1", T0);
+        var meters = Enumerable.Range(0, 5).Select(i => new MeterReportState(new MeterId("M" + i), T0.AddMinutes(50), null, null)).ToList();
+
+        OutageDecision decision = AreaOutageDetector.Evaluate(meters, open, T0.AddMinutes(55), OutageOptions.Default);
+
+        Assert.Equal((OutageDecisionKind.Close, TimeSpan.FromMinutes(55)), (decision.Kind, decision.Duration));
+    }
+
+    [Fact]
     public void Evaluate_SomeStillDown_ContinuesOutage()
     {
         var open = new AreaOutage("A1", T0);

@@ -6,7 +6,8 @@ namespace MeterToCash.Domain.MeterData;
 
 /// <summary>
 /// Writes the JSON push body read by <see cref="MeterReadingsJsonParser"/>: one MeterReading per meter (first-seen
-/// order), one IntervalBlock per (channel, interval length), interval timeStamp = interval END in +08:00.
+/// order), one IntervalBlock per (channel, interval length), interval timeStamp = interval END; all instants written
+/// as UTC with a 'Z' suffix (no '+' to escape).
 /// </summary>
 public static class MeterReadingsJsonWriter
 {
@@ -166,5 +167,5 @@ public static class MeterReadingsJsonWriter
     }
 
     private static string Format(DateTimeOffset instant) =>
-        instant.ToOffset(ChinaTime.Offset).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
+        instant.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 }

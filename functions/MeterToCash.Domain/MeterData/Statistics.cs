@@ -146,3 +146,44 @@ public sealed record VeeStatistics
 
     private static decimal Share(int part, int whole) => whole == 0 ? 0m : decimal.Round((decimal)part / whole, 4, MidpointRounding.AwayFromZero);
 }
+
+/// <summary>An area's load in one interval: the sum over its meters' curves.</summary>
+/// <param name="AreaId">Area.</param>
+/// <param name="SlotStart">Interval start, UTC.</param>
+/// <param name="IntervalMinutes">Interval length.</param>
+/// <param name="Energy">Summed energy of meters with a value, channel unit.</param>
+/// <param name="MetersWithValue">Meters contributing a value.</param>
+/// <param name="MetersEstimated">Of those, meters whose value is estimated.</param>
+public readonly record struct AreaLoad(string AreaId, DateTimeOffset SlotStart, int IntervalMinutes, decimal Energy, int MetersWithValue, int MetersEstimated)
+{
+    /// <summary>Average demand over the interval in kW (energy × 60 / minutes), exact.</summary>
+    public decimal AverageDemandKw => IntervalMinutes == 0 ? 0m : Energy * 60m / IntervalMinutes;
+
+    /// <summary>
+    /// Sums the slot starting at <paramref name="slotStart"/> over the given curves (one per meter, same channel);
+    /// curves not covering that start on their grid are skipped.
+    /// </summary>
+    public static AreaLoad At(string areaId, IEnumerable<DayCurve> curves, DateTimeOffset slotStart)
+    {
+        ArgumentNullException.ThrowIfNull(curves);
+        decimal energy = 0m;
+        int withValue = 0;
+        int estimated = 0;
+        int minutes = 0;
+        foreach (DayCurve curve in curves)
+        {
+            if (!curve.TryGetSlot(slotStart, out int slot) || !curve.Slots[slot].HasValue)
+            {
+                continue;
+            }
+
+            CurveSlot s = curve.Slots[slot];
+            energy += s.Value;
+            withValue++;
+            estimated += s.Quality == ReadingQuality.Estimated ? 1 : 0;
+            minutes = curve.IntervalMinutes;
+        }
+
+        return new AreaLoad(areaId, slotStart, minutes, energy, withValue, estimated);
+    }
+}

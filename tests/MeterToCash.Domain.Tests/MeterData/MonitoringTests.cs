@@ -233,3 +233,19 @@ public class MonitoringTests
 
     private static decimal Dec(string s) => decimal.Parse(s, System.Globalization.CultureInfo.InvariantCulture);
 }
+
+public class AreaLoadTests
+{
+    [Fact]
+    public void At_ThreeCurves_SumsSlotAndCountsEstimates()
+    {
+        DateOnly day = TestData.Day;
+        DayCurve a = TestData.Curve(day, (4, 1.5m, ReadingQuality.Valid));
+        DayCurve b = TestData.Curve(day, (4, 0.5m, ReadingQuality.Estimated));
+        DayCurve c = TestData.Curve(day, (5, 9m, ReadingQuality.Valid));
+
+        AreaLoad load = AreaLoad.At("A1", [a, b, c], TestData.DayStart.AddHours(1));
+
+        Assert.Equal((2m, 2, 1, 8m), (load.Energy, load.MetersWithValue, load.MetersEstimated, load.AverageDemandKw));
+    }
+}

@@ -334,30 +334,32 @@ public sealed class DayCurve : IEquatable<DayCurve>
     /// <summary>Encodes the curve into the packed binary column (format v1).</summary>
     public byte[] Encode()
     {
-        byte[] rented = new byte[MaxEncodedLength()];
-        int written = EncodeInto(rented);
-        return rented.AsSpan(0, written).ToArray();
+        int max = MaxEncodedLength();
+        Span<byte> buffer = max <= 8192 ? stackalloc byte[max] : new byte[max];
+        int written = EncodeInto(buffer);
+        return buffer[..written].ToArray();
     }
 
-    /// <summary>Encodes into <paramref name="destination"/>; false when it is too small.</summary>
+    /// <summary>Encodes into <paramref name="destination"/>; false (nothing written) when it is too small.</summary>
     public bool TryEncode(Span<byte> destination, out int written)
     {
-        written = 0;
-        if (destination.Length < MaxEncodedLength())
+        int max = MaxEncodedLength();
+        if (destination.Length >= max)
         {
-            byte[] scratch = new byte[MaxEncodedLength()];
-            int n = EncodeInto(scratch);
-            if (n > destination.Length)
-            {
-                return false;
-            }
-
-            scratch.AsSpan(0, n).CopyTo(destination);
-            written = n;
+            written = EncodeInto(destination);
             return true;
         }
 
-        written = EncodeInto(destination);
+        Span<byte> buffer = max <= 8192 ? stackalloc byte[max] : new byte[max];
+        int n = EncodeInto(buffer);
+        if (n > destination.Length)
+        {
+            written = 0;
+            return false;
+        }
+
+        buffer[..n].CopyTo(destination);
+        written = n;
         return true;
     }
 

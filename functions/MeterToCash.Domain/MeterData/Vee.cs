@@ -285,7 +285,7 @@ public static class IntervalValidator
         }
 
         decimal? spikeReference = SpikeReference(stored.Values, options);
-        var seen = new Dictionary<DateTimeOffset, IntervalReading>(delivery.Count);
+        var seen = new HashSet<DateTimeOffset>(delivery.Count);
         DateTimeOffset latestInDelivery = DateTimeOffset.MinValue;
         var evaluatedBase = VeeRuleCatalog.IntervalRules & ~(spikeReference is null ? VeeRules.Spike : VeeRules.None);
         var failed = new VeeRules[delivery.Count];
@@ -299,10 +299,9 @@ public static class IntervalValidator
             }
 
             VeeRules f = VeeRules.None;
-            if (seen.TryGetValue(r.Start, out IntervalReading earlier))
+            if (seen.Contains(r.Start))
             {
                 // A repeat in one delivery is either an exact duplicate or a conflict; the first occurrence wins either way.
-                _ = earlier;
                 f |= VeeRules.Duplicate;
             }
             else if (stored.TryGetValue(r.Start, out IntervalReading known) && known.Value == r.Value && known.Quality == r.Quality)
@@ -343,7 +342,7 @@ public static class IntervalValidator
                 f |= VeeRules.Spike;
             }
 
-            seen.TryAdd(r.Start, r);
+            seen.Add(r.Start);
             if (r.Start > latestInDelivery)
             {
                 latestInDelivery = r.Start;

@@ -211,3 +211,20 @@ public class DayCurveTests
         return ok == (decoded is not null);
     }
 }
+
+public class DayCurveEncodingTests
+{
+    [Theory]
+    [InlineData(0, false)]
+    [InlineData(20, false)]
+    [InlineData(4096, true)]
+    public void TryEncode_DestinationSize_WritesSameBytesAsEncodeOrNothing(int size, bool ok)
+    {
+        DayCurve curve = TestData.FullCurve(TestData.Day, s => s * 0.01m);
+        byte[] expected = curve.Encode();
+        var destination = new byte[size];
+
+        Assert.Equal(ok, curve.TryEncode(destination, out int written));
+        Assert.Equal(ok ? expected : [], destination[..written]);
+    }
+}

@@ -11,8 +11,8 @@ internal static class CimMapping
     /// </summary>
     public static RejectReason? Interval(
         BatchBuilder builder,
-        string? meter,
-        string? readingType,
+        Common.MeterId? meter,
+        ReadingTypeInfo? readingType,
         string? periodStart,
         string? periodEnd,
         string? timeStamp,
@@ -20,12 +20,12 @@ internal static class CimMapping
         decimal? numericValue,
         IReadOnlyList<string?> qualities)
     {
-        if (!Common.MeterId.TryParse(meter, out _))
+        if (meter is not { } meterId)
         {
             return RejectReason.InvalidMeterId;
         }
 
-        if (readingType is null || !ReadingTypeCodes.TryParse(readingType.Trim(), out ReadingTypeInfo type) || !type.IsInterval)
+        if (readingType is not { IsInterval: true } type)
         {
             return RejectReason.UnknownReadingType;
         }
@@ -75,26 +75,26 @@ internal static class CimMapping
             return RejectReason.MissingField;
         }
 
-        return builder.AddInterval(meter, type, start, valueText, numericValue, quality);
+        return builder.AddInterval(meterId, type, start, valueText, numericValue, quality);
     }
 
     /// <summary>A register Reading: timeStamp is the read time; meterDigits is a project extension.</summary>
     public static RejectReason? Register(
         BatchBuilder builder,
-        string? meter,
-        string? readingType,
+        Common.MeterId? meter,
+        ReadingTypeInfo? readingType,
         string? timeStamp,
         string? valueText,
         decimal? numericValue,
         IReadOnlyList<string?> qualities,
         string? meterDigits)
     {
-        if (!Common.MeterId.TryParse(meter, out Common.MeterId meterId))
+        if (meter is not { } meterId)
         {
             return RejectReason.InvalidMeterId;
         }
 
-        if (readingType is null || !ReadingTypeCodes.TryParse(readingType.Trim(), out ReadingTypeInfo type) || type.IsInterval)
+        if (readingType is not { IsInterval: false } type)
         {
             return RejectReason.UnknownReadingType;
         }
@@ -142,9 +142,9 @@ internal static class CimMapping
     }
 
     /// <summary>An EndDeviceEvent: EndDeviceEventType ref (or name) and createdDateTime.</summary>
-    public static RejectReason? Event(BatchBuilder builder, string? meter, string? eventType, string? createdDateTime)
+    public static RejectReason? Event(BatchBuilder builder, Common.MeterId? meter, string? eventType, string? createdDateTime)
     {
-        if (!Common.MeterId.TryParse(meter, out Common.MeterId meterId))
+        if (meter is not { } meterId)
         {
             return RejectReason.InvalidMeterId;
         }
@@ -167,6 +167,16 @@ internal static class CimMapping
         builder.Events.Add(new MeterEvent(meterId, kind, at, eventType!.Trim()));
         return null;
     }
+
+    /// <summary>The meter number, or null when invalid (parsed once per MeterReading).</summary>
+    public static Common.MeterId? Meter(string? text) => Common.MeterId.TryParse(text, out Common.MeterId id) ? id : null;
+
+    /// <summary>The reading type, or null when unknown (parsed once per block).</summary>
+    public static ReadingTypeInfo? Type(string? code) =>
+        code is not null && ReadingTypeCodes.TryParse(code.AsSpan().Trim(), out ReadingTypeInfo info) ? info : null;
+
+    /// <summary>No qualities: valid.</summary>
+    public static readonly string?[] NoQualities = [];
 
     private static bool TryQuality(IReadOnlyList<string?> codes, out ReadingQuality quality)
     {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Unicode;
+using MeterToCash.Domain.Common;
 
 namespace MeterToCash.Domain.MeterData;
 
@@ -57,28 +58,17 @@ public static class CsvReadingParser
                 continue;
             }
 
-            string position = "line " + lineNumber.ToString(CultureInfo.InvariantCulture);
-            if (line.Length > MaxLineLength)
+            if (line.Length > MaxLineLength || !Utf8.IsValid(line))
             {
-                if (builder.Next(position))
+                if (Count(builder, lineNumber))
                 {
-                    builder.Reject(position, RejectReason.MalformedLine, null);
+                    builder.Reject(Position(lineNumber), line.Length > MaxLineLength ? RejectReason.MalformedLine : RejectReason.InvalidEncoding, null);
                 }
 
                 continue;
             }
 
-            if (!Utf8.IsValid(line))
-            {
-                if (builder.Next(position))
-                {
-                    builder.Reject(position, RejectReason.InvalidEncoding, null);
-                }
-
-                continue;
-            }
-
-            ParseLine(Encoding.UTF8.GetString(line), lineNumber, position, builder);
+            ParseLine(Encoding.UTF8.GetString(line), lineNumber, builder);
         }
 
         return builder.Build();
@@ -102,14 +92,27 @@ public static class CsvReadingParser
         return Parse(Encoding.UTF8.GetBytes(text), limits);
     }
 
-    private static void ParseLine(string line, int lineNumber, string position, BatchBuilder builder)
+    private static string Position(int lineNumber) => "line " + lineNumber.ToString(CultureInfo.InvariantCulture);
+
+    private static bool Count(BatchBuilder builder, int lineNumber)
+    {
+        if (builder.Next())
+        {
+            return true;
+        }
+
+        builder.TooMany(Position(lineNumber));
+        return false;
+    }
+
+    private static void ParseLine(string line, int lineNumber, BatchBuilder builder)
     {
         if (line.StartsWith('#') || (lineNumber == 1 && line.StartsWith("meter,", StringComparison.OrdinalIgnoreCase)))
         {
             return;
         }
 
-        if (!builder.Next(position))
+        if (!Count(builder, lineNumber))
         {
             return;
         }
@@ -117,14 +120,14 @@ public static class CsvReadingParser
         string[] f = line.Split(',');
         if (f.Length is not (6 or 7) || line.Contains('"', StringComparison.Ordinal))
         {
-            builder.Reject(position, RejectReason.MalformedLine, line);
+            builder.Reject(Position(lineNumber), RejectReason.MalformedLine, line);
             return;
         }
 
         RejectReason? reason = Interpret(f, builder);
         if (reason is { } r)
         {
-            builder.Reject(position, r, line);
+            builder.Reject(Position(lineNumber), r, line);
         }
     }
 
@@ -176,7 +179,7 @@ public static class CsvReadingParser
             return RejectReason.InvalidQuality;
         }
 
-        return builder.AddInterval(f[0], type, start, f[4], null, quality);
+        return MeterId.TryParse(f[0], out MeterId meter) ? builder.AddInterval(meter, type, start, f[4], null, quality) : RejectReason.InvalidMeterId;
     }
 
     private static bool TryUnit(string text, out EnergyUnit unit, out decimal scale)

@@ -103,40 +103,46 @@ public static class MeterReadingsJsonParser
         int i = 0;
         foreach (JsonElement mr in list.EnumerateArray())
         {
-            string mrPath = string.Create(CultureInfo.InvariantCulture, $"$.MeterReading[{i++}]");
+            int mrIndex = i++;
+            string MrPath() => string.Create(CultureInfo.InvariantCulture, $"$.MeterReading[{mrIndex}]");
             if (mr.ValueKind != JsonValueKind.Object)
             {
-                if (!builder.Next(mrPath))
+                if (!builder.Next())
                 {
+                    builder.TooMany(MrPath());
                     break;
                 }
 
-                builder.Reject(mrPath, RejectReason.MissingField, null);
+                builder.Reject(MrPath(), RejectReason.MissingField, null);
                 continue;
             }
 
-            string? meter = Str(Obj(mr, "Meter"), "mRID");
+            Common.MeterId? meter = CimMapping.Meter(Str(Obj(mr, "Meter"), "mRID"));
             int j = 0;
             foreach (JsonElement block in Arr(mr, "IntervalBlocks"))
             {
-                string blockPath = string.Create(CultureInfo.InvariantCulture, $"{mrPath}.IntervalBlocks[{j++}]");
-                string? type = Ref(block, "ReadingType");
+                int blockIndex = j++;
+                ReadingTypeInfo? type = CimMapping.Type(Ref(block, "ReadingType"));
                 int k = 0;
                 foreach (JsonElement ir in Arr(block, "IntervalReadings"))
                 {
-                    string position = string.Create(CultureInfo.InvariantCulture, $"{blockPath}.IntervalReadings[{k++}]");
-                    if (!builder.Next(position))
+                    int itemIndex = k++;
+                    string Position() => string.Create(CultureInfo.InvariantCulture, $"{MrPath()}.IntervalBlocks[{blockIndex}].IntervalReadings[{itemIndex}]");
+                    if (!builder.Next())
                     {
+                        builder.TooMany(Position());
                         return builder.Build();
                     }
+
+                    JsonElement? period = Obj(ir, "timePeriod");
 
                     RejectReason? r = ir.ValueKind != JsonValueKind.Object
                         ? RejectReason.MissingField
                         : Value(ir, out string? text, out decimal? number) ?? CimMapping.Interval(
-                            builder, meter, type, Str(Obj(ir, "timePeriod"), "start"), Str(Obj(ir, "timePeriod"), "end"), Str(ir, "timeStamp"), text, number, Qualities(ir));
+                            builder, meter, type, Str(period, "start"), Str(period, "end"), Str(ir, "timeStamp"), text, number, Qualities(ir));
                     if (r is { } reason)
                     {
-                        builder.Reject(position, reason, Raw(ir, "value"));
+                        builder.Reject(Position(), reason, Raw(ir, "value"));
                     }
                 }
             }
@@ -144,28 +150,32 @@ public static class MeterReadingsJsonParser
             int n = 0;
             foreach (JsonElement reading in Arr(mr, "Readings"))
             {
-                string position = string.Create(CultureInfo.InvariantCulture, $"{mrPath}.Readings[{n++}]");
-                if (!builder.Next(position))
+                int readingIndex = n++;
+                string Position() => string.Create(CultureInfo.InvariantCulture, $"{MrPath()}.Readings[{readingIndex}]");
+                if (!builder.Next())
                 {
+                    builder.TooMany(Position());
                     return builder.Build();
                 }
 
                 RejectReason? r = reading.ValueKind != JsonValueKind.Object
                     ? RejectReason.MissingField
                     : Value(reading, out string? text, out decimal? number) ?? CimMapping.Register(
-                        builder, meter, Ref(reading, "ReadingType"), Str(reading, "timeStamp"), text, number, Qualities(reading), Digits(reading));
+                        builder, meter, CimMapping.Type(Ref(reading, "ReadingType")), Str(reading, "timeStamp"), text, number, Qualities(reading), Digits(reading));
                 if (r is { } reason)
                 {
-                    builder.Reject(position, reason, Raw(reading, "value"));
+                    builder.Reject(Position(), reason, Raw(reading, "value"));
                 }
             }
 
             int e = 0;
             foreach (JsonElement ev in Arr(mr, "EndDeviceEvents"))
             {
-                string position = string.Create(CultureInfo.InvariantCulture, $"{mrPath}.EndDeviceEvents[{e++}]");
-                if (!builder.Next(position))
+                int eventIndex = e++;
+                string Position() => string.Create(CultureInfo.InvariantCulture, $"{MrPath()}.EndDeviceEvents[{eventIndex}]");
+                if (!builder.Next())
                 {
+                    builder.TooMany(Position());
                     return builder.Build();
                 }
 
@@ -175,7 +185,7 @@ public static class MeterReadingsJsonParser
                     : CimMapping.Event(builder, meter, type, Str(ev, "createdDateTime"));
                 if (r is { } reason)
                 {
-                    builder.Reject(position, reason, type);
+                    builder.Reject(Position(), reason, type);
                 }
             }
         }
@@ -242,17 +252,23 @@ public static class MeterReadingsJsonParser
         return v.ValueKind == JsonValueKind.Number ? v.GetRawText() : v.ValueKind == JsonValueKind.String ? Text(v) : "?";
     }
 
-    private static List<string?> Qualities(JsonElement item)
+    private static IReadOnlyList<string?> Qualities(JsonElement item)
     {
-        var list = new List<string?>();
-        foreach (JsonElement q in Arr(item, "ReadingQualities"))
+        if (item.ValueKind != JsonValueKind.Object || !item.TryGetProperty("ReadingQualities", out JsonElement rq))
         {
-            list.Add(q.ValueKind == JsonValueKind.Object ? Ref(q, "ReadingQualityType") : null);
+            return CimMapping.NoQualities;
         }
 
-        if (item.ValueKind == JsonValueKind.Object && item.TryGetProperty("ReadingQualities", out JsonElement rq) && rq.ValueKind != JsonValueKind.Array)
+        if (rq.ValueKind != JsonValueKind.Array)
         {
-            list.Add(null);
+            // Present but not an array: one unreadable quality, so the item is rejected rather than taken as valid.
+            return [null];
+        }
+
+        var list = new List<string?>();
+        foreach (JsonElement q in rq.EnumerateArray())
+        {
+            list.Add(q.ValueKind == JsonValueKind.Object ? Ref(q, "ReadingQualityType") : null);
         }
 
         return list;

@@ -113,22 +113,23 @@ public static class MeterReadingsXmlParser
         foreach (XElement mr in doc.Root.DescendantsAndSelf().Where(e => e.Name.LocalName == "MeterReading"))
         {
             i++;
-            string mrPath = string.Create(CultureInfo.InvariantCulture, $"MeterReading[{i}]");
+            string MrPath() => string.Create(CultureInfo.InvariantCulture, $"MeterReading[{i}]");
             XElement? meterElement = Child(mr, "Meter");
-            string? meter = Text(Child(meterElement, "mRID")) ?? Text(Child(Child(meterElement, "Names"), "name"));
+            Common.MeterId? meter = CimMapping.Meter(Text(Child(meterElement, "mRID")) ?? Text(Child(Child(meterElement, "Names"), "name")));
 
             int j = 0;
             foreach (XElement block in Children(mr, "IntervalBlocks"))
             {
                 j++;
-                string? type = Ref(block, "ReadingType");
+                ReadingTypeInfo? type = CimMapping.Type(Ref(block, "ReadingType"));
                 int k = 0;
                 foreach (XElement ir in Children(block, "IntervalReadings"))
                 {
                     k++;
-                    string position = string.Create(CultureInfo.InvariantCulture, $"{mrPath}/IntervalBlocks[{j}]/IntervalReadings[{k}]");
-                    if (!builder.Next(position))
+                    string Position() => string.Create(CultureInfo.InvariantCulture, $"{MrPath()}/IntervalBlocks[{j}]/IntervalReadings[{k}]");
+                    if (!builder.Next())
                     {
+                        builder.TooMany(Position());
                         return builder.Build();
                     }
 
@@ -137,7 +138,7 @@ public static class MeterReadingsXmlParser
                     RejectReason? r = CimMapping.Interval(builder, meter, type, Text(Child(period, "start")), Text(Child(period, "end")), Text(Child(ir, "timeStamp")), value, null, Qualities(ir));
                     if (r is { } reason)
                     {
-                        builder.Reject(position, reason, value);
+                        builder.Reject(Position(), reason, value);
                     }
                 }
             }
@@ -146,17 +147,18 @@ public static class MeterReadingsXmlParser
             foreach (XElement reading in Children(mr, "Readings"))
             {
                 n++;
-                string position = string.Create(CultureInfo.InvariantCulture, $"{mrPath}/Readings[{n}]");
-                if (!builder.Next(position))
+                string Position() => string.Create(CultureInfo.InvariantCulture, $"{MrPath()}/Readings[{n}]");
+                if (!builder.Next())
                 {
+                    builder.TooMany(Position());
                     return builder.Build();
                 }
 
                 string? value = Text(Child(reading, "value"));
-                RejectReason? r = CimMapping.Register(builder, meter, Ref(reading, "ReadingType"), Text(Child(reading, "timeStamp")), value, null, Qualities(reading), Text(Child(reading, "meterDigits")));
+                RejectReason? r = CimMapping.Register(builder, meter, CimMapping.Type(Ref(reading, "ReadingType")), Text(Child(reading, "timeStamp")), value, null, Qualities(reading), Text(Child(reading, "meterDigits")));
                 if (r is { } reason)
                 {
-                    builder.Reject(position, reason, value);
+                    builder.Reject(Position(), reason, value);
                 }
             }
 
@@ -164,9 +166,10 @@ public static class MeterReadingsXmlParser
             foreach (XElement ev in Children(mr, "EndDeviceEvents"))
             {
                 e++;
-                string position = string.Create(CultureInfo.InvariantCulture, $"{mrPath}/EndDeviceEvents[{e}]");
-                if (!builder.Next(position))
+                string Position() => string.Create(CultureInfo.InvariantCulture, $"{MrPath()}/EndDeviceEvents[{e}]");
+                if (!builder.Next())
                 {
+                    builder.TooMany(Position());
                     return builder.Build();
                 }
 
@@ -174,7 +177,7 @@ public static class MeterReadingsXmlParser
                 RejectReason? r = CimMapping.Event(builder, meter, type, Text(Child(ev, "createdDateTime")));
                 if (r is { } reason)
                 {
-                    builder.Reject(position, reason, type);
+                    builder.Reject(Position(), reason, type);
                 }
             }
         }
@@ -196,6 +199,14 @@ public static class MeterReadingsXmlParser
         return e?.Attribute("ref")?.Value ?? Text(e);
     }
 
-    private static List<string?> Qualities(XElement item) =>
-        Children(item, "ReadingQualities").Select(q => Ref(q, "ReadingQualityType")).ToList();
+    private static IReadOnlyList<string?> Qualities(XElement item)
+    {
+        List<string?>? list = null;
+        foreach (XElement q in Children(item, "ReadingQualities"))
+        {
+            (list ??= []).Add(Ref(q, "ReadingQualityType"));
+        }
+
+        return list ?? (IReadOnlyList<string?>)CimMapping.NoQualities;
+    }
 }

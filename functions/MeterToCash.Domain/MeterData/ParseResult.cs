@@ -127,8 +127,8 @@ internal sealed class BatchBuilder(ParserLimits limits)
 
     private int _items;
 
-    /// <summary>Counts one item; false (and a single TooManyItems rejection) once the limit is passed.</summary>
-    public bool Next(string position)
+    /// <summary>Counts one item; false once the limit is passed (then call <see cref="TooMany"/> with the position).</summary>
+    public bool Next()
     {
         if (Full)
         {
@@ -138,12 +138,23 @@ internal sealed class BatchBuilder(ParserLimits limits)
         if (++_items > limits.MaxItems)
         {
             Full = true;
-            Reject(position, RejectReason.TooManyItems, string.Empty);
             return false;
         }
 
         return true;
     }
+
+    /// <summary>Records the single TooManyItems rejection.</summary>
+    public void TooMany(string position)
+    {
+        if (!_tooManyReported)
+        {
+            _tooManyReported = true;
+            Reject(position, RejectReason.TooManyItems, string.Empty);
+        }
+    }
+
+    private bool _tooManyReported;
 
     public MeterReadingBatch Build() => new(Intervals, Registers, Events, Rejected);
 
@@ -176,15 +187,77 @@ internal sealed class BatchBuilder(ParserLimits limits)
     public static bool TryTimestamp(string? text, out DateTimeOffset instant)
     {
         instant = default;
-        string t = text?.Trim() ?? string.Empty;
-        if (t.Length is < 20 or > 40
-            || !DateTimeOffset.TryParseExact(t, TimestampFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out DateTimeOffset parsed))
+        ReadOnlySpan<char> t = text.AsSpan().Trim();
+        if (t.Length is < 20 or > 40)
+        {
+            return false;
+        }
+
+        if (!TryFastTimestamp(t, out DateTimeOffset parsed)
+            && !DateTimeOffset.TryParseExact(t, TimestampFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out parsed))
         {
             return false;
         }
 
         instant = parsed.ToUniversalTime();
         return instant.Year is >= 2000 and < 2100;
+    }
+
+    /// <summary>
+    /// The two shapes head-ends send almost always, "yyyy-MM-ddTHH:mm:ssZ" and "yyyy-MM-ddTHH:mm:ss±hh:mm", parsed without
+    /// the general parser (the hot path of ingestion). Anything else falls back to the exact-format parser.
+    /// </summary>
+    private static bool TryFastTimestamp(ReadOnlySpan<char> t, out DateTimeOffset value)
+    {
+        value = default;
+        bool zulu = t.Length == 20 && t[19] == 'Z';
+        bool offset = t.Length == 25 && t[19] is '+' or '-' && t[22] == ':';
+        if (!(zulu || offset) || t[4] != '-' || t[7] != '-' || t[10] != 'T' || t[13] != ':' || t[16] != ':')
+        {
+            return false;
+        }
+
+        if (!Digits(t, 0, 4, out int year) || !Digits(t, 5, 2, out int month) || !Digits(t, 8, 2, out int day)
+            || !Digits(t, 11, 2, out int hour) || !Digits(t, 14, 2, out int minute) || !Digits(t, 17, 2, out int second))
+        {
+            return false;
+        }
+
+        int offsetMinutes = 0;
+        if (offset)
+        {
+            if (!Digits(t, 20, 2, out int oh) || !Digits(t, 23, 2, out int om) || om > 59 || (oh * 60) + om > 14 * 60)
+            {
+                return false;
+            }
+
+            offsetMinutes = ((oh * 60) + om) * (t[19] == '-' ? -1 : 1);
+        }
+
+        if (year is < 1990 or > 2110 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month)
+            || hour > 23 || minute > 59 || second > 59)
+        {
+            return false;
+        }
+
+        value = new DateTimeOffset(year, month, day, hour, minute, second, TimeSpan.FromMinutes(offsetMinutes));
+        return true;
+    }
+
+    private static bool Digits(ReadOnlySpan<char> t, int start, int count, out int value)
+    {
+        value = 0;
+        for (int i = start; i < start + count; i++)
+        {
+            if (!char.IsAsciiDigit(t[i]))
+            {
+                return false;
+            }
+
+            value = (value * 10) + (t[i] - '0');
+        }
+
+        return true;
     }
 
     public static RejectReason? TryValue(string? text, decimal scale, out decimal value)
@@ -227,19 +300,13 @@ internal sealed class BatchBuilder(ParserLimits limits)
             return RejectReason.ExcessPrecision;
         }
 
-        // Normalise the scale so equal values are bit-identical whatever notation they arrived in.
-        value = scaled / 1.0000000000000000000000000000m;
+        value = scaled;
         return null;
     }
 
     /// <summary>Validates and adds one interval value; returns the rejection reason or null.</summary>
-    public RejectReason? AddInterval(string? meterText, ReadingTypeInfo type, DateTimeOffset start, string? valueText, decimal? numericValue, ReadingQuality quality)
+    public RejectReason? AddInterval(MeterId meter, ReadingTypeInfo type, DateTimeOffset start, string? valueText, decimal? numericValue, ReadingQuality quality)
     {
-        if (!MeterId.TryParse(meterText, out MeterId meter))
-        {
-            return RejectReason.InvalidMeterId;
-        }
-
         if (!MeterChannels.IsSupportedInterval(type.IntervalMinutes))
         {
             return RejectReason.InvalidIntervalLength;

@@ -1,0 +1,128 @@
+using MeterToCash.Domain.Common;
+using MeterToCash.Domain.MeterData;
+using MeterToCash.Simulator;
+
+namespace MeterToCash.Domain.Tests.MeterData;
+
+public class SimulatorTests
+{
+    private static readonly DateOnly Monday = new(2026, 11, 2);
+
+    private static DateTimeOffset Local(DateOnly day, int hour) => ChinaTime.DayStart(day).AddHours(hour);
+
+    private static readonly SimulatedMeter[] Meters =
+    [
+        new(new MeterId("R1"), CustomerClass.Residential, 8),
+        new(new MeterId("C1"), CustomerClass.Commercial, 120),
+        new(new MeterId("I1"), CustomerClass.Industrial, 2400),
+    ];
+
+    [Theory]
+    [InlineData(CustomerClass.Residential, 20, 3, 0)]
+    [InlineData(CustomerClass.Commercial, 12, 3, 0)]
+    [InlineData(CustomerClass.Commercial, 12, 12, 5)]
+    [InlineData(CustomerClass.Industrial, 14, 14, 6)]
+    [InlineData(CustomerClass.Industrial, 14, 4, 0)]
+    public void Shape_PeakVersusOffPeak_PeakHigher(CustomerClass customerClass, int peakHour, int offPeakHour, int offPeakDayShift)
+    {
+        double peak = LoadProfile.Shape(customerClass, Local(Monday, peakHour));
+        double offPeak = LoadProfile.Shape(customerClass, Local(Monday.AddDays(offPeakDayShift), offPeakHour));
+
+        Assert.True(peak > offPeak * 1.5, $"{peak} vs {offPeak}");
+    }
+
+    [Fact]
+    public void Shape_SummerEvening_HigherThanSpringEvening() =>
+        Assert.True(LoadProfile.Shape(CustomerClass.Residential, Local(new DateOnly(2026, 7, 20), 20)) > LoadProfile.Shape(CustomerClass.Residential, Local(new DateOnly(2026, 4, 20), 20)));
+
+    [Fact]
+    public void Day_SameSeed_IdenticalAndRoundedToWattHours()
+    {
+        IntervalReading[] first = CurveGenerator.Day(Meters[0], Monday, seed: 7);
+        IntervalReading[] second = CurveGenerator.Day(Meters[0], Monday, seed: 7);
+        IntervalReading[] other = CurveGenerator.Day(Meters[0], Monday, seed: 8);
+
+        Assert.Equal(first, second);
+        Assert.NotEqual(first, other);
+        Assert.Equal(96, first.Length);
+        Assert.All(first, r => Assert.True(r.Value >= 0m && decimal.Round(r.Value, 3) == r.Value));
+    }
+
+    [Fact]
+    public void Day_DailyTotal_CloseToConfiguredAverage()
+    {
+        decimal total = CurveGenerator.Day(Meters[0], Monday, seed: 1).Sum(r => r.Value);
+
+        Assert.InRange(total, 8m * 0.6m, 8m * 1.6m);
+    }
+
+    [Fact]
+    public void Tick_NoFaults_OneValuePerMeterThatParsesAndValidatesClean()
+    {
+        var simulation = new HeadEndSimulation(Meters, 1, FaultOptions.None);
+        DateTimeOffset slot = Local(Monday, 10);
+
+        SimulatedDelivery delivery = simulation.Tick(slot);
+        MeterReadingBatch parsed = MeterReadingsJsonParser.Parse(HeadEndSimulation.ToJson(delivery));
+
+        Assert.Equal(3, delivery.Intervals.Count);
+        Assert.Empty(parsed.Rejected);
+        Assert.Equal(delivery.Intervals, parsed.Intervals);
+        Assert.All(parsed.Intervals, r => Assert.Equal(slot, r.Start));
+    }
+
+    [Theory]
+    [InlineData("gap", 0)]
+    [InlineData("duplicate", 6)]
+    [InlineData("tamper", 3)]
+    public void Tick_CertainFault_Injected(string fault, int expected)
+    {
+        FaultOptions options = fault switch
+        {
+            "gap" => new FaultOptions { Gap = 1 },
+            "duplicate" => new FaultOptions { Duplicate = 1 },
+            _ => new FaultOptions { Tamper = 1 },
+        };
+
+        SimulatedDelivery delivery = new HeadEndSimulation(Meters, 1, options).Tick(Local(Monday, 10));
+
+        Assert.Equal(expected, fault == "tamper" ? delivery.Events.Count(e => e.Kind == MeterEventKind.CoverOpen) : delivery.Intervals.Count);
+    }
+
+    [Fact]
+    public void Tick_Spike_FiftyTimesCleanValue()
+    {
+        DateTimeOffset slot = Local(Monday, 10);
+
+        IntervalReading clean = new HeadEndSimulation(Meters, 1, FaultOptions.None).Tick(slot).Intervals[0];
+        IntervalReading spiked = new HeadEndSimulation(Meters, 1, new FaultOptions { Spike = 1 }).Tick(slot).Intervals[0];
+
+        Assert.Equal(clean.Value * 50m, spiked.Value);
+    }
+
+    [Fact]
+    public void Tick_LateValues_ArriveLateIntervalsLater()
+    {
+        var simulation = new HeadEndSimulation(Meters, 1, new FaultOptions { Late = 1, LateIntervals = 4 });
+        DateTimeOffset slot = Local(Monday, 10);
+
+        SimulatedDelivery delivery = simulation.Tick(slot);
+
+        Assert.Equal(3, delivery.Intervals.Count);
+        Assert.All(delivery.Intervals, r => Assert.Equal(slot.AddHours(-1), r.Start));
+    }
+
+    [Fact]
+    public void Tick_TypicalFaultsOverADay_VeeSeesDuplicatesAndGaps()
+    {
+        SimulatedMeter[] meters = Enumerable.Range(0, 40).Select(i => new SimulatedMeter(new MeterId($"M{i}"), (CustomerClass)(i % 3), 10)).ToArray();
+        var simulation = new HeadEndSimulation(meters, 3, FaultOptions.Typical);
+        List<IntervalReading> all = Enumerable.Range(0, 96).SelectMany(s => simulation.Tick(ChinaTime.DayStart(Monday).AddMinutes(15 * s)).Intervals).ToList();
+
+        int duplicates = all.Count - all.Select(r => r.Key).Distinct().Count();
+        int distinctSlots = all.Where(r => ChinaTime.LocalDay(r.Start) == Monday).Select(r => r.Key).Distinct().Count();
+
+        Assert.InRange(duplicates, 1, all.Count / 20);
+        Assert.InRange(distinctSlots, (40 * 96) - 400, (40 * 96) - 1);
+    }
+}

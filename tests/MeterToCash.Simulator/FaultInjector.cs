@@ -1,0 +1,138 @@
+using MeterToCash.Domain.MeterData;
+
+namespace MeterToCash.Simulator;
+
+/// <summary>Probabilities (per meter per interval) of injected faults. All zero = clean data.</summary>
+public sealed record FaultOptions
+{
+    /// <summary>No faults.</summary>
+    public static readonly FaultOptions None = new();
+
+    /// <summary>A realistic mix for soak tests.</summary>
+    public static readonly FaultOptions Typical = new()
+    {
+        Gap = 0.01, Spike = 0.002, Duplicate = 0.01, Late = 0.02, Outage = 0.0005, Tamper = 0.0002,
+    };
+
+    /// <summary>Value never delivered.</summary>
+    public double Gap { get; init; }
+
+    /// <summary>Value multiplied by 50.</summary>
+    public double Spike { get; init; }
+
+    /// <summary>Value delivered twice.</summary>
+    public double Duplicate { get; init; }
+
+    /// <summary>Value held back and delivered with a later batch (back-fill).</summary>
+    public double Late { get; init; }
+
+    /// <summary>Meter sends a last gasp and goes silent for <see cref="OutageIntervals"/> intervals, then a restore.</summary>
+    public double Outage { get; init; }
+
+    /// <summary>Cover-open event.</summary>
+    public double Tamper { get; init; }
+
+    /// <summary>How many intervals a simulated outage lasts.</summary>
+    public int OutageIntervals { get; init; } = 8;
+
+    /// <summary>How many intervals a late value is held back.</summary>
+    public int LateIntervals { get; init; } = 4;
+}
+
+/// <summary>What the head-end sends for one interval tick.</summary>
+/// <param name="Intervals">Interval values (including duplicates and back-filled late values).</param>
+/// <param name="Events">Meter events.</param>
+public sealed record SimulatedDelivery(IReadOnlyList<IntervalReading> Intervals, IReadOnlyList<MeterEvent> Events);
+
+/// <summary>
+/// Produces the head-end's deliveries with deterministic fault injection: everything is a pure function of
+/// (seed, meters, options, interval start), so a run can be replayed exactly.
+/// </summary>
+public sealed class HeadEndSimulation(IReadOnlyList<SimulatedMeter> meters, int seed, FaultOptions faults, int intervalMinutes = 15)
+{
+    /// <summary>The delivery for the interval starting at <paramref name="start"/> (UTC, on the local-day grid).</summary>
+    public SimulatedDelivery Tick(DateTimeOffset start)
+    {
+        var intervals = new List<IntervalReading>();
+        var events = new List<MeterEvent>();
+        foreach (SimulatedMeter meter in meters)
+        {
+            EmitInterval(meter, start, intervals, events);
+
+            // Values held back LateIntervals ago are delivered now, after newer ones (back-fill).
+            DateTimeOffset lateStart = start.AddMinutes(-faults.LateIntervals * intervalMinutes);
+            if (Roll(meter, lateStart, "late") < faults.Late && State(meter, lateStart) == SlotFate.Delivered)
+            {
+                intervals.Add(Value(meter, lateStart));
+            }
+        }
+
+        return new SimulatedDelivery(intervals, events);
+    }
+
+    private enum SlotFate
+    {
+        Delivered,
+        Missing,
+        InOutage,
+    }
+
+    private void EmitInterval(SimulatedMeter meter, DateTimeOffset start, List<IntervalReading> intervals, List<MeterEvent> events)
+    {
+        // An outage starting at any of the last OutageIntervals slots silences the meter now.
+        for (int back = 0; back <= faults.OutageIntervals; back++)
+        {
+            DateTimeOffset s = start.AddMinutes(-back * intervalMinutes);
+            if (Roll(meter, s, "outage") < faults.Outage)
+            {
+                if (back == 0)
+                {
+                    events.Add(new MeterEvent(meter.Meter, MeterEventKind.PowerOff, start, EventCodes.ToCimCode(MeterEventKind.PowerOff)));
+                }
+                else if (back == faults.OutageIntervals)
+                {
+                    events.Add(new MeterEvent(meter.Meter, MeterEventKind.PowerRestored, start, EventCodes.ToCimCode(MeterEventKind.PowerRestored)));
+                    break;
+                }
+
+                return;
+            }
+        }
+
+        if (Roll(meter, start, "tamper") < faults.Tamper)
+        {
+            events.Add(new MeterEvent(meter.Meter, MeterEventKind.CoverOpen, start.AddMinutes(1), EventCodes.ToCimCode(MeterEventKind.CoverOpen)));
+        }
+
+        if (State(meter, start) != SlotFate.Delivered || Roll(meter, start, "late") < faults.Late)
+        {
+            return;
+        }
+
+        IntervalReading value = Value(meter, start);
+        intervals.Add(value);
+        if (Roll(meter, start, "duplicate") < faults.Duplicate)
+        {
+            intervals.Add(value);
+        }
+    }
+
+    private SlotFate State(SimulatedMeter meter, DateTimeOffset start) =>
+        Roll(meter, start, "gap") < faults.Gap ? SlotFate.Missing : SlotFate.Delivered;
+
+    private IntervalReading Value(SimulatedMeter meter, DateTimeOffset start)
+    {
+        IntervalReading reading = CurveGenerator.Interval(meter, start, seed, intervalMinutes);
+        return Roll(meter, start, "spike") < faults.Spike ? reading with { Value = reading.Value * 50m } : reading;
+    }
+
+    private double Roll(SimulatedMeter meter, DateTimeOffset start, string fault) =>
+        DeterministicRandom.Uniform(seed, meter.Meter.Value + "/" + fault, start.ToUnixTimeSeconds());
+
+    /// <summary>The JSON push document (IEC 61968-9 MeterReadings JSON) of a delivery.</summary>
+    public static byte[] ToJson(SimulatedDelivery delivery)
+    {
+        ArgumentNullException.ThrowIfNull(delivery);
+        return MeterReadingsJsonWriter.Write(delivery.Intervals, [], delivery.Events);
+    }
+}

@@ -123,19 +123,24 @@ public static class ArchiveCsv
 
             RowParser parser = new(row, fields, index, header.Count);
             ParsedRow? parsed = parser.Parse();
+            string account = parsed?.AccountNo ?? (fields.Count == header.Count ? fields[index["account_no"]].Trim() : string.Empty);
+            AccountRows? rows = null;
+            if (account.Length > 0 && !accounts.TryGetValue(account, out rows))
+            {
+                accounts[account] = rows = new AccountRows();
+                order.Add(account);
+            }
+
             if (parsed is null)
             {
                 errors.AddRange(parser.Errors);
+
+                // The account's other rows must not be imported without this one.
+                rows?.Reject(row);
                 continue;
             }
 
-            if (!accounts.TryGetValue(parsed.AccountNo, out AccountRows? rows))
-            {
-                accounts[parsed.AccountNo] = rows = new AccountRows();
-                order.Add(parsed.AccountNo);
-            }
-
-            rows.Add(parsed, errors);
+            rows!.Add(parsed, errors);
         }
 
         List<ImportedCustomer> customers = [];
@@ -173,6 +178,8 @@ public static class ArchiveCsv
     {
         readonly List<ParsedRow> rows = [];
         readonly List<int> rejected = [];
+
+        public void Reject(int row) => rejected.Add(row);
 
         public void Add(ParsedRow row, List<ArchiveRowError> errors)
         {

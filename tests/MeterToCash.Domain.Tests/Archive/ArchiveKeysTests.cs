@@ -15,10 +15,10 @@ public class ArchiveKeysTests
     [Fact]
     public void Bucket_KnownKeys_MatchFnv1aWorkedByHand()
     {
-        // FNV-1a 32-bit over UTF-16 code units: "" is the offset basis 2166136261, and 2166136261 % 64 = 13.
-        Assert.Equal("13", ArchiveKeys.Bucket(string.Empty));
+        // FNV-1a 32-bit over UTF-16 code units: "" is the offset basis 2166136261 = 64 × 33845879 + 5.
+        Assert.Equal("05", ArchiveKeys.Bucket(string.Empty));
 
-        // "a": (2166136261 ^ 97) * 16777619 mod 2^32 = 3826002220 (the published FNV-1a value of "a"); 3826002220 % 64 = 44.
+        // "a": (2166136261 ^ 97) * 16777619 mod 2^32 = 3826002220 (the published FNV-1a value of "a"); 3826002220 = 64 × 59781284 + 44.
         Assert.Equal("44", ArchiveKeys.Bucket("a"));
     }
 

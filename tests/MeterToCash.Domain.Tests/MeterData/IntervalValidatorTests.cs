@@ -55,7 +55,7 @@ public class IntervalValidatorTests
     [Fact]
     public void Validate_AfterRemoval_Rejects()
     {
-        IntervalSeriesContext context = Context() with { Meter = Archive() with { RemovedAt = DayStart.AddHours(1) } };
+        IntervalSeriesContext context = Context() with { Meter = ArchiveEntry() with { RemovedAt = DayStart.AddHours(1) } };
 
         ValidatedInterval[] results = IntervalValidator.Validate([Interval(3, 0.1m), Interval(4, 0.1m)], context);
 

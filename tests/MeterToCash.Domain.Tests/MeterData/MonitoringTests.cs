@@ -165,7 +165,7 @@ public class MonitoringTests
     {
         var e = new MeterEvent(Meter, kind, T0, "x");
 
-        AlarmCondition? condition = AlarmRules.ConditionOf(e, Archive() with { HasGeneration = hasGeneration });
+        AlarmCondition? condition = AlarmRules.ConditionOf(e, ArchiveEntry() with { HasGeneration = hasGeneration });
 
         Assert.Equal(expected, condition?.Key.Kind);
     }
@@ -187,7 +187,7 @@ public class MonitoringTests
     [InlineData(false, "0.01", false)]
     [InlineData(true, "5", false)]
     public void IsReverseEnergyWithoutGeneration_ExportAndGeneration_Detects(bool generation, string export, bool expected) =>
-        Assert.Equal(expected, ConsumptionRules.IsReverseEnergyWithoutGeneration(Archive() with { HasGeneration = generation }, Dec(export)));
+        Assert.Equal(expected, ConsumptionRules.IsReverseEnergyWithoutGeneration(ArchiveEntry() with { HasGeneration = generation }, Dec(export)));
 
     [Theory]
     [InlineData(47, false)]

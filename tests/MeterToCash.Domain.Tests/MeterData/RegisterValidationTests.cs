@@ -39,7 +39,7 @@ public class RegisterValidationTests
     {
         RegisterReading previous = Read(100m, 10);
 
-        ValidatedRegister result = IntervalValidator.ValidateRegister(Read(Dec(value), 10 + hoursAfterPrevious), previous, Archive(), DayStart.AddDays(1), VeeOptions.Default);
+        ValidatedRegister result = IntervalValidator.ValidateRegister(Read(Dec(value), 10 + hoursAfterPrevious), previous, ArchiveEntry(), DayStart.AddDays(1), VeeOptions.Default);
 
         Assert.Equal(expected, result.Failed);
     }
@@ -47,7 +47,7 @@ public class RegisterValidationTests
     [Fact]
     public void ValidateRegister_Rollover_PassesWithWrappedDelta()
     {
-        ValidatedRegister result = IntervalValidator.ValidateRegister(Read(3m, 12), Read(999_998m, 0), Archive(), DayStart.AddDays(1), VeeOptions.Default);
+        ValidatedRegister result = IntervalValidator.ValidateRegister(Read(3m, 12), Read(999_998m, 0), ArchiveEntry(), DayStart.AddDays(1), VeeOptions.Default);
 
         Assert.Equal(ValueDisposition.Accepted, result.Disposition);
         Assert.Equal(new RegisterDelta(RegisterDeltaKind.Rollover, 5m), result.Delta);
@@ -58,7 +58,7 @@ public class RegisterValidationTests
     [InlineData(-24 * 61, VeeRules.BeforeInstallation)]
     public void ValidateRegister_BadTimestamp_Rejected(int hour, VeeRules expected)
     {
-        ValidatedRegister result = IntervalValidator.ValidateRegister(Read(1m, hour), null, Archive(), DayStart.AddDays(1), VeeOptions.Default);
+        ValidatedRegister result = IntervalValidator.ValidateRegister(Read(1m, hour), null, ArchiveEntry(), DayStart.AddDays(1), VeeOptions.Default);
 
         Assert.Equal(expected, result.Failed);
         Assert.Equal(ValueDisposition.Rejected, result.Disposition);
@@ -69,7 +69,7 @@ public class RegisterValidationTests
     {
         RegisterReading reading = Read(1m, 1) with { Unit = EnergyUnit.Kvarh };
 
-        Assert.Equal(VeeRules.UnitChannelMismatch, IntervalValidator.ValidateRegister(reading, null, Archive(), DayStart.AddDays(1), VeeOptions.Default).Failed);
+        Assert.Equal(VeeRules.UnitChannelMismatch, IntervalValidator.ValidateRegister(reading, null, ArchiveEntry(), DayStart.AddDays(1), VeeOptions.Default).Failed);
     }
 
     [Theory]
@@ -109,7 +109,7 @@ public class RegisterValidationTests
     [InlineData(0, ArchiveDecision.Accept)]
     [InlineData(5, ArchiveDecision.AfterRemoval)]
     public void Check_ArchiveDates_DecidesQuarantine(int days, ArchiveDecision expected) =>
-        Assert.Equal(expected, MeterArchiveRules.Check(Archive() with { RemovedAt = DayStart.AddDays(5) }, DayStart.AddDays(days)));
+        Assert.Equal(expected, MeterArchiveRules.Check(ArchiveEntry() with { RemovedAt = DayStart.AddDays(5) }, DayStart.AddDays(days)));
 
     [Fact]
     public void Check_UnknownMeter_Quarantined() => Assert.Equal(ArchiveDecision.UnknownMeter, MeterArchiveRules.Check(null, DayStart));
@@ -121,7 +121,7 @@ public class RegisterValidationTests
     [InlineData("0.00007", "1", "1", false, "0.0001")]
     public void ToPrimary_CtPt_MultipliesAndRoundsToFourDecimals(string value, string ct, string pt, bool applied, string expected)
     {
-        MeterArchiveEntry entry = Archive() with { CtRatio = Dec(ct), PtRatio = Dec(pt), MultiplierAppliedByHeadEnd = applied };
+        MeterArchiveEntry entry = ArchiveEntry() with { CtRatio = Dec(ct), PtRatio = Dec(pt), MultiplierAppliedByHeadEnd = applied };
 
         Assert.Equal(Dec(expected), MeterArchiveRules.ToPrimary(Dec(value), entry));
     }

@@ -12,14 +12,14 @@ internal static class TestData
 
     public static readonly DateTimeOffset DayStart = ChinaTime.DayStart(Day);
 
-    public static MeterArchiveEntry Archive(int? digits = 6) =>
+    public static MeterArchiveEntry ArchiveEntry(int? digits = 6) =>
         new(Meter, "A1", DayStart.AddDays(-60), null, MeterDigits: digits);
 
     public static IntervalReading Interval(int slot, decimal value, ReadingQuality quality = ReadingQuality.Valid, DateTimeOffset? dayStart = null) =>
         new(Meter, MeterChannel.ActiveImport, (dayStart ?? DayStart).AddMinutes(15 * slot), 15, value, EnergyUnit.Kwh, quality);
 
     public static IntervalSeriesContext Context(IReadOnlyList<IntervalReading>? history = null, DateTimeOffset? now = null, VeeOptions? options = null) =>
-        new(Archive(), MeterChannel.ActiveImport, now ?? DayStart.AddDays(1), history ?? [], options ?? VeeOptions.Default);
+        new(ArchiveEntry(), MeterChannel.ActiveImport, now ?? DayStart.AddDays(1), history ?? [], options ?? VeeOptions.Default);
 
     /// <summary>Seven days of a flat 0.2 kWh history before <see cref="Day"/>.</summary>
     public static IntervalReading[] FlatHistory(decimal value = 0.2m, int days = 7)

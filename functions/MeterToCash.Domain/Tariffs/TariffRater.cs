@@ -1,0 +1,521 @@
+using MeterToCash.Domain.Common;
+
+namespace MeterToCash.Domain.Tariffs;
+
+/// <summary>
+/// Rates billing periods against one tariff. Build it once per tariff (it pre-compiles prices, labels and clauses)
+/// and reuse it: it is immutable and thread-safe.
+/// </summary>
+/// <remarks>
+/// <para>Rounding: every line's amount is computed exactly in <see cref="decimal"/> and rounded once, half-up
+/// (half away from zero), to the fen; the total is the sum of the rounded lines. Nothing else rounds money.</para>
+/// <para>Quantities that are derived rather than measured round as follows, half-up: prorated ladder thresholds to
+/// whole kWh; kWh split between the parts of a split period, and a tier's kWh shared between time-of-use bands, to
+/// 0.01 kWh, with the last share taking the remainder so the parts add up exactly.</para>
+/// <para>A period that spans a tariff change (or New Year, for an annual ladder) is split at the change; each part
+/// gets the period's energy in proportion to its days and is rated with its own version.</para>
+/// </remarks>
+public sealed class TariffRater
+{
+    private const int MaxStackSegments = 8;
+    private readonly CompiledVersion[] _versions;
+    private readonly bool _anyAnnualLadder;
+
+    /// <summary>Compiles <paramref name="tariff"/> for rating.</summary>
+    /// <exception cref="ArgumentException">The tariff breaks a rule of <see cref="TariffValidation"/> — load tariffs through <see cref="TariffJson"/> or validate them first.</exception>
+    public TariffRater(Tariff tariff)
+    {
+        ArgumentNullException.ThrowIfNull(tariff);
+        IReadOnlyList<TariffError> errors = TariffValidation.Validate(tariff);
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException("Invalid tariff: " + string.Join("; ", errors), nameof(tariff));
+        }
+
+        Tariff = tariff;
+        _versions = new CompiledVersion[tariff.Versions.Count];
+        for (int i = 0; i < _versions.Length; i++)
+        {
+            DateOnly? until = i + 1 < _versions.Length ? tariff.Versions[i + 1].EffectiveFrom : null;
+            _versions[i] = new CompiledVersion(tariff.Versions[i], i, until);
+            _anyAnnualLadder |= tariff.Versions[i].Ladder?.Period == LadderPeriod.Annual;
+        }
+    }
+
+    /// <summary>The tariff rated.</summary>
+    public Tariff Tariff { get; }
+
+    /// <summary>Rates one period, or refuses with every reason found in the determinants.</summary>
+    public RatingResult Rate(BillDeterminants determinants)
+    {
+        ArgumentNullException.ThrowIfNull(determinants);
+        List<RatingError>? errors = DeterminantValidation.Validate(determinants, _versions);
+        if (errors is not null)
+        {
+            return RatingResult.Failure(errors);
+        }
+
+        BillingPeriod period = determinants.Period;
+        Span<Segment> stack = stackalloc Segment[MaxStackSegments];
+        int count = 0;
+        Segment[]? heap = null;
+        for (int v = FirstVersionIndex(period.Start); v < _versions.Length && _versions[v].From < period.End; v++)
+        {
+            CompiledVersion cv = _versions[v];
+            DateOnly start = cv.From > period.Start ? cv.From : period.Start;
+            DateOnly end = cv.Until is DateOnly until && until < period.End ? until : period.End;
+            while (start < end)
+            {
+                DateOnly cut = end;
+                if (_anyAnnualLadder && cv.Ladder?.Period == LadderPeriod.Annual)
+                {
+                    DateOnly newYear = new(start.Year + 1, 1, 1);
+                    if (newYear < cut)
+                    {
+                        cut = newYear;
+                    }
+                }
+
+                if (count == stack.Length)
+                {
+                    heap = new Segment[stack.Length * 2];
+                    stack.CopyTo(heap);
+                    stack = heap;
+                }
+
+                stack[count++] = new Segment(v, start, cut);
+                start = cut;
+            }
+        }
+
+        Span<Segment> segments = stack[..count];
+        int capacity = 0;
+        foreach (Segment s in segments)
+        {
+            capacity += _versions[s.Version].MaxLines;
+        }
+
+        var builder = new LineBuilder(capacity);
+        var billSegments = new BillSegment[count];
+        decimal kwhForPf = determinants.TotalKwh;
+        int pfHundredths = -1;
+        if (determinants.ReactiveKvarh is decimal kvarh && (kwhForPf != 0 || kvarh != 0))
+        {
+            pfHundredths = PowerFactor.ComputeHundredths(kwhForPf, kvarh);
+        }
+
+        // Remainders so the parts of a split period add up exactly to the measured totals.
+        BandEnergy bandsLeft = determinants.Bands ?? default;
+        decimal totalLeft = determinants.TotalKwh;
+        int daysLeft = period.Days;
+        decimal ytd = determinants.YearToDateKwh;
+        int ytdYear = period.Start.Year;
+        for (int i = 0; i < count; i++)
+        {
+            Segment s = segments[i];
+            int days = s.End.DayNumber - s.Start.DayNumber;
+            BandEnergy bands;
+            decimal total;
+            if (i == count - 1)
+            {
+                bands = bandsLeft;
+                total = totalLeft;
+            }
+            else
+            {
+                bands = new BandEnergy(Share(bandsLeft.CriticalPeak, days, daysLeft), Share(bandsLeft.Peak, days, daysLeft), Share(bandsLeft.Flat, days, daysLeft), Share(bandsLeft.Valley, days, daysLeft));
+                total = Share(totalLeft, days, daysLeft);
+                bandsLeft = new BandEnergy(bandsLeft.CriticalPeak - bands.CriticalPeak, bandsLeft.Peak - bands.Peak, bandsLeft.Flat - bands.Flat, bandsLeft.Valley - bands.Valley);
+                totalLeft -= total;
+                daysLeft -= days;
+            }
+
+            if (s.Start.Year != ytdYear)
+            {
+                ytdYear = s.Start.Year;
+                ytd = 0;
+            }
+
+            CompiledVersion cv = _versions[s.Version];
+            decimal kwh = cv.IsTimeOfUse ? bands.Total : total;
+            billSegments[i] = RateSegment(cv, determinants, s, bands, kwh, ytd, pfHundredths, ref builder);
+            ytd += kwh;
+        }
+
+        BillLine[] lines = builder.ToArray();
+        long fen = 0;
+        bool estimated = false;
+        foreach (BillLine line in lines)
+        {
+            fen = checked(fen + line.Amount.Fen);
+            estimated |= line.Estimated;
+        }
+
+        return RatingResult.Success(new Bill
+        {
+            TariffId = Tariff.Id,
+            TariffName = Tariff.Name,
+            IsSampleTariff = Tariff.IsSample,
+            Period = period,
+            Segments = billSegments,
+            Lines = lines,
+            Total = new Money(fen),
+            ContainsEstimates = estimated,
+        });
+    }
+
+    internal int FirstVersionIndex(DateOnly day)
+    {
+        for (int i = _versions.Length - 1; i >= 0; i--)
+        {
+            if (_versions[i].From <= day)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private static decimal Share(decimal value, int days, int ofDays) =>
+        value == 0 ? 0 : decimal.Round(value * days / ofDays, 2, MidpointRounding.AwayFromZero);
+
+    private static BillSegment RateSegment(CompiledVersion cv, BillDeterminants d, Segment s, BandEnergy bands, decimal kwh, decimal ytd, int pfHundredths, ref LineBuilder b)
+    {
+        int days = s.End.DayNumber - s.Start.DayNumber;
+        int monthDays = DateTime.DaysInMonth(s.Start.Year, s.Start.Month);
+        bool energyEstimated = (d.Estimated & EstimatedValues.ActiveEnergy) != 0;
+        int firstLine = b.Count;
+
+        if (cv.Basic is not null)
+        {
+            AddBasic(cv, d, days, monthDays, ref b);
+        }
+
+        if (cv.IsTimeOfUse)
+        {
+            for (int band = 0; band < 4; band++)
+            {
+                decimal q = bands[(TouBand)band];
+                if (q != 0)
+                {
+                    b.Add(new BillLine
+                    {
+                        Kind = BillLineKind.Energy,
+                        Description = cv.EnergyDescription[band],
+                        Quantity = q,
+                        Unit = "kWh",
+                        Rate = cv.BandPrice[band],
+                        Amount = Money.FromYuan(q * cv.BandPrice[band]),
+                        TariffVersion = cv.Label,
+                        Clause = cv.EnergyClause[band],
+                        Tier = cv.Ladder is null ? null : 1,
+                        Band = (TouBand)band,
+                        Estimated = energyEstimated,
+                    });
+                }
+            }
+        }
+        else if (kwh != 0)
+        {
+            b.Add(new BillLine
+            {
+                Kind = BillLineKind.Energy,
+                Description = cv.EnergyDescription[4],
+                Quantity = kwh,
+                Unit = "kWh",
+                Rate = cv.SinglePrice,
+                Amount = Money.FromYuan(kwh * cv.SinglePrice),
+                TariffVersion = cv.Label,
+                Clause = cv.EnergyClause[4],
+                Tier = cv.Ladder is null ? null : 1,
+                Estimated = energyEstimated,
+            });
+        }
+
+        decimal[] thresholds = [];
+        decimal ladderStart = 0;
+        if (cv.Ladder is not null)
+        {
+            thresholds = ProratedThresholds(cv, d, s, days, monthDays);
+            ladderStart = cv.Ladder.Period == LadderPeriod.Annual ? ytd : 0;
+            AddSurcharges(cv, thresholds, ladderStart, kwh, bands, energyEstimated, ref b);
+        }
+
+        if (cv.PowerFactor is not null && pfHundredths >= 0)
+        {
+            long baseFen = 0;
+            for (int i = firstLine; i < b.Count; i++)
+            {
+                baseFen += b[i].Amount.Fen;
+            }
+
+            PowerFactorStandard standard = d.PowerFactorStandard ?? cv.PowerFactor.Standard;
+            int basisPoints = PowerFactor.AdjustmentBasisPoints(standard, pfHundredths);
+            decimal percent = basisPoints / 100m;
+            decimal baseYuan = baseFen / 100m;
+            b.Add(new BillLine
+            {
+                Kind = BillLineKind.PowerFactorAdjustment,
+                Description = cv.PowerFactorDescription,
+                Quantity = baseYuan,
+                Unit = "yuan",
+                Rate = percent,
+                Amount = Money.FromYuan(baseYuan * basisPoints / 10_000m),
+                TariffVersion = cv.Label,
+                Clause = cv.PowerFactorClause,
+                PowerFactor = new PowerFactorAssessment(d.TotalKwh, d.ReactiveKvarh!.Value, pfHundredths / 100m, standard, percent),
+                Estimated = energyEstimated || (d.Estimated & EstimatedValues.ReactiveEnergy) != 0,
+            });
+        }
+
+        for (int i = 0; i < cv.PassThrough.Length; i++)
+        {
+            PassThroughComponent c = cv.PassThrough[i];
+            if (kwh != 0)
+            {
+                b.Add(new BillLine
+                {
+                    Kind = BillLineKind.PassThrough,
+                    Description = c.Name,
+                    Quantity = kwh,
+                    Unit = "kWh",
+                    Rate = c.PricePerKwh,
+                    Amount = Money.FromYuan(kwh * c.PricePerKwh),
+                    TariffVersion = cv.Label,
+                    Clause = cv.PassThroughClause[i],
+                    Estimated = energyEstimated,
+                });
+            }
+        }
+
+        return new BillSegment(cv.Label, new BillingPeriod(s.Start, s.End), kwh, thresholds, ladderStart);
+    }
+
+    private static void AddBasic(CompiledVersion cv, BillDeterminants d, int days, int monthDays, ref LineBuilder b)
+    {
+        BasicChargeDefinition basic = cv.Basic!;
+        BasicChargeMethod method = d.BasicChargeMethod ?? basic.DefaultMethod;
+        bool prorated = days != monthDays;
+        decimal quantity;
+        decimal rate;
+        bool estimated = false;
+        string description;
+        string clause;
+        if (method == BasicChargeMethod.Capacity)
+        {
+            quantity = d.TransformerKva!.Value;
+            rate = basic.PricePerKvaMonth!.Value;
+            description = cv.BasicCapacityDescription;
+            clause = cv.BasicCapacityClause;
+        }
+        else
+        {
+            quantity = d.MaximumDemandKw!.Value;
+            rate = basic.PricePerKwMonth!.Value;
+            description = cv.BasicDemandDescription;
+            clause = cv.BasicDemandClause;
+            estimated = (d.Estimated & EstimatedValues.MaximumDemand) != 0;
+            if (basic.MinimumDemandShareOfCapacity is decimal share && d.TransformerKva is decimal kva && kva * share > quantity)
+            {
+                quantity = kva * share;
+                description = cv.BasicDemandMinimumDescription;
+                estimated = false;
+            }
+        }
+
+        decimal yuan = quantity * rate;
+        if (prorated)
+        {
+            yuan = yuan * days / monthDays;
+        }
+
+        b.Add(new BillLine
+        {
+            Kind = method == BasicChargeMethod.Capacity ? BillLineKind.BasicCapacity : BillLineKind.BasicDemand,
+            Description = description,
+            Quantity = quantity,
+            Unit = method == BasicChargeMethod.Capacity ? "kVA" : "kW",
+            Rate = rate,
+            Amount = Money.FromYuan(yuan),
+            TariffVersion = cv.Label,
+            Clause = clause,
+            ProratedDays = prorated ? days : 0,
+            ProrationBaseDays = prorated ? monthDays : 0,
+            Estimated = estimated,
+        });
+    }
+
+    private static decimal[] ProratedThresholds(CompiledVersion cv, BillDeterminants d, Segment s, int days, int monthDays)
+    {
+        decimal[] source = cv.Thresholds;
+        int covered;
+        int of;
+        if (cv.Ladder!.Period == LadderPeriod.Monthly)
+        {
+            covered = days;
+            of = monthDays;
+        }
+        else
+        {
+            DateOnly yearStart = new(s.Start.Year, 1, 1);
+            DateOnly yearEnd = yearStart.AddYears(1);
+            DateOnly from = d.AccountOpened is DateOnly opened && opened > yearStart ? opened : yearStart;
+            DateOnly to = d.AccountClosed is DateOnly closed && closed < yearEnd ? closed : yearEnd;
+            covered = to.DayNumber - from.DayNumber;
+            of = yearEnd.DayNumber - yearStart.DayNumber;
+        }
+
+        if (covered == of)
+        {
+            return source;
+        }
+
+        decimal[] result = new decimal[source.Length];
+        for (int i = 0; i < source.Length; i++)
+        {
+            result[i] = decimal.Round(source[i] * covered / of, 0, MidpointRounding.AwayFromZero);
+        }
+
+        return result;
+    }
+
+    private static void AddSurcharges(CompiledVersion cv, decimal[] thresholds, decimal start, decimal kwh, BandEnergy bands, bool estimated, ref LineBuilder b)
+    {
+        int tiers = cv.Surcharges.Length;
+        Span<decimal> tierKwh = stackalloc decimal[tiers];
+        decimal end = start + kwh;
+        decimal lower = 0;
+        for (int t = 0; t < tiers; t++)
+        {
+            decimal upper = t < thresholds.Length ? thresholds[t] : decimal.MaxValue;
+            decimal from = start > lower ? start : lower;
+            decimal to = end < upper ? end : upper;
+            tierKwh[t] = to > from ? to - from : 0;
+            lower = upper;
+        }
+
+        if (!cv.IsTimeOfUse)
+        {
+            for (int t = 0; t < tiers; t++)
+            {
+                if (cv.Surcharges[t] != 0 && tierKwh[t] != 0)
+                {
+                    AddSurchargeLine(cv, t, 4, tierKwh[t], estimated, ref b);
+                }
+            }
+
+            return;
+        }
+
+        // The tier is judged on all bands together; each tier's kWh is shared between the bands in proportion to
+        // their consumption. Cumulative rounding keeps each band's shares summing to its kWh; the largest band takes
+        // each tier's remainder so the shares of a tier sum to the tier's kWh.
+        int largest = 0;
+        for (int band = 1; band < 4; band++)
+        {
+            if (bands[(TouBand)band] > bands[(TouBand)largest])
+            {
+                largest = band;
+            }
+        }
+
+        Span<decimal> previousCumulative = stackalloc decimal[4];
+        Span<decimal> share = stackalloc decimal[4];
+        decimal cumulative = 0;
+        for (int t = 0; t < tiers; t++)
+        {
+            cumulative += tierKwh[t];
+            if (tierKwh[t] == 0)
+            {
+                continue;
+            }
+
+            decimal others = 0;
+            share.Clear();
+            for (int band = 0; band < 4; band++)
+            {
+                decimal e = bands[(TouBand)band];
+                if (band == largest || e == 0)
+                {
+                    continue;
+                }
+
+                decimal upTo = decimal.Round(e * cumulative / kwh, 2, MidpointRounding.AwayFromZero);
+                share[band] = upTo - previousCumulative[band];
+                previousCumulative[band] = upTo;
+                others += share[band];
+            }
+
+            share[largest] = tierKwh[t] - others;
+            if (cv.Surcharges[t] == 0)
+            {
+                continue;
+            }
+
+            for (int band = 0; band < 4; band++)
+            {
+                if (share[band] != 0)
+                {
+                    AddSurchargeLine(cv, t, band, share[band], estimated, ref b);
+                }
+            }
+        }
+    }
+
+    private static void AddSurchargeLine(CompiledVersion cv, int tier, int bandSlot, decimal quantity, bool estimated, ref LineBuilder b)
+    {
+        decimal rate = cv.Surcharges[tier];
+        b.Add(new BillLine
+        {
+            Kind = BillLineKind.TierSurcharge,
+            Description = cv.SurchargeDescription[(tier * 5) + bandSlot],
+            Quantity = quantity,
+            Unit = "kWh",
+            Rate = rate,
+            Amount = Money.FromYuan(quantity * rate),
+            TariffVersion = cv.Label,
+            Clause = cv.SurchargeClause[tier],
+            Tier = tier + 1,
+            Band = bandSlot < 4 ? (TouBand)bandSlot : null,
+            Estimated = estimated,
+        });
+    }
+
+    internal readonly record struct Segment(int Version, DateOnly Start, DateOnly End);
+
+    private ref struct LineBuilder
+    {
+        private BillLine[] _lines;
+
+        public LineBuilder(int capacity)
+        {
+            _lines = new BillLine[capacity];
+            Count = 0;
+        }
+
+        public int Count { get; private set; }
+
+        public readonly BillLine this[int index] => _lines[index];
+
+        public void Add(in BillLine line)
+        {
+            if (Count == _lines.Length)
+            {
+                Array.Resize(ref _lines, Math.Max(4, _lines.Length * 2));
+            }
+
+            _lines[Count++] = line;
+        }
+
+        public readonly BillLine[] ToArray()
+        {
+            if (Count == _lines.Length)
+            {
+                return _lines;
+            }
+
+            return _lines.AsSpan(0, Count).ToArray();
+        }
+    }
+}

@@ -90,7 +90,8 @@ public readonly record struct BillLine
 /// <param name="Kwh">Active energy attributed to the part, kWh (split by days when the period is split).</param>
 /// <param name="LadderThresholdsKwh">The ladder thresholds applied to the part after proration (whole kWh); empty without a ladder.</param>
 /// <param name="LadderStartKwh">Where in the ladder the part's consumption starts (year-to-date for annual ladders).</param>
-public sealed record BillSegment(string TariffVersion, BillingPeriod Period, decimal Kwh, IReadOnlyList<decimal> LadderThresholdsKwh, decimal LadderStartKwh);
+/// <param name="TierKwh">kWh of the part falling in each tier (index 0 = tier 1); empty without a ladder.</param>
+public sealed record BillSegment(string TariffVersion, BillingPeriod Period, decimal Kwh, IReadOnlyList<decimal> LadderThresholdsKwh, decimal LadderStartKwh, IReadOnlyList<decimal> TierKwh);
 
 /// <summary>A rated bill: every line with its origin; the total is the sum of the rounded lines.</summary>
 public sealed record Bill

@@ -78,7 +78,7 @@ public static class BillText
 
     private static string Ladder(BillSegment s) => s.LadderThresholdsKwh.Count == 0
         ? string.Empty
-        : string.Create(Inv, $"; ladder thresholds {string.Join(" / ", s.LadderThresholdsKwh.Select(t => t.ToString("0", Inv)))} kWh, this period's kWh counted from {s.LadderStartKwh:0.00} kWh");
+        : string.Create(Inv, $"; ladder thresholds {string.Join(" / ", s.LadderThresholdsKwh.Select(t => t.ToString("0", Inv)))} kWh, this period's kWh counted from {s.LadderStartKwh:0.00} kWh; by tier {string.Join(" / ", s.TierKwh.Select(t => t.ToString("0.00", Inv)))} kWh");
 
     private static string Describe(BillLine line)
     {

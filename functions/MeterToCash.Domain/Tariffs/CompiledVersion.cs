@@ -35,7 +35,8 @@ internal sealed class CompiledVersion
             int tiers = Ladder.Tiers.Count;
             Thresholds = new decimal[tiers - 1];
             Surcharges = new decimal[tiers];
-            SurchargeDescription = new string[tiers * 5];
+            SurchargeDescription = new string[tiers];
+            string bandsUsed = string.Join(" + ", Enumerable.Range(0, 4).Where(b => BandPriced[b]).Select(b => BandLabels[b]));
             SurchargeClause = new string[tiers];
             for (int t = 0; t < tiers; t++)
             {
@@ -46,15 +47,12 @@ internal sealed class CompiledVersion
 
                 Surcharges[t] = Ladder.Tiers[t].Surcharge;
                 SurchargeClause[t] = $"{p}.ladder.tiers[{t}].surcharge{notice}";
-                for (int slot = 0; slot < 5; slot++)
-                {
-                    SurchargeDescription[(t * 5) + slot] = slot == 4
-                        ? $"Tier {t + 1} surcharge 第{t + 1}档加价"
-                        : $"Tier {t + 1} surcharge 第{t + 1}档加价, {BandLabels[slot]}";
-                }
+                SurchargeDescription[t] = IsTimeOfUse
+                    ? $"Tier {t + 1} surcharge 第{t + 1}档加价, on {bandsUsed} together"
+                    : $"Tier {t + 1} surcharge 第{t + 1}档加价";
             }
 
-            maxLines += tiers * (IsTimeOfUse ? 4 : 1);
+            maxLines += tiers;
         }
 
         Basic = version.Basic;
@@ -114,7 +112,6 @@ internal sealed class CompiledVersion
 
     public decimal[] Surcharges { get; } = [];
 
-    /// <summary>Index tier × 5 + band slot (4 for a single-price tariff).</summary>
     public string[] SurchargeDescription { get; } = [];
 
     public string[] SurchargeClause { get; } = [];

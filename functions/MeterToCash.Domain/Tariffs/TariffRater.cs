@@ -10,8 +10,8 @@ namespace MeterToCash.Domain.Tariffs;
 /// <para>Rounding: every line's amount is computed exactly in <see cref="decimal"/> and rounded once, half-up
 /// (half away from zero), to the fen; the total is the sum of the rounded lines. Nothing else rounds money.</para>
 /// <para>Quantities that are derived rather than measured round as follows, half-up: prorated ladder thresholds to
-/// whole kWh; kWh split between the parts of a split period, and a tier's kWh shared between time-of-use bands, to
-/// 0.01 kWh, with the last share taking the remainder so the parts add up exactly.</para>
+/// whole kWh; kWh split between the parts of a split period to 0.01 kWh, with the last part taking the remainder so
+/// the parts add up exactly to the measured energy.</para>
 /// <para>A period that spans a tariff change (or New Year, for an annual ladder) is split at the change; each part
 /// gets the period's energy in proportion to its days and is rated with its own version.</para>
 /// </remarks>
@@ -234,12 +234,13 @@ public sealed class TariffRater
         }
 
         decimal[] thresholds = [];
+        decimal[] tierKwh = [];
         decimal ladderStart = 0;
         if (cv.Ladder is not null)
         {
             thresholds = ProratedThresholds(cv, d, s, days, monthDays);
             ladderStart = cv.Ladder.Period == LadderPeriod.Annual ? ytd : 0;
-            AddSurcharges(cv, thresholds, ladderStart, kwh, bands, energyEstimated, ref b);
+            tierKwh = AddSurcharges(cv, thresholds, ladderStart, kwh, energyEstimated, ref b);
         }
 
         if (cv.PowerFactor is not null && pfHundredths >= 0)
@@ -289,7 +290,7 @@ public sealed class TariffRater
             }
         }
 
-        return new BillSegment(cv.Label, new BillingPeriod(s.Start, s.End), kwh, thresholds, ladderStart);
+        return new BillSegment(cv.Label, new BillingPeriod(s.Start, s.End), kwh, thresholds, ladderStart, tierKwh);
     }
 
     private static void AddBasic(CompiledVersion cv, BillDeterminants d, int days, int monthDays, ref LineBuilder b)
@@ -380,10 +381,10 @@ public sealed class TariffRater
         return result;
     }
 
-    private static void AddSurcharges(CompiledVersion cv, decimal[] thresholds, decimal start, decimal kwh, BandEnergy bands, bool estimated, ref LineBuilder b)
+    private static decimal[] AddSurcharges(CompiledVersion cv, decimal[] thresholds, decimal start, decimal kwh, bool estimated, ref LineBuilder b)
     {
         int tiers = cv.Surcharges.Length;
-        Span<decimal> tierKwh = stackalloc decimal[tiers];
+        decimal[] tierKwh = new decimal[tiers];
         decimal end = start + kwh;
         decimal lower = 0;
         for (int t = 0; t < tiers; t++)
@@ -395,81 +396,27 @@ public sealed class TariffRater
             lower = upper;
         }
 
-        if (!cv.IsTimeOfUse)
-        {
-            for (int t = 0; t < tiers; t++)
-            {
-                if (cv.Surcharges[t] != 0 && tierKwh[t] != 0)
-                {
-                    AddSurchargeLine(cv, t, 4, tierKwh[t], estimated, ref b);
-                }
-            }
-
-            return;
-        }
-
-        // The tier is judged on all bands together; each tier's kWh is shared between the bands in proportion to
-        // their consumption. Cumulative rounding keeps each band's shares summing to its kWh; the largest band takes
-        // each tier's remainder so the shares of a tier sum to the tier's kWh.
-        int largest = 0;
-        for (int band = 1; band < 4; band++)
-        {
-            if (bands[(TouBand)band] > bands[(TouBand)largest])
-            {
-                largest = band;
-            }
-        }
-
-        Span<decimal> previousCumulative = stackalloc decimal[4];
-        Span<decimal> share = stackalloc decimal[4];
-        decimal cumulative = 0;
+        // For a time-of-use customer the tier is judged on all bands together and the surcharge, being the same for
+        // every band, is charged once on the tier's kWh: that equals charging each band its proportional share, but
+        // rounds once and keeps the total monotone in every band's consumption.
         for (int t = 0; t < tiers; t++)
         {
-            cumulative += tierKwh[t];
-            if (tierKwh[t] == 0)
+            if (cv.Surcharges[t] != 0 && tierKwh[t] != 0)
             {
-                continue;
-            }
-
-            decimal others = 0;
-            share.Clear();
-            for (int band = 0; band < 4; band++)
-            {
-                decimal e = bands[(TouBand)band];
-                if (band == largest || e == 0)
-                {
-                    continue;
-                }
-
-                decimal upTo = decimal.Round(e * cumulative / kwh, 2, MidpointRounding.AwayFromZero);
-                share[band] = upTo - previousCumulative[band];
-                previousCumulative[band] = upTo;
-                others += share[band];
-            }
-
-            share[largest] = tierKwh[t] - others;
-            if (cv.Surcharges[t] == 0)
-            {
-                continue;
-            }
-
-            for (int band = 0; band < 4; band++)
-            {
-                if (share[band] != 0)
-                {
-                    AddSurchargeLine(cv, t, band, share[band], estimated, ref b);
-                }
+                AddSurchargeLine(cv, t, tierKwh[t], estimated, ref b);
             }
         }
+
+        return tierKwh;
     }
 
-    private static void AddSurchargeLine(CompiledVersion cv, int tier, int bandSlot, decimal quantity, bool estimated, ref LineBuilder b)
+    private static void AddSurchargeLine(CompiledVersion cv, int tier, decimal quantity, bool estimated, ref LineBuilder b)
     {
         decimal rate = cv.Surcharges[tier];
         b.Add(new BillLine
         {
             Kind = BillLineKind.TierSurcharge,
-            Description = cv.SurchargeDescription[(tier * 5) + bandSlot],
+            Description = cv.SurchargeDescription[tier],
             Quantity = quantity,
             Unit = "kWh",
             Rate = rate,
@@ -477,7 +424,6 @@ public sealed class TariffRater
             TariffVersion = cv.Label,
             Clause = cv.SurchargeClause[tier],
             Tier = tier + 1,
-            Band = bandSlot < 4 ? (TouBand)bandSlot : null,
             Estimated = estimated,
         });
     }

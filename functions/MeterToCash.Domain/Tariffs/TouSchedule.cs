@@ -144,12 +144,13 @@ public sealed class TouSchedule
                 continue;
             }
 
+            bool reported = false;
             foreach (int minute in Minutes(window))
             {
-                if (covered[minute]++ == 1)
+                if (covered[minute]++ == 1 && !reported)
                 {
                     errors.Add(new TariffError($"{path}[{w}]", $"overlaps another window at {minute / 60:00}:{minute % 60:00}"));
-                    break;
+                    reported = true;
                 }
             }
         }

@@ -84,6 +84,8 @@ internal sealed class CompiledVersion
         MaxLines = maxLines + PassThrough.Length;
     }
 
+    private System.Collections.ObjectModel.ReadOnlyCollection<decimal>? _thresholdsView;
+
     public TariffVersion Source { get; }
 
     public string Label { get; }
@@ -109,6 +111,9 @@ internal sealed class CompiledVersion
     public LadderDefinition? Ladder { get; }
 
     public decimal[] Thresholds { get; } = [];
+
+    /// <summary>The unprorated thresholds, shared read-only by every bill of a full period.</summary>
+    public IReadOnlyList<decimal> ThresholdsView => _thresholdsView ??= System.Array.AsReadOnly(Thresholds);
 
     public decimal[] Surcharges { get; } = [];
 

@@ -147,7 +147,7 @@ internal static class DeterminantValidation
         {
             Add(ref errors, field, "Range", $"{value} exceeds 10^12");
         }
-        else if (decimal.Round(value, 2) != value)
+        else if (value.Scale > 2 && decimal.Round(value, 2) != value)
         {
             Add(ref errors, field, "Resolution", $"{value} has more than two decimals (registers resolve 0.01)");
         }

@@ -99,7 +99,7 @@ public static class PowerFactor
         }
 
         decimal scaled = value * 10_000m;
-        if (scaled != decimal.Truncate(scaled))
+        if (value.Scale > 4 && scaled != decimal.Truncate(scaled))
         {
             throw new ArgumentOutOfRangeException(name, value, "At most four decimals are supported.");
         }

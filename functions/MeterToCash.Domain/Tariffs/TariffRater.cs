@@ -233,14 +233,15 @@ public sealed class TariffRater
             });
         }
 
-        decimal[] thresholds = [];
+        IReadOnlyList<decimal> thresholds = [];
         decimal[] tierKwh = [];
         decimal ladderStart = 0;
         if (cv.Ladder is not null)
         {
-            thresholds = ProratedThresholds(cv, d, s, days, monthDays);
+            decimal[]? prorated = ProratedThresholds(cv, d, s, days, monthDays);
+            thresholds = prorated is null ? cv.ThresholdsView : System.Array.AsReadOnly(prorated);
             ladderStart = cv.Ladder.Period == LadderPeriod.Annual ? ytd : 0;
-            tierKwh = AddSurcharges(cv, thresholds, ladderStart, kwh, energyEstimated, ref b);
+            tierKwh = AddSurcharges(cv, prorated ?? cv.Thresholds, ladderStart, kwh, energyEstimated, ref b);
         }
 
         if (cv.PowerFactor is not null && pfHundredths >= 0)
@@ -347,7 +348,8 @@ public sealed class TariffRater
         });
     }
 
-    private static decimal[] ProratedThresholds(CompiledVersion cv, BillDeterminants d, Segment s, int days, int monthDays)
+    /// <summary>The thresholds prorated for a part period, or null when the part covers the full month or year.</summary>
+    private static decimal[]? ProratedThresholds(CompiledVersion cv, BillDeterminants d, Segment s, int days, int monthDays)
     {
         decimal[] source = cv.Thresholds;
         int covered;
@@ -369,7 +371,7 @@ public sealed class TariffRater
 
         if (covered == of)
         {
-            return source;
+            return null;
         }
 
         decimal[] result = new decimal[source.Length];
@@ -432,11 +434,23 @@ public sealed class TariffRater
 
     private ref struct LineBuilder
     {
+        // Lines are gathered in a per-thread scratch buffer and copied once into an exactly sized array, so a bill
+        // allocates one line array however many optional lines its tariff could have produced.
+        [ThreadStatic]
+        private static BillLine[]? t_scratch;
+
         private BillLine[] _lines;
 
         public LineBuilder(int capacity)
         {
-            _lines = new BillLine[capacity];
+            BillLine[]? scratch = t_scratch;
+            if (scratch is null || scratch.Length < capacity)
+            {
+                scratch = new BillLine[Math.Max(capacity, 16)];
+                t_scratch = scratch;
+            }
+
+            _lines = scratch;
             Count = 0;
         }
 
@@ -448,7 +462,8 @@ public sealed class TariffRater
         {
             if (Count == _lines.Length)
             {
-                Array.Resize(ref _lines, Math.Max(4, _lines.Length * 2));
+                Array.Resize(ref _lines, _lines.Length * 2);
+                t_scratch = _lines;
             }
 
             _lines[Count++] = line;
@@ -456,12 +471,11 @@ public sealed class TariffRater
 
         public readonly BillLine[] ToArray()
         {
-            if (Count == _lines.Length)
-            {
-                return _lines;
-            }
+            BillLine[] result = _lines.AsSpan(0, Count).ToArray();
 
-            return _lines.AsSpan(0, Count).ToArray();
+            // Drop references to this bill's power-factor assessment so the scratch buffer keeps nothing alive.
+            _lines.AsSpan(0, Count).Clear();
+            return result;
         }
     }
 }

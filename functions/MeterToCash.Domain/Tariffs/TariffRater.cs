@@ -109,7 +109,7 @@ public sealed class TariffRater
         decimal totalLeft = determinants.TotalKwh;
         int daysLeft = period.Days;
         decimal ytd = determinants.YearToDateKwh;
-        int ytdYear = period.Start.Year;
+        int ytdYear = segments[0].Start.Year;
         for (int i = 0; i < count; i++)
         {
             Segment s = segments[i];
@@ -130,7 +130,7 @@ public sealed class TariffRater
                 daysLeft -= days;
             }
 
-            if (s.Start.Year != ytdYear)
+            if (i > 0 && s.Start.Year != ytdYear)
             {
                 ytdYear = s.Start.Year;
                 ytd = 0;
@@ -183,7 +183,8 @@ public sealed class TariffRater
     private static BillSegment RateSegment(CompiledVersion cv, BillDeterminants d, Segment s, BandEnergy bands, decimal kwh, decimal ytd, int pfHundredths, ref LineBuilder b)
     {
         int days = s.End.DayNumber - s.Start.DayNumber;
-        int monthDays = DateTime.DaysInMonth(s.Start.Year, s.Start.Month);
+        s.Start.Deconstruct(out int year, out int month, out _);
+        int monthDays = DateTime.DaysInMonth(year, month);
         bool energyEstimated = (d.Estimated & EstimatedValues.ActiveEnergy) != 0;
         int firstLine = b.Count;
 
@@ -206,7 +207,7 @@ public sealed class TariffRater
                         Quantity = q,
                         Unit = "kWh",
                         Rate = cv.BandPrice[band],
-                        Amount = Money.FromYuan(q * cv.BandPrice[band]),
+                        Amount = FenRounding.ToFen(q * cv.BandPrice[band]),
                         TariffVersion = cv.Label,
                         Clause = cv.EnergyClause[band],
                         Tier = cv.Ladder is null ? null : 1,
@@ -225,7 +226,7 @@ public sealed class TariffRater
                 Quantity = kwh,
                 Unit = "kWh",
                 Rate = cv.SinglePrice,
-                Amount = Money.FromYuan(kwh * cv.SinglePrice),
+                Amount = FenRounding.ToFen(kwh * cv.SinglePrice),
                 TariffVersion = cv.Label,
                 Clause = cv.EnergyClause[4],
                 Tier = cv.Ladder is null ? null : 1,
@@ -238,7 +239,7 @@ public sealed class TariffRater
         decimal ladderStart = 0;
         if (cv.Ladder is not null)
         {
-            decimal[]? prorated = ProratedThresholds(cv, d, s, days, monthDays);
+            decimal[]? prorated = ProratedThresholds(cv, d, year, days, monthDays);
             thresholds = prorated is null ? cv.ThresholdsView : System.Array.AsReadOnly(prorated);
             ladderStart = cv.Ladder.Period == LadderPeriod.Annual ? ytd : 0;
             tierKwh = AddSurcharges(cv, prorated ?? cv.Thresholds, ladderStart, kwh, energyEstimated, ref b);
@@ -263,7 +264,7 @@ public sealed class TariffRater
                 Quantity = baseYuan,
                 Unit = "yuan",
                 Rate = percent,
-                Amount = Money.FromYuan(baseYuan * basisPoints / 10_000m),
+                Amount = FenRounding.ToFen(baseYuan * basisPoints / 10_000m),
                 TariffVersion = cv.Label,
                 Clause = cv.PowerFactorClause,
                 PowerFactor = new PowerFactorAssessment(d.TotalKwh, d.ReactiveKvarh!.Value, pfHundredths / 100m, standard, percent),
@@ -283,7 +284,7 @@ public sealed class TariffRater
                     Quantity = kwh,
                     Unit = "kWh",
                     Rate = c.PricePerKwh,
-                    Amount = Money.FromYuan(kwh * c.PricePerKwh),
+                    Amount = FenRounding.ToFen(kwh * c.PricePerKwh),
                     TariffVersion = cv.Label,
                     Clause = cv.PassThroughClause[i],
                     Estimated = energyEstimated,
@@ -339,7 +340,7 @@ public sealed class TariffRater
             Quantity = quantity,
             Unit = method == BasicChargeMethod.Capacity ? "kVA" : "kW",
             Rate = rate,
-            Amount = Money.FromYuan(yuan),
+            Amount = FenRounding.ToFen(yuan),
             TariffVersion = cv.Label,
             Clause = clause,
             ProratedDays = prorated ? days : 0,
@@ -349,7 +350,7 @@ public sealed class TariffRater
     }
 
     /// <summary>The thresholds prorated for a part period, or null when the part covers the full month or year.</summary>
-    private static decimal[]? ProratedThresholds(CompiledVersion cv, BillDeterminants d, Segment s, int days, int monthDays)
+    private static decimal[]? ProratedThresholds(CompiledVersion cv, BillDeterminants d, int year, int days, int monthDays)
     {
         decimal[] source = cv.Thresholds;
         int covered;
@@ -359,9 +360,13 @@ public sealed class TariffRater
             covered = days;
             of = monthDays;
         }
+        else if (d.AccountOpened is null && d.AccountClosed is null)
+        {
+            return null;
+        }
         else
         {
-            DateOnly yearStart = new(s.Start.Year, 1, 1);
+            DateOnly yearStart = new(year, 1, 1);
             DateOnly yearEnd = yearStart.AddYears(1);
             DateOnly from = d.AccountOpened is DateOnly opened && opened > yearStart ? opened : yearStart;
             DateOnly to = d.AccountClosed is DateOnly closed && closed < yearEnd ? closed : yearEnd;
@@ -422,7 +427,7 @@ public sealed class TariffRater
             Quantity = quantity,
             Unit = "kWh",
             Rate = rate,
-            Amount = Money.FromYuan(quantity * rate),
+            Amount = FenRounding.ToFen(quantity * rate),
             TariffVersion = cv.Label,
             Clause = cv.SurchargeClause[tier],
             Tier = tier + 1,

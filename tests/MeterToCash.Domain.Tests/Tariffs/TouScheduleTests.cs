@@ -34,6 +34,34 @@ public class TouScheduleTests
         Assert.Equal(expected, Schedule("commercial-tou").BandAt(DateTime.Parse(time, System.Globalization.CultureInfo.InvariantCulture), dayType));
 
     [Fact]
+    public void BandAt_MonthOfIntervalsAcrossMidnight_FeedsAGoldenBill()
+    {
+        // 0.25 kWh every 15 minutes through March 2025 (31 days × 96 intervals). The valley 22:00–06:00 holds 32
+        // intervals a day (8 kWh), the peak 64 (16 kWh): valley 31 × 8 = 248 kWh, peak 31 × 16 = 496 kWh.
+        // Bill from 0 kWh YTD, all tier 1: 496 × 0.617 = 306.032 → 306.03; 248 × 0.307 = 76.136 → 76.14 → 382.17.
+        TouSchedule schedule = Schedule("shanghai-residential-tou");
+        decimal peak = 0;
+        decimal valley = 0;
+        for (DateTime t = new(2025, 3, 1); t < new DateTime(2025, 4, 1); t = t.AddMinutes(15))
+        {
+            DayType dayType = t.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday ? DayType.Weekend : DayType.Workday;
+            if (schedule.BandAt(t, dayType) == TouBand.Peak)
+            {
+                peak += 0.25m;
+            }
+            else
+            {
+                valley += 0.25m;
+            }
+        }
+
+        Bill bill = TariffTestData.ResidentialTou.RateOk(TariffTestData.Tou(TariffTestData.Month(2025, 3), 0, peak, 0, valley));
+
+        Assert.Equal((496m, 248m), (peak, valley));
+        Assert.Equal(38217, bill.Total.Fen);
+    }
+
+    [Fact]
     public void Create_WindowsWithGapAndMissingMonths_Throws()
     {
         TouSeason season = new()

@@ -65,7 +65,7 @@ public readonly record struct BillLine
     /// <summary>The clause of the version (its JSON path, with the price notice) that produced the line.</summary>
     public required string Clause { get; init; }
 
-    /// <summary>Ladder tier (1-based) for tiered energy lines; null otherwise.</summary>
+    /// <summary>Ladder tier (1-based) of a tier surcharge line; null otherwise (base energy lines cover all tiers at the base price).</summary>
     public int? Tier { get; init; }
 
     /// <summary>Time-of-use band; null for single-price energy and non-energy lines.</summary>

@@ -7,7 +7,6 @@ internal sealed class CompiledVersion
 
     public CompiledVersion(TariffVersion version, int index, DateOnly? until)
     {
-        Source = version;
         Label = version.Version;
         From = version.EffectiveFrom;
         Until = until;
@@ -85,8 +84,6 @@ internal sealed class CompiledVersion
     }
 
     private System.Collections.ObjectModel.ReadOnlyCollection<decimal>? _thresholdsView;
-
-    public TariffVersion Source { get; }
 
     public string Label { get; }
 

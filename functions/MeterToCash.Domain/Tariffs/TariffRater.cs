@@ -210,7 +210,6 @@ public sealed class TariffRater
                         Amount = FenRounding.ToFen(q * cv.BandPrice[band]),
                         TariffVersion = cv.Label,
                         Clause = cv.EnergyClause[band],
-                        Tier = cv.Ladder is null ? null : 1,
                         Band = (TouBand)band,
                         Estimated = energyEstimated,
                     });
@@ -229,7 +228,6 @@ public sealed class TariffRater
                 Amount = FenRounding.ToFen(kwh * cv.SinglePrice),
                 TariffVersion = cv.Label,
                 Clause = cv.EnergyClause[4],
-                Tier = cv.Ladder is null ? null : 1,
                 Estimated = energyEstimated,
             });
         }

@@ -90,6 +90,6 @@ public static class BillText
     {
         BillLineKind.PowerFactorAdjustment => string.Create(Inv, $"{line.Quantity:0.00} yuan (basic + energy) × {line.Rate:+0.00;-0.00;0} % = {line.Amount}"),
         BillLineKind.BasicCapacity or BillLineKind.BasicDemand => string.Create(Inv, $"{line.Quantity} {line.Unit} × {line.Rate} yuan/{line.Unit}-month{(line.ProrationBaseDays > 0 ? $" × {line.ProratedDays}/{line.ProrationBaseDays} days" : string.Empty)} = {line.Amount}"),
-        _ => string.Create(Inv, $"{line.Quantity} kWh × {line.Rate} yuan/kWh = {line.Amount}"),
+        _ => string.Create(Inv, $"{line.Quantity:0.00} kWh × {line.Rate} yuan/kWh = {line.Amount}"),
     };
 }

@@ -33,6 +33,7 @@ internal sealed class CompiledVersion
         {
             int tiers = Ladder.Tiers.Count;
             Thresholds = new decimal[tiers - 1];
+            ThresholdCents = new long[tiers - 1];
             Surcharges = new decimal[tiers];
             SurchargeDescription = new string[tiers];
             string bandsUsed = string.Join(" + ", Enumerable.Range(0, 4).Where(b => BandPriced[b]).Select(b => BandLabels[b]));
@@ -42,6 +43,7 @@ internal sealed class CompiledVersion
                 if (t < tiers - 1)
                 {
                     Thresholds[t] = Ladder.Tiers[t].UpToKwh!.Value;
+                    ThresholdCents[t] = (long)Thresholds[t] * 100;
                 }
 
                 Surcharges[t] = Ladder.Tiers[t].Surcharge;
@@ -108,6 +110,9 @@ internal sealed class CompiledVersion
     public LadderDefinition? Ladder { get; }
 
     public decimal[] Thresholds { get; } = [];
+
+    /// <summary>The thresholds in hundredths of a kWh.</summary>
+    public long[] ThresholdCents { get; } = [];
 
     /// <summary>The unprorated thresholds, shared read-only by every bill of a full period.</summary>
     public IReadOnlyList<decimal> ThresholdsView => _thresholdsView ??= System.Array.AsReadOnly(Thresholds);

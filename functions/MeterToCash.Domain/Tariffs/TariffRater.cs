@@ -240,7 +240,7 @@ public sealed class TariffRater
             decimal[]? prorated = ProratedThresholds(cv, d, year, days, monthDays);
             thresholds = prorated is null ? cv.ThresholdsView : System.Array.AsReadOnly(prorated);
             ladderStart = cv.Ladder.Period == LadderPeriod.Annual ? ytd : 0;
-            tierKwh = AddSurcharges(cv, prorated ?? cv.Thresholds, ladderStart, kwh, energyEstimated, ref b);
+            tierKwh = AddSurcharges(cv, prorated is null ? cv.ThresholdCents : Array.ConvertAll(prorated, t => (long)t * 100), ladderStart, kwh, energyEstimated, ref b);
         }
 
         if (cv.PowerFactor is not null && pfHundredths >= 0)
@@ -386,18 +386,26 @@ public sealed class TariffRater
         return result;
     }
 
-    private static decimal[] AddSurcharges(CompiledVersion cv, decimal[] thresholds, decimal start, decimal kwh, bool estimated, ref LineBuilder b)
+    private static decimal[] AddSurcharges(CompiledVersion cv, long[] thresholdCents, decimal start, decimal kwh, bool estimated, ref LineBuilder b)
     {
+        // Energies are validated to 0.01 kWh and thresholds are whole kWh, so the tier arithmetic is exact in
+        // integer hundredths of a kWh (decimal comparisons dominated the profile).
         int tiers = cv.Surcharges.Length;
         decimal[] tierKwh = new decimal[tiers];
-        decimal end = start + kwh;
-        decimal lower = 0;
+        long startCents = FenRounding.ToFen(start).Fen;
+        long endCents = startCents + FenRounding.ToFen(kwh).Fen;
+        long lower = 0;
         for (int t = 0; t < tiers; t++)
         {
-            decimal upper = t < thresholds.Length ? thresholds[t] : decimal.MaxValue;
-            decimal from = start > lower ? start : lower;
-            decimal to = end < upper ? end : upper;
-            tierKwh[t] = to > from ? to - from : 0;
+            long upper = t < thresholdCents.Length ? thresholdCents[t] : long.MaxValue;
+            long from = Math.Max(startCents, lower);
+            long to = Math.Min(endCents, upper);
+            if (to > from)
+            {
+                long cents = to - from;
+                tierKwh[t] = new decimal((int)(cents & 0xFFFF_FFFF), (int)(cents >> 32), 0, false, 2);
+            }
+
             lower = upper;
         }
 

@@ -13,9 +13,9 @@ public class BillTextTests
 
         string text = BillText.Render(bill);
 
-        Assert.Contains("150 kWh × 0.617 yuan/kWh = 92.55", text, StringComparison.Ordinal);
-        Assert.Contains("50 kWh × 0.307 yuan/kWh = 15.35", text, StringComparison.Ordinal);
-        Assert.Contains("80 kWh × 0.05 yuan/kWh = 4.00", text, StringComparison.Ordinal);
+        Assert.Contains("150.00 kWh × 0.617 yuan/kWh = 92.55", text, StringComparison.Ordinal);
+        Assert.Contains("50.00 kWh × 0.307 yuan/kWh = 15.35", text, StringComparison.Ordinal);
+        Assert.Contains("80.00 kWh × 0.05 yuan/kWh = 4.00", text, StringComparison.Ordinal);
         Assert.Contains("Total: 111.90 yuan", text, StringComparison.Ordinal);
         Assert.Contains("SAMPLE TARIFF", text, StringComparison.Ordinal);
         Assert.Contains("by tier 120.00 / 80.00 / 0.00 kWh", text, StringComparison.Ordinal);

@@ -39,7 +39,7 @@ public sealed record PowerFactorAssessment(decimal Kwh, decimal Kvarh, decimal F
 /// One line of a bill. <see cref="Amount"/> = <see cref="Quantity"/> × <see cref="Rate"/> (× <see cref="ProratedDays"/> ÷
 /// <see cref="ProrationBaseDays"/> when prorated; ÷ 100 for a percentage rate), rounded half-up to the fen once.
 /// </summary>
-public readonly record struct BillLine
+public sealed record BillLine
 {
     /// <summary>What the line charges for.</summary>
     public required BillLineKind Kind { get; init; }

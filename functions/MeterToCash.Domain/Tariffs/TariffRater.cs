@@ -253,8 +253,8 @@ public sealed class TariffRater
 
             PowerFactorStandard standard = d.PowerFactorStandard ?? cv.PowerFactor.Standard;
             int basisPoints = PowerFactor.AdjustmentBasisPoints(standard, pfHundredths);
-            decimal percent = basisPoints / 100m;
-            decimal baseYuan = baseFen / 100m;
+            decimal percent = new(Math.Abs(basisPoints), 0, 0, basisPoints < 0, 2);
+            decimal baseYuan = new Money(baseFen).Yuan;
             b.Add(new BillLine
             {
                 Kind = BillLineKind.PowerFactorAdjustment,
@@ -262,10 +262,10 @@ public sealed class TariffRater
                 Quantity = baseYuan,
                 Unit = "yuan",
                 Rate = percent,
-                Amount = FenRounding.ToFen(baseYuan * basisPoints / 10_000m),
+                Amount = PercentOfFen(baseFen, basisPoints),
                 TariffVersion = cv.Label,
                 Clause = cv.PowerFactorClause,
-                PowerFactor = new PowerFactorAssessment(d.TotalKwh, d.ReactiveKvarh!.Value, pfHundredths / 100m, standard, percent),
+                PowerFactor = new PowerFactorAssessment(d.TotalKwh, d.ReactiveKvarh!.Value, new decimal(pfHundredths, 0, 0, false, 2), standard, percent),
                 Estimated = energyEstimated || (d.Estimated & EstimatedValues.ReactiveEnergy) != 0,
             });
         }
@@ -291,6 +291,19 @@ public sealed class TariffRater
         }
 
         return new BillSegment(cv.Label, new BillingPeriod(s.Start, s.End), kwh, thresholds, ladderStart, tierKwh);
+    }
+
+    /// <summary>fen × basis points ÷ 10,000, rounded half away from zero, exactly in integers.</summary>
+    private static Money PercentOfFen(long fen, int basisPoints)
+    {
+        Int128 product = (Int128)fen * basisPoints;
+        (Int128 quotient, Int128 remainder) = Int128.DivRem(product, 10_000);
+        if (Int128.Abs(remainder) * 2 >= 10_000)
+        {
+            quotient += Int128.Sign(product);
+        }
+
+        return new Money(checked((long)quotient));
     }
 
     private static void AddBasic(CompiledVersion cv, BillDeterminants d, int days, int monthDays, ref LineBuilder b)
@@ -469,7 +482,7 @@ public sealed class TariffRater
 
         public readonly BillLine this[int index] => _lines[index];
 
-        public void Add(in BillLine line)
+        public void Add(BillLine line)
         {
             if (Count == _lines.Length)
             {

@@ -71,6 +71,22 @@ public class ResidentialLadderTests
     }
 
     [Fact]
+    public void Rate_MoveOutMidYear_ProratesAnnualThresholdsByDays()
+    {
+        // Move-out 16 March 2025 (exclusive): 1 Jan – 15 Mar = 31 + 28 + 15 = 74 of 365 days.
+        // Thresholds 3120 × 74 / 365 = 632.55 → 633; 4800 × 74 / 365 = 973.15 → 973.
+        // Final bill 1–16 March, 100 kWh from 600 YTD: 33 kWh tier 1 (to 633), 67 kWh tier 2.
+        // 100 × 0.617 = 61.70; 67 × 0.05 = 3.35 → 65.05.
+        BillDeterminants d = Flat(new BillingPeriod(new DateOnly(2025, 3, 1), new DateOnly(2025, 3, 16)), 100m, 600m) with { AccountClosed = new DateOnly(2025, 3, 16) };
+
+        Bill bill = ResidentialLadder.RateOk(d);
+
+        Assert.Equal(6505, bill.Total.Fen);
+        Assert.Equal([633m, 973m], bill.Segments[0].LadderThresholdsKwh);
+        Assert.Equal([33m, 67m, 0m], bill.Segments[0].TierKwh);
+    }
+
+    [Fact]
     public void Rate_MonthlyLadderMoveIn_ProratesMonthlyThresholdsByDays()
     {
         // Beijing-style monthly ladder 240 / 400 kWh, base 0.4883. Move-in 2025-04-11, period 11–30 April = 20 of 30 days.

@@ -51,6 +51,11 @@ internal static class FenRounding
             }
         }
 
+        if (fen > long.MaxValue)
+        {
+            return Money.FromYuan(yuan);
+        }
+
         long magnitude = (long)fen;
         return new Money(bits[3] < 0 ? -magnitude : magnitude);
     }

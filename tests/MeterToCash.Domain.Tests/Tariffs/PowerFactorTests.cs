@@ -122,6 +122,7 @@ public class FenRoundingTests
     [Theory]
     [InlineData("92233720368547758.08")]
     [InlineData("79228162514264337593543950.335")]
+    [InlineData("184467440737095516.151")]
     public void ToFen_BeyondLongFen_ThrowsOverflow(string yuan) =>
         Assert.Throws<OverflowException>(() => FenRounding.ToFen(decimal.Parse(yuan, System.Globalization.CultureInfo.InvariantCulture)));
 

@@ -2,7 +2,8 @@ namespace MeterToCash.Domain.Common;
 
 /// <summary>
 /// A time-of-use price band (分时电价时段). Which band an instant falls in is decided by the tariff's
-/// calendar, not here.
+/// <see cref="Tariffs.TouSchedule"/>, not here. The numeric values index <see cref="Tariffs.BandEnergy"/> and
+/// <see cref="Tariffs.BandPrices"/>, so they must not change.
 /// </summary>
 public enum TouBand
 {

@@ -1,3 +1,4 @@
+using MeterToCash.Domain.Common;
 namespace MeterToCash.Domain.Tariffs;
 
 /// <summary>A tariff version with every label, clause and price laid out for the rating hot path.</summary>

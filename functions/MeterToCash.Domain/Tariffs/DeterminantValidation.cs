@@ -1,3 +1,4 @@
+using MeterToCash.Domain.Common;
 namespace MeterToCash.Domain.Tariffs;
 
 /// <summary>Checks determinants against general rules and against what the versions covering the period need.</summary>

@@ -1,3 +1,4 @@
+using MeterToCash.Domain.Common;
 namespace MeterToCash.Domain.Tariffs;
 
 /// <summary>Which rating rules a tariff follows; decides which components a version must carry.</summary>
@@ -11,22 +12,6 @@ public enum TariffKind
 
     /// <summary>Large industrial two-part tariff (两部制电价): basic charge plus time-of-use energy.</summary>
     LargeIndustrialTwoPart,
-}
-
-/// <summary>A time-of-use band. The numeric values index <see cref="BandEnergy"/> and <see cref="BandPrices"/>.</summary>
-public enum TouBand
-{
-    /// <summary>Critical peak (尖峰).</summary>
-    CriticalPeak = 0,
-
-    /// <summary>Peak (峰).</summary>
-    Peak = 1,
-
-    /// <summary>Flat, the shoulder band (平段); not to be confused with a single-price tariff.</summary>
-    Flat = 2,
-
-    /// <summary>Valley (谷).</summary>
-    Valley = 3,
 }
 
 /// <summary>The kind of day a time-of-use schedule distinguishes.</summary>

@@ -1,3 +1,4 @@
+using MeterToCash.Domain.Common;
 namespace MeterToCash.Domain.Tariffs;
 
 /// <summary>Checks a tariff object for rule violations; the JSON loader and <see cref="TariffRater"/> both use it.</summary>

@@ -1,3 +1,4 @@
+using MeterToCash.Domain.Common;
 namespace MeterToCash.Domain.Tariffs;
 
 /// <summary>

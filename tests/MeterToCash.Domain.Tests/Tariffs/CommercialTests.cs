@@ -1,5 +1,6 @@
 using MeterToCash.Domain.Tariffs;
 using static MeterToCash.Domain.Tests.Tariffs.TariffTestData;
+using MeterToCash.Domain.Common;
 
 namespace MeterToCash.Domain.Tests.Tariffs;
 

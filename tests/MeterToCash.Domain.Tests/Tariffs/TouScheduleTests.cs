@@ -1,4 +1,5 @@
 using MeterToCash.Domain.Tariffs;
+using MeterToCash.Domain.Common;
 
 namespace MeterToCash.Domain.Tests.Tariffs;
 

@@ -1,4 +1,14 @@
 using BenchmarkDotNet.Running;
+using MeterToCash.Benchmarks.Load;
 
-// `dotnet run -c Release --project tests/MeterToCash.Benchmarks -- --filter '*'` runs the BenchmarkDotNet suites.
+// BenchmarkDotNet suites (hot domain code):
+//   dotnet run -c Release --project tests/MeterToCash.Benchmarks -- --filter '*Archive*' --job short
+// End-to-end load drivers (start their own Azurite and LocalHost; print the figure next to its baselines):
+//   dotnet run -c Release --project tests/MeterToCash.Benchmarks -- load archive-import [--rows 20000]
+if (args.Length > 0 && args[0] == "load")
+{
+    return await LoadDrivers.RunAsync(args[1..]);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+return 0;

@@ -7,9 +7,12 @@ public sealed class ArchiveImportOptions
 {
     public const string Section = "Archive";
 
-    /// <summary>Customers per batch activity: large enough to fill 100-entity transactions, small enough to retry cheaply.</summary>
-    [Range(10, 5_000)]
-    public int ImportBatchSize { get; set; } = 250;
+    /// <summary>
+    /// Customers per batch activity. Index entries of a batch spread over 2 × 64 hash buckets, so a batch must be
+    /// large (thousands) for its index transactions to carry many entities each; small enough to retry cheaply.
+    /// </summary>
+    [Range(10, 10_000)]
+    public int ImportBatchSize { get; set; } = 2_000;
 
     /// <summary>Batches per sub-orchestration, which keeps each orchestration's history short.</summary>
     [Range(1, 100)]

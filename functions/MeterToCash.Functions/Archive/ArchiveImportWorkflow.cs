@@ -234,28 +234,21 @@ public sealed class ArchiveImportWorkflow(ArchiveStore store, BlobServiceClient 
             return (c, c.Customer.ToDomain(invalid) ?? throw new InvalidOperationException($"Batch {batch.Batch} of import {batch.ImportId} holds a customer that fails validation."));
         }).ToList();
 
-        // A meter that another account already holds would be moved silently by an upsert: reject those customers.
+        IReadOnlyDictionary<string, ValidationError> refused = await store.ImportManyAsync(customers.Select(c => c.Customer).ToList(), CancellationToken.None);
         List<ArchiveRowError> errors = [];
-        List<Customer> good = [];
-        (string MeterNo, string Owner)[][] held = new (string, string)[customers.Count][];
-        await Parallel.ForEachAsync(Enumerable.Range(0, customers.Count), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
-            held[i] = [.. await store.MetersHeldElsewhereAsync(customers[i].Customer, ct)]);
         int importedRows = 0;
-        for (int i = 0; i < customers.Count; i++)
+        foreach ((ImportBatchCustomer source, Customer customer) in customers)
         {
-            if (held[i].Length == 0)
+            if (refused.TryGetValue(customer.AccountNo, out ValidationError why))
             {
-                good.Add(customers[i].Customer);
-                importedRows += customers[i].Source.Rows.Count;
+                errors.AddRange(source.Rows.Select(r => new ArchiveRowError(r, why.Field, why.Rule, why.Message)));
             }
             else
             {
-                (string meterNo, string owner) = held[i][0];
-                errors.AddRange(customers[i].Source.Rows.Select(r => new ArchiveRowError(r, "meter_no", "meter-belongs-to-other-account", $"Meter '{meterNo}' is installed for account '{owner}'.")));
+                importedRows += source.Rows.Count;
             }
         }
 
-        await store.UpsertManyAsync(good, CancellationToken.None);
         await WriteErrorsAsync(ImportBlobs.BatchErrors(batch.ImportId, batch.Batch), errors);
         return new BatchResult(importedRows, errors.Select(e => e.Row).Distinct().Count());
     }

@@ -1,7 +1,9 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using MeterToCash.Domain.Archive;
+using MeterToCash.Domain.Common;
 
 namespace MeterToCash.Functions.Archive;
 
@@ -120,13 +122,103 @@ public sealed class ArchiveStore(ArchiveTables tables, TimeProvider time)
     }
 
     /// <summary>
-    /// Upserts many customers (bulk import): index entries, then customers, in entity-group transactions of at most
-    /// 100 entities of one partition. Idempotent: writing the same customers again leaves the same rows.
+    /// Imports many customers (bulk import) and returns those refused. Index entries go first as conditional inserts in
+    /// entity-group transactions of up to 100 (one partition each), so a fresh import costs no reads; only where an
+    /// entry already exists is it read and reconciled: the same owner is kept (a re-run after a crash), a stale entry is
+    /// replaced, and a meter another account holds or an account filed under another area refuses that customer.
+    /// Customers then go as upserts in transactions per area partition. Running it again with the same customers
+    /// leaves the same rows.
     /// </summary>
-    public async Task UpsertManyAsync(IReadOnlyList<Customer> customers, CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<string, ValidationError>> ImportManyAsync(IReadOnlyList<Customer> customers, CancellationToken cancellationToken)
     {
-        await WriteIndexesAsync(customers, cancellationToken);
-        await SubmitGroupedAsync(tables.Customers, customers.Select(ToEntity), cancellationToken);
+        await tables.EnsureCreatedAsync();
+        ConcurrentDictionary<string, ValidationError> refused = new(StringComparer.Ordinal);
+
+        await InsertOrReconcileAsync(
+            customers.Select(c => (c.AccountNo, AccountIndexEntity(c))),
+            async (accountNo, wanted, existing, ct) =>
+            {
+                string? area = existing.GetString("AreaCode");
+                if (area == wanted.GetString("AreaCode"))
+                {
+                    return Reconcile.Keep;
+                }
+
+                bool storedThere = area is not null && (await tables.Customers.GetEntityIfExistsAsync<TableEntity>(area, accountNo, ["PartitionKey"], ct)).HasValue;
+                if (!storedThere)
+                {
+                    return Reconcile.Replace;
+                }
+
+                refused.TryAdd(accountNo, new ValidationError("area_code", "area-transfer-not-supported", $"Account '{accountNo}' is filed under area '{area}'; moving it is a transfer, not an import."));
+                return Reconcile.Keep;
+            },
+            cancellationToken);
+
+        await InsertOrReconcileAsync(
+            customers.Where(c => !refused.ContainsKey(c.AccountNo)).SelectMany(c => MeterIndexEntities(c).Select(e => (c.AccountNo, e))),
+            async (accountNo, wanted, existing, ct) =>
+            {
+                if (existing.GetString("AccountNo") == accountNo)
+                {
+                    return Reconcile.Replace;
+                }
+
+                string meterNo = wanted.GetString("MeterNo")!;
+                string? owner = await MeterOwnerAsync(meterNo, ct);
+                if (owner is null || owner == accountNo)
+                {
+                    return Reconcile.Replace;
+                }
+
+                refused.TryAdd(accountNo, new ValidationError("meter_no", "meter-belongs-to-other-account", $"Meter '{meterNo}' is installed for account '{owner}'."));
+                return Reconcile.Keep;
+            },
+            cancellationToken);
+
+        await SubmitGroupedAsync(tables.Customers, customers.Where(c => !refused.ContainsKey(c.AccountNo)).Select(ToEntity), cancellationToken);
+        return refused;
+    }
+
+    enum Reconcile
+    {
+        Keep,
+        Replace,
+    }
+
+    async Task InsertOrReconcileAsync(
+        IEnumerable<(string Owner, TableEntity Entity)> entries,
+        Func<string, TableEntity, TableEntity, CancellationToken, Task<Reconcile>> reconcile,
+        CancellationToken cancellationToken)
+    {
+        IEnumerable<(string Owner, TableEntity Entity)[]> batches = entries
+            .GroupBy(e => e.Entity.PartitionKey)
+            .SelectMany(g => g.DistinctBy(e => e.Entity.RowKey).Chunk(100));
+        await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (batch, ct) =>
+        {
+            try
+            {
+                await tables.Index.SubmitTransactionAsync(batch.Select(e => new TableTransactionAction(TableTransactionActionType.Add, e.Entity)), ct);
+                return;
+            }
+            catch (TableTransactionFailedException e) when (e.Status == 409)
+            {
+                // Some entries exist already: settle them one by one.
+            }
+
+            foreach ((string owner, TableEntity wanted) in batch)
+            {
+                NullableResponse<TableEntity> existing = await tables.Index.GetEntityIfExistsAsync<TableEntity>(wanted.PartitionKey, wanted.RowKey, cancellationToken: ct);
+                if (!existing.HasValue)
+                {
+                    await tables.Index.UpsertEntityAsync(wanted, TableUpdateMode.Replace, ct);
+                }
+                else if (await reconcile(owner, wanted, existing.Value!, ct) == Reconcile.Replace)
+                {
+                    await tables.Index.UpdateEntityAsync(wanted, existing.Value!.ETag, TableUpdateMode.Replace, ct);
+                }
+            }
+        });
     }
 
     /// <summary>Customers filtered by area, class and payment mode, a page at a time.</summary>
@@ -196,18 +288,20 @@ public sealed class ArchiveStore(ArchiveTables tables, TimeProvider time)
     async Task WriteIndexesAsync(IReadOnlyList<Customer> customers, CancellationToken cancellationToken)
     {
         await tables.EnsureCreatedAsync();
-        IEnumerable<TableEntity> accounts = customers.Select(c => new TableEntity(ArchiveKeys.AccountIndexPartition(c.AccountNo), c.AccountNo) { ["AreaCode"] = c.AreaCode });
-        IEnumerable<TableEntity> meters = customers.SelectMany(c => c.ServicePoints.SelectMany(p => p.Meters.Select(m =>
-            new TableEntity(ArchiveKeys.MeterIndexPartition(m.MeterNo.Value), ArchiveKeys.MeterIndexRow(m.MeterNo.Value))
-            {
-                ["MeterNo"] = m.MeterNo.Value,
-                ["AccountNo"] = c.AccountNo,
-                ["AreaCode"] = p.AreaCode,
-                ["ServicePointId"] = p.Id,
-                ["Multiplier"] = m.Multiplier,
-            })));
-        await SubmitGroupedAsync(tables.Index, accounts.Concat(meters), cancellationToken);
+        await SubmitGroupedAsync(tables.Index, customers.Select(AccountIndexEntity).Concat(customers.SelectMany(MeterIndexEntities)), cancellationToken);
     }
+
+    static TableEntity AccountIndexEntity(Customer c) => new(ArchiveKeys.AccountIndexPartition(c.AccountNo), c.AccountNo) { ["AreaCode"] = c.AreaCode };
+
+    static IEnumerable<TableEntity> MeterIndexEntities(Customer c) => c.ServicePoints.SelectMany(p => p.Meters.Select(m =>
+        new TableEntity(ArchiveKeys.MeterIndexPartition(m.MeterNo.Value), ArchiveKeys.MeterIndexRow(m.MeterNo.Value))
+        {
+            ["MeterNo"] = m.MeterNo.Value,
+            ["AccountNo"] = c.AccountNo,
+            ["AreaCode"] = p.AreaCode,
+            ["ServicePointId"] = p.Id,
+            ["Multiplier"] = m.Multiplier,
+        }));
 
     static async Task SubmitGroupedAsync(TableClient table, IEnumerable<TableEntity> entities, CancellationToken cancellationToken)
     {

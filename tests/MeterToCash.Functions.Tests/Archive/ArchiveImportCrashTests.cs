@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Azure.Data.Tables;
 using MeterToCash.Functions.Tests.Infrastructure;
+using MeterToCash.Tools.LocalStack;
 using MeterToCash.Tools;
 
 namespace MeterToCash.Functions.Tests.Archive;

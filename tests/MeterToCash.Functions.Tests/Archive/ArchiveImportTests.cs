@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Azure.Data.Tables;
 using MeterToCash.Functions.Tests.Infrastructure;
+using MeterToCash.Tools.LocalStack;
 using MeterToCash.Tools;
 
 namespace MeterToCash.Functions.Tests.Archive;
@@ -65,6 +66,28 @@ public class ArchiveImportTests(BackendFixture backend)
         await ImportClient.WaitAsync(Client, importId, TimeSpan.FromMinutes(2));
         Assert.Equal(120, before.Count);
         Assert.Equal(before, Snapshot(customers, "3120000000", "3120000119"));
+    }
+
+    [Fact]
+    public async Task Import_MeterHeldByAnExistingAccount_RefusesOnlyThatCustomer()
+    {
+        const int offset = 30_000_000;
+        string takenMeter = $"MTR{offset + 5:D9}";
+        (string holder, _) = CustomerJson.NextIds();
+        Assert.Equal(HttpStatusCode.Created, (await Client.PostAsync("api/customers", CustomerJson.Content(CustomerJson.Residential(holder, takenMeter)))).StatusCode);
+        string csv = new DemoUtility(40, seed: 13, areas: 12).ArchiveCsv(accountOffset: offset);
+
+        string importId = await ImportClient.ImportIdAsync(await ImportClient.PostAsync(Client, csv));
+        JsonElement status = await ImportClient.WaitAsync(Client, importId, TimeSpan.FromMinutes(2));
+
+        Assert.Equal(39, status.GetProperty("rowsImported").GetInt32());
+        Assert.Equal(1, status.GetProperty("rowsFailed").GetInt32());
+        string report = await Client.GetStringAsync($"api/archive/imports/{importId}/errors");
+        Assert.Contains("meter-belongs-to-other-account", report, StringComparison.Ordinal);
+        Assert.Contains(holder, report, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await Client.GetAsync($"api/customers/{3100000000L + offset + 5}")).StatusCode);
+        JsonElement stillHeld = JsonDocument.Parse(await Client.GetStringAsync($"api/customers/{holder}")).RootElement;
+        Assert.Equal(takenMeter, stillHeld.GetProperty("servicePoints")[0].GetProperty("meters")[0].GetProperty("meterNo").GetString());
     }
 
     [Theory]

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using MeterToCash.Functions.Tests.Infrastructure;
+using MeterToCash.Tools.LocalStack;
 
 namespace MeterToCash.Functions.Tests.Archive;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using MeterToCash.Functions.Tests.Infrastructure;
+using MeterToCash.Tools.LocalStack;
 
 namespace MeterToCash.Functions.Tests.Health;
 

@@ -1,14 +1,15 @@
 using System.Net.Http.Json;
 using MeterToCash.Tools;
+using MeterToCash.Tools.LocalStack;
 
 namespace MeterToCash.Functions.Tests.Infrastructure;
 
 /// <summary>One Azurite and one LocalHost shared by the tests of a collection, with a small network archive.</summary>
 public sealed class BackendFixture : IAsyncLifetime
 {
-    internal Azurite Azurite { get; private set; } = null!;
+    public Azurite Azurite { get; private set; } = null!;
 
-    internal LocalHostProcess Host { get; private set; } = null!;
+    public LocalHostProcess Host { get; private set; } = null!;
 
     public HttpClient Client { get; private set; } = null!;
 

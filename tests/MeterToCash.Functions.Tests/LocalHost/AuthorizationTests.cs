@@ -1,5 +1,6 @@
 using System.Net;
 using MeterToCash.Functions.Tests.Infrastructure;
+using MeterToCash.Tools.LocalStack;
 
 namespace MeterToCash.Functions.Tests.LocalHost;
 

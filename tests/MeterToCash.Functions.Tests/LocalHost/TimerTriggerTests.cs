@@ -3,6 +3,7 @@ using System.Text.Json;
 using Azure.Storage.Blobs;
 using MeterToCash.Functions.Tests.Archive;
 using MeterToCash.Functions.Tests.Infrastructure;
+using MeterToCash.Tools.LocalStack;
 using MeterToCash.Tools;
 
 namespace MeterToCash.Functions.Tests.LocalHost;

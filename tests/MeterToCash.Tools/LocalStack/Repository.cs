@@ -1,11 +1,11 @@
-namespace MeterToCash.Functions.Tests.Infrastructure;
+namespace MeterToCash.Tools.LocalStack;
 
-/// <summary>Paths of the repository the tests run from.</summary>
-internal static class Repository
+/// <summary>Paths of the repository the tests and benchmarks run from.</summary>
+public static class Repository
 {
     public static string Root { get; } = FindRoot();
 
-    /// <summary>Debug or Release: the tests start the LocalHost built in the same configuration as themselves.</summary>
+    /// <summary>Debug or Release: the caller starts the LocalHost built in the same configuration as itself.</summary>
     public static string Configuration { get; } = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
 
     public static string LocalHostDll => Path.Combine(Root, "functions", "MeterToCash.LocalHost", "bin", Configuration, "net10.0", "MeterToCash.LocalHost.dll");
@@ -22,6 +22,6 @@ internal static class Repository
             }
         }
 
-        throw new InvalidOperationException("Tests must run inside the repository (Serverless.sln not found above " + AppContext.BaseDirectory + ").");
+        throw new InvalidOperationException("Run inside the repository (Serverless.sln not found above " + AppContext.BaseDirectory + ").");
     }
 }

@@ -1,7 +1,7 @@
-namespace MeterToCash.Functions.Tests.Infrastructure;
+namespace MeterToCash.Tools.LocalStack;
 
 /// <summary>An Azurite instance on free loopback ports, in memory, for one fixture.</summary>
-internal sealed class Azurite : IAsyncDisposable
+public sealed class Azurite : IAsyncDisposable
 {
     const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
@@ -28,7 +28,7 @@ internal sealed class Azurite : IAsyncDisposable
     {
         if (!File.Exists(Repository.Azurite))
         {
-            throw new InvalidOperationException($"Azurite is not installed at {Repository.Azurite}: run 'npm ci' in the repository root (test.sh does).");
+            throw new InvalidOperationException($"Azurite is not installed at {Repository.Azurite}: run 'npm ci' in the repository root (test.sh and run.sh do).");
         }
 
         Azurite azurite = new(ChildProcess.FreePort(), ChildProcess.FreePort(), ChildProcess.FreePort());

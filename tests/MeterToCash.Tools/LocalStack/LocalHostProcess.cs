@@ -1,9 +1,9 @@
 using System.Net.Http.Headers;
 
-namespace MeterToCash.Functions.Tests.Infrastructure;
+namespace MeterToCash.Tools.LocalStack;
 
-/// <summary>The real LocalHost, as a child process on a free port, against a given Azurite and task hub.</summary>
-internal sealed class LocalHostProcess : IAsyncDisposable
+/// <summary>The real LocalHost, as a child process on a free port, against a given Azurite and task hub (tests and load drivers).</summary>
+public sealed class LocalHostProcess : IAsyncDisposable
 {
     public const string FunctionKey = "test-function-key";
     public const string MasterKey = "test-master-key";

@@ -3,10 +3,10 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace MeterToCash.Functions.Tests.Infrastructure;
+namespace MeterToCash.Tools.LocalStack;
 
 /// <summary>A process the tests start and own, with its output kept for failure messages.</summary>
-internal sealed class ChildProcess : IAsyncDisposable
+public sealed class ChildProcess : IAsyncDisposable
 {
     readonly Process process;
     readonly ConcurrentQueue<string> output = new();

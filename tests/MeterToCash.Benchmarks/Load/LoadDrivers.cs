@@ -1,0 +1,28 @@
+using System.Globalization;
+
+namespace MeterToCash.Benchmarks.Load;
+
+/// <summary>Dispatches <c>load NAME [--option value]...</c> to an end-to-end load driver.</summary>
+internal static class LoadDrivers
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        Dictionary<string, string> options = new(StringComparer.OrdinalIgnoreCase);
+        for (int i = 1; i + 1 < args.Length; i += 2)
+        {
+            options[args[i].TrimStart('-')] = args[i + 1];
+        }
+
+        int Option(string name, int fallback) => options.TryGetValue(name, out string? v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+
+        switch (args.FirstOrDefault())
+        {
+            case "archive-import":
+                await ArchiveImportLoad.RunAsync(Option("rows", 20_000), Option("areas", 40));
+                return 0;
+            default:
+                await Console.Error.WriteLineAsync("usage: load archive-import [--rows N] [--areas N]");
+                return 2;
+        }
+    }
+}

@@ -16,6 +16,7 @@ public class TariffRatingBenchmarks
     private TariffRater _residentialTou = null!;
     private TariffRater _commercial = null!;
     private TariffRater _industrial = null!;
+    private Tariff _industrialTariff = null!;
     private BillDeterminants _residentialBill = null!;
     private BillDeterminants _residentialTouBill = null!;
     private BillDeterminants _commercialBill = null!;
@@ -28,6 +29,7 @@ public class TariffRatingBenchmarks
         _residentialTou = Load("shanghai-residential-tou");
         _commercial = Load("commercial-tou");
         _industrial = Load("large-industrial-two-part");
+        _industrialTariff = TariffJson.LoadSample("large-industrial-two-part").Tariff!;
 
         // Crosses the 3,120 kWh threshold, so two tiers are worked out.
         _residentialBill = new BillDeterminants { Period = March, TotalKwh = 312.45m, YearToDateKwh = 2950m };
@@ -44,6 +46,13 @@ public class TariffRatingBenchmarks
             BasicChargeMethod = BasicChargeMethod.Demand,
         };
     }
+
+    /// <summary>
+    /// Baseline, the naive design: a rating service that builds its rater from the tariff for every bill instead of
+    /// compiling each tariff version once.
+    /// </summary>
+    [Benchmark(Baseline = true)]
+    public Bill? IndustrialNaiveCompilePerBill() => new TariffRater(_industrialTariff).Rate(_industrialBill).Bill;
 
     [Benchmark]
     public Bill? ResidentialTariffLadder() => _residential.Rate(_residentialBill).Bill;

@@ -20,7 +20,9 @@ trap cleanup INT TERM EXIT
 
 echo "==> Installing Azurite (npm ci) and building (dotnet build)"
 [ -d node_modules/azurite ] || npm ci --no-audit --no-fund --loglevel=error
-dotnet build functions/MeterToCash.LocalHost tests/MeterToCash.Tools -c Debug -nologo -v quiet -clp:ErrorsOnly
+for project in functions/MeterToCash.LocalHost tests/MeterToCash.Tools; do
+  dotnet build "$project" -c Debug -nologo -v quiet -clp:ErrorsOnly
+done
 
 [ "${FRESH:-0}" = "1" ] && rm -rf .azurite
 mkdir -p .azurite

@@ -59,4 +59,6 @@ MeterToCash is running at http://127.0.0.1:$PORT  (function key: local-function-
   curl -s -i -H 'x-functions-key: local-function-key' http://127.0.0.1:$PORT/api/customers/3100000000
 More in README.md. Ctrl-C stops Azurite and the LocalHost.
 TXT
-wait
+# If either process dies (a crash, a kill -9), stop the other too, so ./run.sh can simply be started again.
+wait -n
+echo "A process exited; stopping the rest." >&2

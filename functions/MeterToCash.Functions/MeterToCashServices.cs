@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using MeterToCash.Functions.Archive;
 using MeterToCash.Functions.Health;
+using MeterToCash.Functions.Ingestion;
 using MeterToCash.Functions.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,6 +18,7 @@ public static class MeterToCashServices
         services.AddStorage(configuration);
         services.AddHealth();
         services.AddArchive();
+        services.AddIngestion();
 
         // One JSON dialect for every response: enums by name, nulls left out.
         services.Configure<Microsoft.AspNetCore.Mvc.JsonOptions>(o =>

@@ -1,0 +1,173 @@
+using System.Collections.Concurrent;
+using Azure;
+using Azure.Data.Tables;
+using MeterToCash.Domain.Common;
+using MeterToCash.Domain.MeterData;
+
+namespace MeterToCash.Functions.Ingestion;
+
+/// <summary>A day curve as stored, with the ETag that guards its next write and a write counter.</summary>
+/// <param name="Curve">The decoded curve.</param>
+/// <param name="ETag">Its ETag; null when the curve is not stored yet.</param>
+/// <param name="Revision">Number of writes so far (0 when not stored); orders the curve's states for month-to-date.</param>
+public sealed record StoredCurve(DayCurve Curve, ETag? ETag, long Revision);
+
+/// <summary>Updates for one stored curve.</summary>
+/// <param name="AreaCode">Area of the meter (partition).</param>
+/// <param name="Known">The curve as read for validation; the first write attempt starts from it.</param>
+/// <param name="Updates">Values to merge, in delivery order.</param>
+public sealed record CurveChange(string AreaCode, StoredCurve Known, CurveUpdate[] Updates);
+
+/// <summary>The result of merging one <see cref="CurveChange"/>.</summary>
+/// <param name="Change">The change.</param>
+/// <param name="After">The curve as stored after the merge (also when nothing changed), or null when the stored curve is unreadable.</param>
+/// <param name="Outcomes">One outcome per update.</param>
+public sealed record CurveWrite(CurveChange Change, StoredCurve? After, MergeOutcome[] Outcomes);
+
+/// <summary>The stored curve could not be decoded; its values are quarantined rather than overwritten.</summary>
+public sealed class UnreadableCurveException(string partition, string row)
+    : Exception($"Stored curve {partition}/{row} cannot be decoded.");
+
+/// <summary>Reads and writes packed day curves (keys: <see cref="IngestionKeys"/>).</summary>
+public sealed class CurveStore(IngestionStorage storage)
+{
+    const int MaxAttempts = 10;
+
+    /// <summary>Reads one curve; an absent curve is an empty one with no ETag.</summary>
+    /// <exception cref="UnreadableCurveException">The stored bytes are not a valid curve.</exception>
+    public async Task<StoredCurve> GetAsync(string areaCode, MeterId meter, MeterChannel channel, DateOnly day, int intervalMinutes, CancellationToken cancellationToken)
+    {
+        await storage.EnsureCreatedAsync();
+        string pk = IngestionKeys.CurvePartition(areaCode, day), rk = IngestionKeys.CurveRow(meter.Value, channel);
+        NullableResponse<TableEntity> response = await storage.Curves.GetEntityIfExistsAsync<TableEntity>(pk, rk, cancellationToken: cancellationToken);
+        return response.HasValue
+            ? Decode(response.Value!, meter, channel, day)
+            : new StoredCurve(DayCurve.Empty(meter, channel, day, intervalMinutes), null, 0);
+    }
+
+    /// <summary>All curves of an area's day (one partition query).</summary>
+    public async Task<IReadOnlyList<StoredCurve>> ListAreaDayAsync(string areaCode, DateOnly day, CancellationToken cancellationToken)
+    {
+        await storage.EnsureCreatedAsync();
+        string pk = IngestionKeys.CurvePartition(areaCode, day);
+        List<StoredCurve> curves = [];
+        await foreach (TableEntity e in storage.Curves.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {pk}"), cancellationToken: cancellationToken))
+        {
+            if (MeterId.TryParse(e.GetString("Meter"), out MeterId meter) && ReadingTypeCodes.TryParseChannelCode(e.GetString("Channel"), out MeterChannel channel))
+            {
+                curves.Add(Decode(e, meter, channel, day));
+            }
+        }
+
+        return curves;
+    }
+
+    /// <summary>
+    /// Merges every change into its stored curve. Curves of one partition are written in entity-group transactions of at
+    /// most 100, each entity conditional on its ETag (or created with Add); when another writer got there first (412/409)
+    /// the chunk is re-read, re-merged and written again, so concurrent deliveries never lose values. Curves the merge
+    /// did not change are not written at all, so a redelivery leaves every ETag as it was.
+    /// </summary>
+    public async Task<IReadOnlyList<CurveWrite>> MergeAsync(IReadOnlyList<CurveChange> changes, CancellationToken cancellationToken)
+    {
+        await storage.EnsureCreatedAsync();
+        ConcurrentBag<CurveWrite> results = [];
+        IEnumerable<CurveChange[]> chunks = changes
+            .GroupBy(c => IngestionKeys.CurvePartition(c.AreaCode, c.Known.Curve.Day))
+            .SelectMany(g => g.Chunk(100));
+        await Parallel.ForEachAsync(chunks, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (chunk, ct) =>
+        {
+            foreach (CurveWrite write in await MergeChunkAsync(chunk, ct))
+            {
+                results.Add(write);
+            }
+        });
+        return [.. results];
+    }
+
+    async Task<CurveWrite[]> MergeChunkAsync(CurveChange[] chunk, CancellationToken cancellationToken)
+    {
+        StoredCurve?[] current = chunk.Select(c => (StoredCurve?)c.Known).ToArray();
+        for (int attempt = 1; ; attempt++)
+        {
+            var writes = new CurveWrite[chunk.Length];
+            List<TableTransactionAction> actions = [];
+            for (int i = 0; i < chunk.Length; i++)
+            {
+                CurveChange change = chunk[i];
+                if (current[i] is not { } stored)
+                {
+                    writes[i] = new CurveWrite(change, null, Enumerable.Repeat(MergeOutcome.Invalid, change.Updates.Length).ToArray());
+                    continue;
+                }
+
+                var outcomes = new MergeOutcome[change.Updates.Length];
+                DayCurve merged = stored.Curve.Merge(change.Updates, outcomes);
+                if (ReferenceEquals(merged, stored.Curve))
+                {
+                    writes[i] = new CurveWrite(change, stored, outcomes);
+                    continue;
+                }
+
+                long revision = stored.Revision + 1;
+                TableEntity entity = ToEntity(change.AreaCode, merged, revision);
+                actions.Add(stored.ETag is { } etag
+                    ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, etag)
+                    : new TableTransactionAction(TableTransactionActionType.Add, entity));
+                writes[i] = new CurveWrite(change, new StoredCurve(merged, null, revision), outcomes);
+            }
+
+            if (actions.Count == 0)
+            {
+                return writes;
+            }
+
+            try
+            {
+                await storage.Curves.SubmitTransactionAsync(actions, cancellationToken);
+                return writes;
+            }
+            catch (RequestFailedException e) when (e.Status is 409 or 412 && attempt < MaxAttempts)
+            {
+                // Another delivery wrote one of these curves since we read it: start again from what is stored now.
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(10, 50) * attempt), cancellationToken);
+                current = await Task.WhenAll(chunk.Select(c => TryGetAsync(c, cancellationToken)));
+            }
+        }
+    }
+
+    async Task<StoredCurve?> TryGetAsync(CurveChange change, CancellationToken cancellationToken)
+    {
+        DayCurve known = change.Known.Curve;
+        try
+        {
+            return await GetAsync(change.AreaCode, known.Meter, known.Channel, known.Day, known.IntervalMinutes, cancellationToken);
+        }
+        catch (UnreadableCurveException)
+        {
+            return null;
+        }
+    }
+
+    static StoredCurve Decode(TableEntity e, MeterId meter, MeterChannel channel, DateOnly day)
+    {
+        byte[]? data = e.GetBinary("Curve");
+        if (data is null || !DayCurve.TryDecode(meter, channel, day, data, out DayCurve? curve))
+        {
+            throw new UnreadableCurveException(e.PartitionKey, e.RowKey);
+        }
+
+        return new StoredCurve(curve!, e.ETag, e.GetInt64("Revision") ?? 1);
+    }
+
+    static TableEntity ToEntity(string areaCode, DayCurve curve, long revision) =>
+        new(IngestionKeys.CurvePartition(areaCode, curve.Day), IngestionKeys.CurveRow(curve.Meter.Value, curve.Channel))
+        {
+            ["Curve"] = curve.Encode(),
+            ["Meter"] = curve.Meter.Value,
+            ["Channel"] = ReadingTypeCodes.ChannelCode(curve.Channel),
+            ["Day"] = curve.Day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            ["IntervalMinutes"] = curve.IntervalMinutes,
+            ["Revision"] = revision,
+        };
+}

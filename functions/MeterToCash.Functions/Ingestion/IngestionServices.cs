@@ -1,0 +1,17 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace MeterToCash.Functions.Ingestion;
+
+public static class IngestionServices
+{
+    public static IServiceCollection AddIngestion(this IServiceCollection services)
+    {
+        services.AddOptions<IngestionOptions>().BindConfiguration(IngestionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IngestionStorage>();
+        services.AddSingleton<MeterDirectory>();
+        services.AddSingleton<CurveStore>();
+        services.AddSingleton<MonthToDateStore>();
+        services.AddSingleton<ReadingPipeline>();
+        return services;
+    }
+}

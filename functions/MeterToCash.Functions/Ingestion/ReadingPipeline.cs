@@ -1,0 +1,315 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Azure;
+using Azure.Storage.Blobs.Models;
+using MeterToCash.Domain.Common;
+using MeterToCash.Domain.MeterData;
+using Microsoft.Extensions.Logging;
+
+namespace MeterToCash.Functions.Ingestion;
+
+/// <summary>What happened to one delivered item.</summary>
+public enum ItemStatus
+{
+    /// <summary>Stored as an actual value.</summary>
+    Accepted,
+
+    /// <summary>Stored, flagged Questionable by a soft VEE rule (see the reason).</summary>
+    Suspect,
+
+    /// <summary>Stored as delivered with quality Estimated.</summary>
+    Estimated,
+
+    /// <summary>Already stored with the same value and quality (a redelivery): no effect.</summary>
+    Duplicate,
+
+    /// <summary>Not stored because the slot holds a value of higher rank (e.g. an estimate offered for an actual).</summary>
+    Ignored,
+
+    /// <summary>Not stored; written to the quarantine blob with the reason.</summary>
+    Quarantined,
+}
+
+/// <summary>The outcome of one item. Interval values are positioned by their index among the document's interval values.</summary>
+public sealed record ItemResult(string Position, string? Meter, string? Channel, DateTimeOffset? Start, ItemStatus Status, string? Reason);
+
+/// <summary>Counts of a delivery; <see cref="Received"/> = sum of the statuses.</summary>
+public sealed record IngestionCounts(int Received, int Accepted, int Suspect, int Estimated, int Duplicate, int Ignored, int Quarantined, int RegistersNotProcessed, int EventsNotProcessed);
+
+/// <summary>The result of one delivery through the pipeline.</summary>
+public sealed record IngestionResult(string RawBlob, bool RawAlreadyArchived, string? QuarantineBlob, IngestionCounts Counts, IReadOnlyList<ItemResult> Items);
+
+/// <summary>A received payload: its bytes (archived as-is) and where it came from.</summary>
+/// <param name="Bytes">The payload exactly as received.</param>
+/// <param name="Source">Entry-point label (lower-case letters, digits, '-'), e.g. <c>http</c>.</param>
+/// <param name="Extension">File extension of the raw blob: json, xml or csv.</param>
+/// <param name="ContentType">Content type of the raw blob.</param>
+public sealed record Payload(ReadOnlyMemory<byte> Bytes, string Source, string Extension, string ContentType);
+
+/// <summary>
+/// The one ingestion pipeline every entry point calls with a parsed batch: archive the raw payload, quarantine what
+/// cannot be stored, CT/PT, VEE per (meter, channel) series, merge into packed day curves, month-to-date per band.
+/// Every step is idempotent, so the same payload delivered again changes nothing.
+/// </summary>
+public sealed class ReadingPipeline(
+    IngestionStorage storage,
+    MeterDirectory directory,
+    CurveStore curves,
+    MonthToDateStore monthToDate,
+    TimeProvider time,
+    ILogger<ReadingPipeline> logger)
+{
+    /// <summary>Rules kept with a stored value (rejecting rules never reach a curve; Duplicate is not a property of a value).</summary>
+    const VeeRules StoredRuleFlags = VeeRules.Spike | VeeRules.ProlongedZero | VeeRules.IntervalSumMismatch | VeeRules.OutOfOrder;
+
+    public async Task<IngestionResult> ProcessAsync(MeterReadingBatch batch, Payload payload, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(payload);
+        await storage.EnsureCreatedAsync();
+        DateTimeOffset now = time.GetUtcNow();
+        string hash = Convert.ToHexStringLower(SHA256.HashData(payload.Bytes.Span));
+        string rawBlob = IngestionKeys.PayloadBlob(now, payload.Source, hash, payload.Extension);
+
+        // 1. The raw payload first, immutably: whatever happens next, what was received can be reprocessed.
+        bool alreadyArchived = !await UploadOnceAsync(storage.Raw, rawBlob, payload.Bytes, payload.ContentType, cancellationToken);
+
+        var results = new ItemResult?[batch.Intervals.Count];
+        List<ItemResult> parseRejected = batch.Rejected
+            .Select(r => new ItemResult(r.Position, null, null, null, ItemStatus.Quarantined, r.Reason.ToString()))
+            .ToList();
+        List<QuarantinedItem> quarantine = batch.Rejected
+            .Select(r => new QuarantinedItem(r.Position, null, null, null, null, r.Reason.ToString(), r.Detail))
+            .ToList();
+
+        // 2. Archive: unknown, not-yet-installed and removed meters go to quarantine; the rest get CT/PT.
+        Dictionary<string, MeterLocation?> locations = await ResolveAsync(batch.Intervals, cancellationToken);
+        Dictionary<(string Meter, MeterChannel Channel), List<(int Index, IntervalReading Reading)>> series = [];
+        for (int i = 0; i < batch.Intervals.Count; i++)
+        {
+            IntervalReading r = batch.Intervals[i];
+            MeterLocation? location = locations[IngestionKeys.Meter(r.Meter.Value)];
+            ArchiveDecision decision = MeterArchiveRules.Check(location?.Entry, r.Start);
+            if (decision != ArchiveDecision.Accept)
+            {
+                results[i] = Quarantine(quarantine, i, r, decision.ToString());
+                continue;
+            }
+
+            IntervalReading primary = MeterArchiveRules.ToPrimary(r with { Meter = location!.Entry.Meter }, location.Entry);
+            var key = (location.Entry.Meter.Value, r.Channel);
+            if (!series.TryGetValue(key, out var list))
+            {
+                series[key] = list = [];
+            }
+
+            list.Add((i, primary));
+        }
+
+        // 3. VEE per series against the stored curves of the days it touches, then the values to merge per curve.
+        ConcurrentBag<(CurveChange Change, int[] Items, ValidatedInterval[] Validated)> changes = [];
+        ConcurrentBag<(int Index, ItemResult Result, QuarantinedItem? Quarantined)> decided = [];
+        await Parallel.ForEachAsync(series, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (s, ct) =>
+        {
+            MeterLocation location = locations[s.Key.Meter]!;
+            await ValidateSeriesAsync(location, s.Key.Channel, s.Value, now, changes, decided, ct);
+        });
+
+        foreach ((int index, ItemResult result, QuarantinedItem? q) in decided)
+        {
+            results[index] = result;
+            if (q is not null)
+            {
+                quarantine.Add(q);
+            }
+        }
+
+        // 4. Merge into the stored curves (ETag-conditional, batched per area-day partition).
+        List<(CurveChange Change, int[] Items, ValidatedInterval[] Validated)> changeList = [.. changes];
+        IReadOnlyList<CurveWrite> writes = await curves.MergeAsync(changeList.Select(c => c.Change).ToList(), cancellationToken);
+        Dictionary<CurveChange, (int[] Items, ValidatedInterval[] Validated)> byChange = changeList.ToDictionary(c => c.Change, c => (c.Items, c.Validated));
+        foreach (CurveWrite write in writes)
+        {
+            (int[] indexes, ValidatedInterval[] validated) = byChange[write.Change];
+            for (int u = 0; u < indexes.Length; u++)
+            {
+                ValidatedInterval v = validated[u];
+                (ItemStatus status, string? reason) = write.Outcomes[u] switch
+                {
+                    MergeOutcome.Inserted or MergeOutcome.Replaced => Stored(v),
+                    MergeOutcome.Unchanged => (ItemStatus.Duplicate, null),
+                    MergeOutcome.KeptExisting => (ItemStatus.Ignored, nameof(MergeOutcome.KeptExisting)),
+                    MergeOutcome.Invalid when write.After is null => (ItemStatus.Quarantined, "StoredCurveUnreadable"),
+                    MergeOutcome other => (ItemStatus.Quarantined, other.ToString()),
+                };
+                results[indexes[u]] = status == ItemStatus.Quarantined
+                    ? Quarantine(quarantine, indexes[u], v.Reading, reason!)
+                    : Result(indexes[u], v.Reading, status, reason);
+            }
+        }
+
+        // 5. Month-to-date from every curve the delivery touched (also unchanged ones, which repairs an interrupted run).
+        var months = writes.Where(w => w.After is not null)
+            .GroupBy(w => (w.After!.Curve.Meter, w.After.Curve.Channel, w.After.Curve.Day.Year, w.After.Curve.Day.Month));
+        await Parallel.ForEachAsync(months, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (m, ct) =>
+            await monthToDate.ApplyAsync(m.Key.Meter, m.Key.Channel, m.Key.Year, m.Key.Month, m.Select(w => w.After!).ToList(), ct));
+
+        // 6. The quarantine record of this payload: same name as the raw blob, so a redelivery does not add another.
+        string? quarantineBlob = null;
+        if (quarantine.Count > 0)
+        {
+            quarantineBlob = IngestionKeys.PayloadBlob(now, payload.Source, hash, "json");
+            byte[] document = JsonSerializer.SerializeToUtf8Bytes(new QuarantineDocument(rawBlob, payload.Source, now, [.. quarantine.OrderBy(q => q.Position, StringComparer.Ordinal)]), QuarantineJson);
+            await UploadOnceAsync(storage.Quarantine, quarantineBlob, document, "application/json", cancellationToken);
+        }
+
+        List<ItemResult> items = [.. parseRejected, .. results.Select(r => r!)];
+        IngestionCounts counts = new(
+            items.Count,
+            items.Count(i => i.Status == ItemStatus.Accepted),
+            items.Count(i => i.Status == ItemStatus.Suspect),
+            items.Count(i => i.Status == ItemStatus.Estimated),
+            items.Count(i => i.Status == ItemStatus.Duplicate),
+            items.Count(i => i.Status == ItemStatus.Ignored),
+            items.Count(i => i.Status == ItemStatus.Quarantined),
+            batch.Registers.Count,
+            batch.Events.Count);
+        logger.DeliveryProcessed(rawBlob, counts.Received, counts.Accepted + counts.Suspect + counts.Estimated, counts.Duplicate, counts.Quarantined);
+        return new IngestionResult(rawBlob, alreadyArchived, quarantineBlob, counts, items);
+    }
+
+    async Task ValidateSeriesAsync(
+        MeterLocation location,
+        MeterChannel channel,
+        List<(int Index, IntervalReading Reading)> readings,
+        DateTimeOffset now,
+        ConcurrentBag<(CurveChange, int[], ValidatedInterval[])> changes,
+        ConcurrentBag<(int, ItemResult, QuarantinedItem?)> decided,
+        CancellationToken cancellationToken)
+    {
+        MeterArchiveEntry entry = location.Entry;
+        Dictionary<DateOnly, StoredCurve?> stored = [];
+        foreach (DateOnly day in readings.Select(r => ChinaTime.LocalDay(r.Reading.Start)).Distinct())
+        {
+            try
+            {
+                stored[day] = await curves.GetAsync(location.AreaCode, entry.Meter, channel, day, entry.IntervalMinutes, cancellationToken);
+            }
+            catch (UnreadableCurveException e)
+            {
+                logger.CurveUnreadable(e.Message);
+                stored[day] = null;
+            }
+        }
+
+        List<IntervalReading> history = [];
+        foreach (StoredCurve curve in stored.Values.OfType<StoredCurve>())
+        {
+            ReadOnlySpan<CurveSlot> slots = curve.Curve.Slots;
+            for (int s = 0; s < slots.Length; s++)
+            {
+                if (slots[s].HasValue)
+                {
+                    history.Add(new IntervalReading(entry.Meter, channel, curve.Curve.SlotStart(s), curve.Curve.IntervalMinutes, slots[s].Value, MeterChannels.UnitOf(channel), slots[s].Quality));
+                }
+            }
+        }
+
+        ValidatedInterval[] validated = IntervalValidator.Validate(readings.Select(r => r.Reading).ToList(), new IntervalSeriesContext(entry, channel, now, history, VeeOptions.Default));
+        Dictionary<DateOnly, List<(int Index, ValidatedInterval Value, CurveUpdate Update)>> perDay = [];
+        for (int i = 0; i < validated.Length; i++)
+        {
+            ValidatedInterval v = validated[i];
+            int index = readings[i].Index;
+            DateOnly day = ChinaTime.LocalDay(v.Reading.Start);
+            switch (v.Disposition)
+            {
+                case ValueDisposition.Duplicate:
+                    decided.Add((index, Result(index, v.Reading, ItemStatus.Duplicate, null), null));
+                    continue;
+                case ValueDisposition.Rejected:
+                    string rules = RuleNames(v.Failed & ~(VeeRules.OutOfOrder | VeeRules.Duplicate));
+                    decided.Add((index, Result(index, v.Reading, ItemStatus.Quarantined, rules), QuarantinedItem.Of(index, v.Reading, rules)));
+                    continue;
+            }
+
+            if (stored[day] is not { } curve || !curve.Curve.TryGetSlot(v.Reading.Start, out int slot))
+            {
+                string reason = stored[day] is null ? "StoredCurveUnreadable" : nameof(VeeRules.UnitChannelMismatch);
+                decided.Add((index, Result(index, v.Reading, ItemStatus.Quarantined, reason), QuarantinedItem.Of(index, v.Reading, reason)));
+                continue;
+            }
+
+            if (!perDay.TryGetValue(day, out var list))
+            {
+                perDay[day] = list = [];
+            }
+
+            list.Add((index, v, new CurveUpdate(slot, v.Reading.Value, v.StoredQuality, v.Failed & StoredRuleFlags)));
+        }
+
+        foreach ((DateOnly day, var list) in perDay)
+        {
+            changes.Add((new CurveChange(location.AreaCode, stored[day]!, [.. list.Select(l => l.Update)]), [.. list.Select(l => l.Index)], [.. list.Select(l => l.Value)]));
+        }
+    }
+
+    async Task<Dictionary<string, MeterLocation?>> ResolveAsync(IReadOnlyList<IntervalReading> intervals, CancellationToken cancellationToken)
+    {
+        ConcurrentDictionary<string, MeterLocation?> found = new(StringComparer.Ordinal);
+        IEnumerable<string> meters = intervals.Select(r => IngestionKeys.Meter(r.Meter.Value)).Distinct(StringComparer.Ordinal);
+        await Parallel.ForEachAsync(meters, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (meter, ct) =>
+            found[meter] = await directory.ResolveAsync(meter, ct));
+        return new Dictionary<string, MeterLocation?>(found, StringComparer.Ordinal);
+    }
+
+    /// <summary>Uploads unless the blob exists; false when it did (a redelivery). Immutable: never overwrites.</summary>
+    static async Task<bool> UploadOnceAsync(Azure.Storage.Blobs.BlobContainerClient container, string name, ReadOnlyMemory<byte> content, string contentType, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await container.GetBlobClient(name).UploadAsync(
+                BinaryData.FromBytes(content),
+                new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All }, HttpHeaders = new BlobHttpHeaders { ContentType = contentType } },
+                cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status is 409 or 412)
+        {
+            return false;
+        }
+    }
+
+    static (ItemStatus, string?) Stored(ValidatedInterval v) =>
+        v.StoredQuality == ReadingQuality.Estimated ? (ItemStatus.Estimated, null)
+        : v.Disposition == ValueDisposition.Suspect ? (ItemStatus.Suspect, RuleNames(v.Failed & (VeeRules.Spike | VeeRules.ProlongedZero | VeeRules.IntervalSumMismatch)))
+        : (ItemStatus.Accepted, null);
+
+    static ItemResult Quarantine(List<QuarantinedItem> quarantine, int index, IntervalReading r, string reason)
+    {
+        quarantine.Add(QuarantinedItem.Of(index, r, reason));
+        return Result(index, r, ItemStatus.Quarantined, reason);
+    }
+
+    static ItemResult Result(int index, IntervalReading r, ItemStatus status, string? reason) =>
+        new(Position(index), r.Meter.Value, ReadingTypeCodes.ChannelCode(r.Channel), r.Start.ToOffset(ChinaTime.Offset), status, reason);
+
+    internal static string Position(int index) => string.Create(CultureInfo.InvariantCulture, $"interval[{index}]");
+
+    static string RuleNames(VeeRules rules) =>
+        string.Join(',', VeeRuleCatalog.All.Where(r => (rules & r) != 0).Select(r => r.ToString()));
+
+    static readonly JsonSerializerOptions QuarantineJson = new(JsonSerializerDefaults.Web) { WriteIndented = false };
+
+    /// <summary>One item of a quarantine blob.</summary>
+    public sealed record QuarantinedItem(string Position, string? Meter, string? Channel, DateTimeOffset? Start, decimal? Value, string Reason, string? Detail)
+    {
+        public static QuarantinedItem Of(int index, IntervalReading r, string reason) =>
+            new(ReadingPipeline.Position(index), r.Meter.Value, ReadingTypeCodes.ChannelCode(r.Channel), r.Start.ToOffset(ChinaTime.Offset), r.Value, reason, null);
+    }
+
+    /// <summary>The quarantine blob of one payload.</summary>
+    public sealed record QuarantineDocument(string RawBlob, string Source, DateTimeOffset ReceivedAt, IReadOnlyList<QuarantinedItem> Items);
+}

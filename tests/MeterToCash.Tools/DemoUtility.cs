@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net.Http.Json;
 using System.Text;
 
 namespace MeterToCash.Tools;
@@ -43,6 +44,26 @@ public sealed class DemoUtility(int customers, int seed = 20261126, int areas = 
     }
 
     public static string AreaCode(int area) => $"TA{area:D4}";
+
+    /// <summary>Creates (or replaces) the demo network through the API, as a back-office client would.</summary>
+    public async Task SeedNetworkAsync(HttpClient client)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        foreach (DemoNode node in Network())
+        {
+            object body = node.Level switch
+            {
+                "substations" => new { name = node.Name },
+                "feeders" => new { name = node.Name, substationCode = node.ParentCode },
+                _ => (object)new { name = node.Name, feederCode = node.ParentCode, ratedKva = node.RatedKva },
+            };
+            HttpResponseMessage put = await client.PutAsJsonAsync($"api/network/{node.Level}/{node.Code}", body);
+            if (!put.IsSuccessStatusCode)
+            {
+                throw new HttpRequestException($"PUT network/{node.Level}/{node.Code}: {(int)put.StatusCode} {await put.Content.ReadAsStringAsync()}");
+            }
+        }
+    }
 
     /// <summary>Writes the archive CSV; <paramref name="badRows"/> rows (spread through the file) break one rule each.</summary>
     public string ArchiveCsv(int badRows = 0, int accountOffset = 0)

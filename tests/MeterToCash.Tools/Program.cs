@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using MeterToCash.Tools;
@@ -33,20 +32,14 @@ async Task<int> SeedAsync(Uri baseUrl, string key)
 {
     using HttpClient http = new() { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(30) };
     http.DefaultRequestHeaders.Add("x-functions-key", key);
-    foreach (DemoNode node in demo.Network())
+    try
     {
-        object body = node.Level switch
-        {
-            "substations" => new { name = node.Name },
-            "feeders" => new { name = node.Name, substationCode = node.ParentCode },
-            _ => (object)new { name = node.Name, feederCode = node.ParentCode, ratedKva = node.RatedKva },
-        };
-        HttpResponseMessage put = await http.PutAsJsonAsync($"api/network/{node.Level}/{node.Code}", body);
-        if (!put.IsSuccessStatusCode)
-        {
-            Console.Error.WriteLine($"PUT network/{node.Level}/{node.Code}: {(int)put.StatusCode} {await put.Content.ReadAsStringAsync()}");
-            return 1;
-        }
+        await demo.SeedNetworkAsync(http);
+    }
+    catch (HttpRequestException e)
+    {
+        Console.Error.WriteLine(e.Message);
+        return 1;
     }
 
     HttpResponseMessage post = await http.PostAsync("api/archive/imports", new StringContent(demo.ArchiveCsv(), Encoding.UTF8, "text/csv"));

@@ -102,7 +102,7 @@ public sealed class ArchiveImportWorkflow(ArchiveStore store, BlobServiceClient 
     {
         if (!IsImportId(importId))
         {
-            return Problems.Validation("importId", "import-id-format", "An import id is the 32 hex characters returned by POST /api/archive/imports.");
+            return InvalidImportId();
         }
 
         ImportStatusDto? status = await StatusAsync(client, importId, request.HttpContext.RequestAborted);
@@ -117,7 +117,7 @@ public sealed class ArchiveImportWorkflow(ArchiveStore store, BlobServiceClient 
     {
         if (!IsImportId(importId))
         {
-            return Problems.Validation("importId", "import-id-format", "An import id is the 32 hex characters returned by POST /api/archive/imports.");
+            return InvalidImportId();
         }
 
         CancellationToken ct = request.HttpContext.RequestAborted;
@@ -298,6 +298,9 @@ public sealed class ArchiveImportWorkflow(ArchiveStore store, BlobServiceClient 
     }
 
     static bool IsImportId(string id) => id.Length == 32 && id.All(char.IsAsciiHexDigitLower);
+
+    static ObjectResult InvalidImportId() =>
+        Problems.Validation("importId", "import-id-format", "An import id is the 32 hex characters returned by POST /api/archive/imports.");
 
     static async Task<ImportStatusDto?> StatusAsync(DurableTaskClient client, string importId, CancellationToken ct)
     {

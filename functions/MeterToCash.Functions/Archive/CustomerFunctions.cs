@@ -17,17 +17,10 @@ public sealed class CustomerFunctions(ArchiveStore store, ILogger<CustomerFuncti
     public async Task<IActionResult> CreateCustomer(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "customers")] HttpRequest request)
     {
-        (CustomerDto? dto, ObjectResult? problem) = await RequestJson.ReadAsync<CustomerDto>(request, ArchiveJson.Options);
-        if (problem is not null)
-        {
-            return problem;
-        }
-
-        List<ValidationError> errors = [];
-        Customer? customer = dto!.ToDomain(errors);
+        (Customer? customer, ObjectResult? problem) = await ReadCustomerAsync(request);
         if (customer is null)
         {
-            return RequestJson.Invalid(errors);
+            return problem!;
         }
 
         CancellationToken ct = request.HttpContext.RequestAborted;
@@ -76,17 +69,10 @@ public sealed class CustomerFunctions(ArchiveStore store, ILogger<CustomerFuncti
             return Problems.PreconditionRequired("Send the ETag from GET /api/customers/{accountNo} in If-Match, so a concurrent change is not overwritten.");
         }
 
-        (CustomerDto? dto, ObjectResult? problem) = await RequestJson.ReadAsync<CustomerDto>(request, ArchiveJson.Options);
-        if (problem is not null)
-        {
-            return problem;
-        }
-
-        List<ValidationError> errors = [];
-        Customer? customer = dto!.ToDomain(errors);
+        (Customer? customer, ObjectResult? problem) = await ReadCustomerAsync(request);
         if (customer is null)
         {
-            return RequestJson.Invalid(errors);
+            return problem!;
         }
 
         if (customer.AccountNo != accountNo)
@@ -189,6 +175,20 @@ public sealed class CustomerFunctions(ArchiveStore store, ILogger<CustomerFuncti
         return errors.Any(e => e.Rule == "meter-belongs-to-other-account") && errors.All(e => e.Rule != "unknown-area")
             ? Problems.Create(StatusCodes.Status409Conflict, "Conflict", string.Join(" ", errors.Select(e => e.Message)), "conflict", new Dictionary<string, object?> { ["errors"] = errors.Select(e => new FieldError(e.Field, e.Rule, e.Message)).ToList() })
             : RequestJson.Invalid(errors, StatusCodes.Status422UnprocessableEntity);
+    }
+
+    /// <summary>The body as a valid customer, or the problem response that says why it is not one.</summary>
+    static async Task<(Customer? Customer, ObjectResult? Problem)> ReadCustomerAsync(HttpRequest request)
+    {
+        (CustomerDto? dto, ObjectResult? problem) = await RequestJson.ReadAsync<CustomerDto>(request, ArchiveJson.Options);
+        if (problem is not null)
+        {
+            return (null, problem);
+        }
+
+        List<ValidationError> errors = [];
+        Customer? customer = dto!.ToDomain(errors);
+        return customer is null ? (null, RequestJson.Invalid(errors)) : (customer, null);
     }
 
     static OkObjectResult WithETag(HttpRequest request, StoredCustomer stored, int status)

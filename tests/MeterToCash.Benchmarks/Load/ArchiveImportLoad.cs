@@ -35,16 +35,7 @@ internal static class ArchiveImportLoad
         using HttpClient client = host.Client();
         client.Timeout = TimeSpan.FromMinutes(5);
         DemoUtility demo = new(rows, seed: 99, areas: areas);
-        foreach (DemoNode node in demo.Network())
-        {
-            object body = node.Level switch
-            {
-                "substations" => new { name = node.Name },
-                "feeders" => new { name = node.Name, substationCode = node.ParentCode },
-                _ => (object)new { name = node.Name, feederCode = node.ParentCode, ratedKva = node.RatedKva },
-            };
-            (await client.PutAsync($"api/network/{node.Level}/{node.Code}", new StringContent(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json"))).EnsureSuccessStatusCode();
-        }
+        await demo.SeedNetworkAsync(client);
 
         string csv = demo.ArchiveCsv();
         Stopwatch clock = Stopwatch.StartNew();

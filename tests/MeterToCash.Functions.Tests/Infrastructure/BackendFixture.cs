@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using MeterToCash.Tools;
 using MeterToCash.Tools.LocalStack;
 
@@ -23,20 +22,7 @@ public sealed class BackendFixture : IAsyncLifetime
         await SeedNetworkAsync(Client, new DemoUtility(customers: 0, areas: 12));
     }
 
-    internal static async Task SeedNetworkAsync(HttpClient client, DemoUtility demo)
-    {
-        foreach (DemoNode node in demo.Network())
-        {
-            object body = node.Level switch
-            {
-                "substations" => new { name = node.Name },
-                "feeders" => new { name = node.Name, substationCode = node.ParentCode },
-                _ => (object)new { name = node.Name, feederCode = node.ParentCode, ratedKva = node.RatedKva },
-            };
-            HttpResponseMessage response = await client.PutAsJsonAsync($"api/network/{node.Level}/{node.Code}", body);
-            response.EnsureSuccessStatusCode();
-        }
-    }
+    internal static Task SeedNetworkAsync(HttpClient client, DemoUtility demo) => demo.SeedNetworkAsync(client);
 
     public async Task DisposeAsync()
     {

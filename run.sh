@@ -20,7 +20,7 @@ trap cleanup INT TERM EXIT
 
 echo "==> Installing Azurite (npm ci) and building (dotnet build)"
 [ -d node_modules/azurite ] || npm ci --no-audit --no-fund --loglevel=error
-for project in functions/MeterToCash.LocalHost tests/MeterToCash.Tools; do
+for project in functions/MeterToCash.LocalHost tests/MeterToCash.Tools tests/MeterToCash.Simulator; do
   dotnet build "$project" -c Debug -nologo -v quiet -clp:ErrorsOnly
 done
 
@@ -50,6 +50,14 @@ curl -fs "http://127.0.0.1:$PORT/api/health" > /dev/null || { echo "LocalHost di
 echo "==> Seeding the demo utility ($CUSTOMERS customers over 12 transformer areas; repeat runs change nothing)"
 dotnet tests/MeterToCash.Tools/bin/Debug/net10.0/MeterToCash.Tools.dll seed --url "http://127.0.0.1:$PORT" --key local-function-key --customers "$CUSTOMERS"
 
+SIM_METERS="${SIM_METERS:-200}"
+YESTERDAY=$(TZ=Asia/Shanghai date -d yesterday +%F)
+echo "==> Starting the head-end simulator: $SIM_METERS demo meters send 15-minute readings (from $YESTERDAY, back-filled, then live); log in .azurite/simulator.log"
+dotnet tests/MeterToCash.Simulator/bin/Debug/net10.0/MeterToCash.Simulator.dll --url "http://127.0.0.1:$PORT/api/meter-readings" \
+  --key local-function-key --meters "$(seq -f 'MTR%09g' 0 $((SIM_METERS - 1)) | paste -sd, -)" --start "$YESTERDAY" --interval 1s \
+  > .azurite/simulator.log 2>&1 &
+pids+=($!)
+
 cat <<TXT
 
 MeterToCash is running at http://127.0.0.1:$PORT  (function key: local-function-key, master key: local-master-key)
@@ -57,6 +65,8 @@ MeterToCash is running at http://127.0.0.1:$PORT  (function key: local-function-
   curl -s -H 'x-functions-key: local-function-key' http://127.0.0.1:$PORT/api/network/tree
   curl -s -H 'x-functions-key: local-function-key' 'http://127.0.0.1:$PORT/api/customers?area=TA0001&pageSize=5'
   curl -s -i -H 'x-functions-key: local-function-key' http://127.0.0.1:$PORT/api/customers/3100000000
+  curl -s -H 'x-functions-key: local-function-key' 'http://127.0.0.1:$PORT/api/meters/MTR000000001/curve?day=$YESTERDAY&channel=AI'
+  curl -s -H 'x-functions-key: local-function-key' 'http://127.0.0.1:$PORT/api/areas/TA0002/load?day=$YESTERDAY'
 More in README.md. Ctrl-C stops Azurite and the LocalHost.
 TXT
 # If either process dies (a crash, a kill -9), stop the other too, so ./run.sh can simply be started again.

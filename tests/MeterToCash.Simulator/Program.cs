@@ -3,9 +3,11 @@ using MeterToCash.Domain.Common;
 using MeterToCash.Domain.MeterData;
 using MeterToCash.Simulator;
 
-// Usage: --url http://127.0.0.1:7071/api/meter-readings --meters M1,M2 [--interval 10s] [--seed 1]
+// Usage: --url http://127.0.0.1:7071/api/meter-readings --meters M1,M2 [--key FUNCTION_KEY] [--interval 10s] [--seed 1]
 //        [--start 2026-11-26] [--count N] [--faults none|typical] [--dry-run]
-// Each tick advances simulated time by one 15-minute interval and POSTs one JSON push document.
+// Each tick advances simulated time by one 15-minute interval and POSTs one JSON push document. Past intervals are
+// back-filled at --interval; once simulated time reaches the present, each interval is sent when it has ended, as a
+// live head-end does (never a reading from the future).
 Dictionary<string, string> options = ParseArgs(args);
 if (!options.TryGetValue("url", out string? url) && !options.ContainsKey("dry-run"))
 {
@@ -42,6 +44,11 @@ Console.CancelKeyPress += (_, e) =>
 };
 
 using var http = new HttpClient();
+if (options.TryGetValue("key", out string? key))
+{
+    http.DefaultRequestHeaders.Add("x-functions-key", key);
+}
+
 DateTimeOffset slot = ChinaTime.DayStart(startDay);
 for (int tick = 0; count is null || tick < count; tick++, slot = slot.AddMinutes(15))
 {
@@ -71,7 +78,8 @@ for (int tick = 0; count is null || tick < count; tick++, slot = slot.AddMinutes
 
     try
     {
-        await Task.Delay(period, cancel.Token);
+        TimeSpan untilNextEnds = slot.AddMinutes(30) - DateTimeOffset.UtcNow;
+        await Task.Delay(untilNextEnds > period ? untilNextEnds : period, cancel.Token);
     }
     catch (OperationCanceledException)
     {

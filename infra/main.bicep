@@ -196,6 +196,8 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'EventHubConnection__fullyQualifiedNamespace', value: '${eventHubs.name}.servicebus.windows.net' }
         { name: 'EventHubConnection__credential', value: 'managedidentity' }
         { name: 'EventHubConnection__clientId', value: identity.properties.clientId }
+        { name: 'Ingestion__EventHubName', value: eventHubs::meterReadings.name }
+        { name: 'Ingestion__EventHubConsumerGroup', value: eventHubs::meterReadings::consumer.name }
         { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: insights.properties.ConnectionString }
         { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'ClientId=${identity.properties.clientId};Authorization=AAD' }
         // Archive bulk import and housekeeping.

@@ -12,6 +12,7 @@ public static class IngestionServices
         services.AddSingleton<CurveStore>();
         services.AddSingleton<MonthToDateStore>();
         services.AddSingleton<ReadingPipeline>();
+        services.AddSingleton<MeterEventIngestion>();
         return services;
     }
 }

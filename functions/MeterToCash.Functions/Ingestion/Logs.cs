@@ -12,4 +12,7 @@ internal static partial class Logs
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Meter data push refused: {Reason} at {Position}")]
     public static partial void PushRefused(this ILogger logger, string reason, string position);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Event batch: {Events} events, {Accepted} values accepted, {Duplicate} duplicate, {Quarantined} quarantined, {Refused} unreadable documents quarantined")]
+    public static partial void EventBatchProcessed(this ILogger logger, int events, int accepted, int duplicate, int quarantined, int refused);
 }

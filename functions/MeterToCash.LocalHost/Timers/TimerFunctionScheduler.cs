@@ -73,17 +73,15 @@ internal sealed partial class TimerFunctionScheduler(
     readonly Dictionary<string, SemaphoreSlim> locks = timers.ToDictionary(t => t.Invoker.Function.Name, _ => new SemaphoreSlim(1), StringComparer.OrdinalIgnoreCase);
     readonly Dictionary<string, DateTimeOffset> lastRun = new(StringComparer.OrdinalIgnoreCase);
 
+    // WEBSITE_TIME_ZONE is how an Azure Functions app chooses the zone its CRON schedules are read in.
+    readonly TimeZoneInfo zone = configuration["WEBSITE_TIME_ZONE"] is { Length: > 0 } zoneId ? TimeZoneInfo.FindSystemTimeZoneById(zoneId) : TimeZoneInfo.Utc;
+
     public TimerFunction? Find(string name) => timers.FirstOrDefault(t => string.Equals(t.Invoker.Function.Name, name, StringComparison.OrdinalIgnoreCase));
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        // WEBSITE_TIME_ZONE is how an Azure Functions app chooses the zone its CRON schedules are read in.
-        string? zoneId = configuration["WEBSITE_TIME_ZONE"];
-        TimeZoneInfo zone = string.IsNullOrEmpty(zoneId) ? TimeZoneInfo.Utc : TimeZoneInfo.FindSystemTimeZoneById(zoneId);
-        return Task.WhenAll(timers.Select(t => RunScheduleAsync(t, zone, stoppingToken)));
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(timers.Select(t => RunScheduleAsync(t, stoppingToken)));
 
-    async Task RunScheduleAsync(TimerFunction timer, TimeZoneInfo zone, CancellationToken stoppingToken)
+    async Task RunScheduleAsync(TimerFunction timer, CancellationToken stoppingToken)
     {
         if (timer.RunOnStartup)
         {
@@ -136,7 +134,7 @@ internal sealed partial class TimerFunctionScheduler(
             TimerInfo info = new()
             {
                 IsPastDue = isPastDue,
-                ScheduleStatus = new ScheduleStatus { Last = last.UtcDateTime, Next = timer.Next(now, TimeZoneInfo.Utc)?.UtcDateTime ?? now.UtcDateTime, LastUpdated = now.UtcDateTime },
+                ScheduleStatus = new ScheduleStatus { Last = last.UtcDateTime, Next = timer.Next(now, zone)?.UtcDateTime ?? now.UtcDateTime, LastUpdated = now.UtcDateTime },
             };
             await using AsyncServiceScope scope = scopes.CreateAsyncScope();
             await timer.Invoker.InvokeAsync(new InvocationScope(scope.ServiceProvider, info, cancellationToken));

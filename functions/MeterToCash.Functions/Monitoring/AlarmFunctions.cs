@@ -173,10 +173,13 @@ public sealed class AlarmFunctions(AlarmStore store, TimeProvider time)
             return null;
         }
 
-        // Names only: Enum.TryParse would also accept "7" or "1,2", which are not values this API documents.
-        if (value.Length > 0 && char.IsAsciiLetter(value[0]) && Enum.TryParse(value, ignoreCase: true, out T parsed) && Enum.IsDefined(parsed))
+        // Exact names only: Enum.TryParse would also accept "2" or "Metering,Operations" (a flags combination).
+        foreach (T candidate in Enum.GetValues<T>())
         {
-            return parsed;
+            if (string.Equals(candidate.ToString(), value, StringComparison.OrdinalIgnoreCase))
+            {
+                return candidate;
+            }
         }
 
         errors.Add(new(field, "enum", $"'{field}' must be one of: {string.Join(", ", Enum.GetNames<T>())}."));

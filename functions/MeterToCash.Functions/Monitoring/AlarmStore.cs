@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -197,9 +198,10 @@ public sealed class AlarmStore(TableServiceClient tables, QueueServiceClient que
             filters.Add(TableClient.CreateQueryFilter($"Department eq {d.ToString()}"));
         }
 
-        await foreach (Page<TableEntity> page in table.QueryAsync<TableEntity>(string.Join(" and ", filters), pageSize, cancellationToken: cancellationToken).AsPages(continuationToken, pageSize))
+        string? sdkToken = continuationToken is null ? null : DecodeToken(continuationToken);
+        await foreach (Page<TableEntity> page in table.QueryAsync<TableEntity>(string.Join(" and ", filters), pageSize, cancellationToken: cancellationToken).AsPages(sdkToken, pageSize))
         {
-            return (page.Values.Select(FromEntity).ToList(), page.ContinuationToken);
+            return (page.Values.Select(FromEntity).ToList(), page.ContinuationToken is { } next ? EncodeToken(next) : null);
         }
 
         return ([], null);
@@ -284,6 +286,29 @@ public sealed class AlarmStore(TableServiceClient tables, QueueServiceClient que
         await queue.SendMessageAsync(BinaryData.FromObjectAsJson(message, MessageJson), cancellationToken: cancellationToken);
         logger.AlarmChanged(alarm.Id, alarm.Alarm.State.ToString(), change);
     }
+
+    /// <summary>
+    /// The table's own token is a bare "partition row" pair that the service accepts whatever it says, so a made-up
+    /// token would silently return an arbitrary page; wrapping it lets <see cref="DecodeToken"/> refuse what we did not issue.
+    /// </summary>
+    static string EncodeToken(string token) => Base64Url.EncodeToString(System.Text.Encoding.UTF8.GetBytes(TokenPrefix + token));
+
+    static string DecodeToken(string token)
+    {
+        string decoded;
+        try
+        {
+            decoded = System.Text.Encoding.UTF8.GetString(Base64Url.DecodeFromChars(token));
+        }
+        catch (FormatException e)
+        {
+            throw new FormatException("Not a continuation token this API issued.", e);
+        }
+
+        return decoded.StartsWith(TokenPrefix, StringComparison.Ordinal) ? decoded[TokenPrefix.Length..] : throw new FormatException("Not a continuation token this API issued.");
+    }
+
+    const string TokenPrefix = "alarms:";
 
     static string PointerRowKey(AlarmKey key) => $"{PointerPrefix}{key.Kind}{Separator}{key.Subject}";
 

@@ -1,6 +1,5 @@
 using Azure;
 using Azure.Data.Tables;
-using MeterToCash.Domain.Archive;
 using MeterToCash.Domain.Common;
 using MeterToCash.Domain.MeterData;
 using MeterToCash.Functions.Archive;
@@ -118,7 +117,7 @@ public sealed class AlarmMonitor(
         MonitoringOptions o = options.Value;
         OutageOptions outage = new() { OpenShare = o.OutageOpenShare, CloseShare = o.OutageCloseShare, MinimumMeters = o.OutageMinimumMeters, Silence = TimeSpan.MaxValue };
 
-        HashSet<string> meters = await AreaMetersAsync(area, now, cancellationToken);
+        HashSet<string> meters = await AreaMeters.InServiceAsync(archive, area, ChinaTime.LocalDay(now), cancellationToken);
         Dictionary<string, MeterReportState> known = new(StringComparer.Ordinal);
         await foreach (TableEntity row in states.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {area}"), cancellationToken: cancellationToken))
         {
@@ -142,27 +141,6 @@ public sealed class AlarmMonitor(
         }
 
         return decision;
-    }
-
-    /// <summary>Meters in service in the area now (key form), from the archive's customers of the area.</summary>
-    async Task<HashSet<string>> AreaMetersAsync(string area, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        DateOnly today = ChinaTime.LocalDay(now);
-        HashSet<string> meters = new(StringComparer.Ordinal);
-        string? token = null;
-        do
-        {
-            (IReadOnlyList<Customer> customers, token) = await archive.ListAsync(area, null, null, 1000, token, cancellationToken);
-            foreach (ServicePoint point in customers.SelectMany(c => c.ServicePoints).Where(p => p.AreaCode == area))
-            {
-                foreach (Meter meter in point.Meters.Where(m => m.InstallDate <= today && (m.RemovalDate is null || m.RemovalDate > today)))
-                {
-                    meters.Add(meter.MeterNo.Value.ToUpperInvariant());
-                }
-            }
-        }
-        while (token is not null);
-        return meters;
     }
 
     /// <summary>Folds the events into the meter's report state as maxima (idempotent), ETag-conditional against concurrent deliveries.</summary>

@@ -52,6 +52,10 @@ public class AlarmApiTests(BackendFixture backend)
         Assert.Equal("wang.li", ack.GetProperty("acknowledgedBy").GetString());
         Assert.Equal("Inspector dispatched", ack.GetProperty("note").GetString());
         await JsonAsync(await Client.PostAsJsonAsync($"api/alarms/{id}/acknowledge", new { who = "wang.li" }), HttpStatusCode.OK); // idempotent repeat
+        JsonElement filtered = await JsonAsync(await Client.GetAsync("api/alarms?status=Acknowledged&severity=Major&department=RevenueProtection&pageSize=1000"), HttpStatusCode.OK);
+        Assert.Contains(id, filtered.GetProperty("items").EnumerateArray().Select(a => a.GetProperty("id").GetString()));
+        JsonElement open = await JsonAsync(await Client.GetAsync("api/alarms?area=TA0001&status=Open&pageSize=1000"), HttpStatusCode.OK);
+        Assert.DoesNotContain(id, open.GetProperty("items").EnumerateArray().Select(a => a.GetProperty("id").GetString()));
 
         JsonElement closed = await JsonAsync(await Client.PostAsync($"api/alarms/{id}/close", null), HttpStatusCode.OK);
         Assert.Equal("Closed", closed.GetProperty("state").GetString());
@@ -73,7 +77,7 @@ public class AlarmApiTests(BackendFixture backend)
     [Fact]
     public async Task AreaOutage_LastGaspFromMostMetersOfArea_Opens_PowerRestoredClosesItWithDuration()
     {
-        const string area = "TA0010";
+        string area = await MonitoringAreas.NewAsync(Client);
         string[] meters = [.. await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => ReadingJson.CreateMeterAsync(Client, area)))];
         DateTimeOffset t0 = Minute(DateTimeOffset.UtcNow.AddHours(-2));
         JsonObject gasps = Events((meters[0], PowerOff, t0), (meters[1], PowerOff, t0.AddMinutes(1)), (meters[2], PowerOff, t0.AddMinutes(2)));

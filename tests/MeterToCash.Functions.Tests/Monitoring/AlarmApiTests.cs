@@ -108,6 +108,37 @@ public class AlarmApiTests(BackendFixture backend)
     }
 
     [Fact]
+    public async Task Tamper_ConcurrentDeliveries_StillOneAlarmAndOneOpenedNotification()
+    {
+        string meter = await ReadingJson.CreateMeterAsync(Client);
+        DateTimeOffset at = Minute(DateTimeOffset.UtcNow.AddHours(-1));
+        await Task.WhenAll(Enumerable.Range(0, 6).Select(i => PushAsync(Events((meter, CoverOpen, at.AddMinutes(i))))));
+
+        JsonElement alarm = Assert.Single(await AlarmsOfAsync("TA0001", meter, "Tamper"));
+        Assert.Equal(at.AddMinutes(5), alarm.GetProperty("lastSeenAt").GetDateTimeOffset());
+        Assert.InRange(alarm.GetProperty("occurrences").GetInt32(), 1, 6); // observations older than last-seen are not counted
+        string id = alarm.GetProperty("id").GetString()!;
+        List<JsonElement> messages = (await DrainNotificationsAsync()).Where(m => m.GetProperty("alarmId").GetString() == id).ToList();
+        Assert.Equal(["Opened"], messages.Select(m => m.GetProperty("change").GetString()));
+    }
+
+    [Fact]
+    public async Task PowerQualityEvents_RaiseOperationsAlarms_ReverseEnergyRaisesRevenueProtection()
+    {
+        string meter = await ReadingJson.CreateMeterAsync(Client);
+        DateTimeOffset at = Minute(DateTimeOffset.UtcNow.AddHours(-1));
+        await PushAsync(Events((meter, "3.26.41.150", at), (meter, "3.26.38.150", at.AddMinutes(1)), (meter, "3.26.38.93", at.AddMinutes(2)), (meter, "3.26.9.214", at.AddMinutes(3))));
+
+        JsonElement phase = Assert.Single(await AlarmsOfAsync("TA0001", meter, "PhaseLoss"));
+        Assert.Equal(("Major", "Operations"), (phase.GetProperty("severity").GetString(), phase.GetProperty("department").GetString()));
+        JsonElement voltage = Assert.Single(await AlarmsOfAsync("TA0001", meter, "VoltageOutOfLimits")); // sag then swell: one condition
+        Assert.Equal(2, voltage.GetProperty("occurrences").GetInt32());
+        Assert.Equal("Operations", voltage.GetProperty("department").GetString());
+        JsonElement reverse = Assert.Single(await AlarmsOfAsync("TA0001", meter, "ReverseEnergyWithoutGeneration"));
+        Assert.Equal("RevenueProtection", reverse.GetProperty("department").GetString());
+    }
+
+    [Fact]
     public async Task AlarmApi_BadQueryOrBody_400NamingField_UnknownId_404()
     {
         await Problem.AssertAsync(await Client.GetAsync("api/alarms?status=Bogus"), HttpStatusCode.BadRequest, "status", "enum");

@@ -3,6 +3,7 @@ using MeterToCash.Functions.Archive;
 using MeterToCash.Functions.Health;
 using MeterToCash.Functions.Ingestion;
 using MeterToCash.Functions.Infrastructure;
+using MeterToCash.Functions.Monitoring;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -19,6 +20,7 @@ public static class MeterToCashServices
         services.AddHealth();
         services.AddArchive();
         services.AddIngestion();
+        services.AddMonitoring();
 
         // One JSON dialect for every response: enums by name, nulls left out.
         services.Configure<Microsoft.AspNetCore.Mvc.JsonOptions>(o =>

@@ -58,6 +58,7 @@ public sealed class ReadingPipeline(
     MeterDirectory directory,
     CurveStore curves,
     MonthToDateStore monthToDate,
+    Monitoring.AlarmMonitor monitor,
     TimeProvider time,
     ILogger<ReadingPipeline> logger)
 {
@@ -156,7 +157,10 @@ public sealed class ReadingPipeline(
         await Parallel.ForEachAsync(months, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (m, ct) =>
             await monthToDate.ApplyAsync(m.Key.Meter, m.Key.Channel, m.Key.Year, m.Key.Month, m.Select(w => w.After!).ToList(), ct));
 
-        // 6. The quarantine record of this payload: same name as the raw blob, so a redelivery does not add another.
+        // 6. Meter events raise, update and close alarms (after the readings, so a monitoring failure never loses them).
+        await monitor.ObserveAsync(batch.Events, cancellationToken);
+
+        // 7. The quarantine record of this payload: same name as the raw blob, so a redelivery does not add another.
         string? quarantineBlob = null;
         if (quarantine.Count > 0)
         {

@@ -1,0 +1,195 @@
+using Azure;
+using Azure.Data.Tables;
+using MeterToCash.Domain.Common;
+using MeterToCash.Domain.MeterData;
+using MeterToCash.Functions.Archive;
+using MeterToCash.Functions.Ingestion;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace MeterToCash.Functions.Monitoring;
+
+/// <summary>
+/// Turns a delivery's meter events into alarms: each event's condition is raised (tamper, power off, power quality,
+/// clock), power restored closes the meter's power-off alarm, and areas that saw power events are evaluated for an area
+/// outage. Everything is idempotent: <see cref="AlarmRules.Raise"/> ignores observations not later than the alarm's
+/// last-seen, a restore older than the live alarm closes nothing, and per-meter report times are kept as maxima.
+/// <para>
+/// Per-meter report state lives in table <c>AlarmMeterStates</c> (PartitionKey = area, RowKey = meter), so evaluating an
+/// area is one partition query; it holds the latest report, last gasp and restore instants of each meter.
+/// </para>
+/// </summary>
+public sealed class AlarmMonitor(
+    AlarmStore alarms,
+    MeterDirectory directory,
+    ArchiveStore archive,
+    TableServiceClient tables,
+    TimeProvider time,
+    IOptions<MonitoringOptions> options,
+    ILogger<AlarmMonitor> logger)
+{
+    public const string StatesTable = "AlarmMeterStates";
+
+    readonly TableClient states = tables.GetTableClient(StatesTable);
+    readonly Lazy<Task> created = new(async () =>
+    {
+        try
+        {
+            await tables.CreateTableIfNotExistsAsync(StatesTable);
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            // Created concurrently.
+        }
+    });
+
+    /// <summary>Applies a delivery's events. Events of meters not in the archive are not monitored (they cannot be placed in an area).</summary>
+    public async Task ObserveAsync(IReadOnlyList<MeterEvent> events, CancellationToken cancellationToken)
+    {
+        if (events.Count == 0)
+        {
+            return;
+        }
+
+        await created.Value;
+        Dictionary<string, MeterLocation> located = new(StringComparer.OrdinalIgnoreCase);
+        int unknown = 0;
+        foreach (string meter in events.Select(e => e.Meter.Value).Distinct(StringComparer.OrdinalIgnoreCase))
+        {
+            if (await directory.ResolveAsync(meter, cancellationToken) is { } location)
+            {
+                located[meter] = location;
+            }
+        }
+
+        // Per meter in time order, so a gasp and its restore in one delivery end with the alarm closed.
+        HashSet<string> powerAreas = new(StringComparer.Ordinal);
+        foreach (IGrouping<string, MeterEvent> meterEvents in events.GroupBy(e => e.Meter.Value, StringComparer.OrdinalIgnoreCase))
+        {
+            if (!located.TryGetValue(meterEvents.Key, out MeterLocation? location))
+            {
+                unknown += meterEvents.Count();
+                continue;
+            }
+
+            List<MeterEvent> ordered = [.. meterEvents.Select(e => e with { Meter = location.Entry.Meter }).OrderBy(e => e.OccurredAt)];
+            foreach (MeterEvent e in ordered)
+            {
+                if (AlarmRules.ConditionOf(e, location.Entry) is { } condition)
+                {
+                    await alarms.RaiseAsync(location.AreaCode, condition, cancellationToken);
+                }
+
+                if (AlarmRules.ClosedBy(e) is { } closes)
+                {
+                    await alarms.CloseLiveAsync(location.AreaCode, closes, e.OccurredAt, cancellationToken);
+                }
+            }
+
+            if (ordered.Any(e => e.Kind is MeterEventKind.PowerOff or MeterEventKind.PowerRestored))
+            {
+                powerAreas.Add(location.AreaCode);
+            }
+
+            await RecordReportsAsync(location, ordered, cancellationToken);
+        }
+
+        if (unknown > 0)
+        {
+            logger.EventsOfUnknownMeters(unknown);
+        }
+
+        foreach (string area in powerAreas)
+        {
+            await EvaluateAreaAsync(area, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Opens or closes the area-outage alarm of <paramref name="area"/> from its meters' report states. Driven by power
+    /// events, so silence does not count here (<see cref="OutageOptions.Silence"/> = max): head-ends back-fill old days,
+    /// and judging silence against the wall clock from a delivery would declare every back-filled area out.
+    /// </summary>
+    public async Task<OutageDecision> EvaluateAreaAsync(string area, CancellationToken cancellationToken)
+    {
+        await created.Value;
+        DateTimeOffset now = time.GetUtcNow();
+        MonitoringOptions o = options.Value;
+        OutageOptions outage = new() { OpenShare = o.OutageOpenShare, CloseShare = o.OutageCloseShare, MinimumMeters = o.OutageMinimumMeters, Silence = TimeSpan.MaxValue };
+
+        HashSet<string> meters = await AreaMeters.InServiceAsync(archive, area, ChinaTime.LocalDay(now), cancellationToken);
+        Dictionary<string, MeterReportState> known = new(StringComparer.Ordinal);
+        await foreach (TableEntity row in states.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {area}"), cancellationToken: cancellationToken))
+        {
+            known[row.RowKey] = ToState(row);
+        }
+
+        List<MeterReportState> reports = [.. meters.Select(m => known.TryGetValue(m, out MeterReportState s) ? s : new MeterReportState(new MeterId(m), null, null, null))];
+        AlarmKey key = new(AlarmKind.AreaOutage, area);
+        StoredAlarm? live = await alarms.FindLiveAsync(area, key, cancellationToken);
+        OutageDecision decision = AreaOutageDetector.Evaluate(reports, live is null ? null : new AreaOutage(area, live.Alarm.OpenedAt), now, outage);
+        switch (decision.Kind)
+        {
+            case OutageDecisionKind.Open:
+                await alarms.RaiseAsync(area, new AlarmCondition(key, decision.StartedAt!.Value, null, $"{decision.MetersDown} of {decision.MetersTotal} meters down"), cancellationToken);
+                logger.AreaOutageOpened(area, decision.MetersDown, decision.MetersTotal, decision.StartedAt.Value);
+                break;
+            case OutageDecisionKind.Close:
+                await alarms.CloseLiveAsync(area, key, decision.EndedAt!.Value, cancellationToken);
+                logger.AreaOutageClosed(area, decision.Duration!.Value);
+                break;
+        }
+
+        return decision;
+    }
+
+    /// <summary>Folds the events into the meter's report state as maxima (idempotent), ETag-conditional against concurrent deliveries.</summary>
+    async Task RecordReportsAsync(MeterLocation location, List<MeterEvent> events, CancellationToken cancellationToken)
+    {
+        string meter = location.Entry.Meter.Value;
+        for (int attempt = 0; ; attempt++)
+        {
+            NullableResponse<TableEntity> row = await states.GetEntityIfExistsAsync<TableEntity>(location.AreaCode, meter, cancellationToken: cancellationToken);
+            MeterReportState before = row.HasValue ? ToState(row.Value!) : new MeterReportState(location.Entry.Meter, null, null, null);
+            MeterReportState after = before with
+            {
+                LastReportAt = Max(before.LastReportAt, events.Max(e => e.OccurredAt)),
+                LastGaspAt = Max(before.LastGaspAt, events.Where(e => e.Kind == MeterEventKind.PowerOff).Select(e => (DateTimeOffset?)e.OccurredAt).Max()),
+                LastRestoreAt = Max(before.LastRestoreAt, events.Where(e => e.Kind == MeterEventKind.PowerRestored).Select(e => (DateTimeOffset?)e.OccurredAt).Max()),
+            };
+            if (row.HasValue && after == before)
+            {
+                return;
+            }
+
+            TableEntity entity = new(location.AreaCode, meter)
+            {
+                ["LastReportAt"] = after.LastReportAt,
+                ["LastGaspAt"] = after.LastGaspAt,
+                ["LastRestoreAt"] = after.LastRestoreAt,
+            };
+            try
+            {
+                if (row.HasValue)
+                {
+                    await states.UpdateEntityAsync(entity, row.Value!.ETag, TableUpdateMode.Replace, cancellationToken);
+                }
+                else
+                {
+                    await states.AddEntityAsync(entity, cancellationToken);
+                }
+
+                return;
+            }
+            catch (RequestFailedException e) when (e.Status is 409 or 412 && attempt < 8)
+            {
+                // A concurrent delivery of the same meter wrote first: re-read and fold again.
+            }
+        }
+    }
+
+    static MeterReportState ToState(TableEntity row) =>
+        new(new MeterId(row.RowKey), row.GetDateTimeOffset("LastReportAt"), row.GetDateTimeOffset("LastGaspAt"), row.GetDateTimeOffset("LastRestoreAt"));
+
+    static DateTimeOffset? Max(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a > b ? a : b;
+}

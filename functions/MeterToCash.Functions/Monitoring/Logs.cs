@@ -1,0 +1,18 @@
+using Microsoft.Extensions.Logging;
+
+namespace MeterToCash.Functions.Monitoring;
+
+internal static partial class Logs
+{
+    [LoggerMessage(Level = LogLevel.Information, Message = "Alarm {AlarmId} is now {State} ({Change})")]
+    public static partial void AlarmChanged(this ILogger logger, string alarmId, string state, string change);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Area {Area} outage opened: {Down}/{Total} meters down since {StartedAt}")]
+    public static partial void AreaOutageOpened(this ILogger logger, string area, int down, int total, DateTimeOffset startedAt);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Area {Area} outage closed after {Duration}")]
+    public static partial void AreaOutageClosed(this ILogger logger, string area, TimeSpan duration);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Count} events of meters not in the archive were not monitored")]
+    public static partial void EventsOfUnknownMeters(this ILogger logger, int count);
+}

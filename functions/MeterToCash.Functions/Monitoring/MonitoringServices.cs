@@ -1,0 +1,16 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace MeterToCash.Functions.Monitoring;
+
+public static class MonitoringServices
+{
+    public static IServiceCollection AddMonitoring(this IServiceCollection services)
+    {
+        services.AddOptions<MonitoringOptions>().BindConfiguration(MonitoringOptions.Section).ValidateDataAnnotations()
+            .Validate(o => o.OutageCloseShare < o.OutageOpenShare, "Monitoring__OutageCloseShare must be below Monitoring__OutageOpenShare, or an outage would close as it opens.")
+            .ValidateOnStart();
+        services.AddSingleton<AlarmStore>();
+        services.AddSingleton<AlarmMonitor>();
+        return services;
+    }
+}

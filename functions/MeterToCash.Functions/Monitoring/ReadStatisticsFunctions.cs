@@ -1,0 +1,74 @@
+using System.Globalization;
+using MeterToCash.Domain.Archive;
+using MeterToCash.Domain.Common;
+using MeterToCash.Domain.MeterData;
+using MeterToCash.Functions.Archive;
+using MeterToCash.Functions.Infrastructure;
+using MeterToCash.Functions.Ingestion;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace MeterToCash.Functions.Monitoring;
+
+/// <summary>Read success rate of an area-day, with the meters that were not read so they can be chased.</summary>
+public sealed record ReadSuccessRateDto(string Area, DateOnly Day, int Expected, int Succeeded, decimal Rate, IReadOnlyList<MeterReadDto> NotRead);
+
+/// <summary>A meter that was expected but not read successfully: how many of its slots hold actual values.</summary>
+public sealed record MeterReadDto(string Meter, int ActualSlots, int SlotCount);
+
+/// <summary>Read success rate (采集成功率) per transformer area and day.</summary>
+public sealed class ReadStatisticsFunctions(ArchiveStore archive, CurveStore curves)
+{
+    [Function(nameof(GetReadSuccessRate))]
+    public async Task<IActionResult> GetReadSuccessRate(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "areas/{areaCode}/read-success-rate")] HttpRequest request,
+        string areaCode)
+    {
+        List<FieldError> errors = [];
+        if (!ArchiveValidator.IsKey(areaCode, ArchiveValidator.MaxCodeLength))
+        {
+            errors.Add(new("areaCode", "code-format", "Area codes are 1–32 letters, digits, '-' or '_'."));
+        }
+
+        string? text = request.Query["day"].FirstOrDefault();
+        if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out DateOnly day) || day.Year is < 2000 or > 2099)
+        {
+            errors.Add(new("day", "date-format", "'day' is required as yyyy-MM-dd (China local day), 2000–2099."));
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.Validation(errors);
+        }
+
+        CancellationToken ct = request.HttpContext.RequestAborted;
+        if (await archive.FindNodeAsync(NetworkLevel.TransformerArea, areaCode, ct) is null)
+        {
+            return Problems.NotFound($"No transformer area '{areaCode}' in the network archive.");
+        }
+
+        HashSet<string> expected = await AreaMeters.InServiceAsync(archive, areaCode, day, ct);
+        IReadOnlyList<StoredCurve> stored;
+        try
+        {
+            stored = await curves.ListAreaDayAsync(areaCode, day, ct);
+        }
+        catch (UnreadableCurveException e)
+        {
+            return Problems.Create(StatusCodes.Status500InternalServerError, "Stored curve unreadable", e.Message, "stored-curve-unreadable");
+        }
+
+        // The billing channel (active import) decides; daily frozen registers are not stored by ingestion yet, so a
+        // meter counts as read only with a complete actual curve.
+        Dictionary<string, DayCurve> byMeter = stored
+            .Where(s => s.Curve.Channel == MeterChannel.ActiveImport)
+            .ToDictionary(s => s.Curve.Meter.Value.ToUpperInvariant(), s => s.Curve, StringComparer.Ordinal);
+        List<MeterDayReadStatus> statuses = [.. expected.Order(StringComparer.Ordinal).Select(m => byMeter.TryGetValue(m, out DayCurve? c)
+            ? new MeterDayReadStatus(new MeterId(m), true, false, c.ActualCount(), c.SlotCount)
+            : new MeterDayReadStatus(new MeterId(m), true, false, 0, 96))];
+        ReadSuccessRate rate = ReadSuccessRate.Compute(areaCode, day, statuses);
+        return new OkObjectResult(new ReadSuccessRateDto(areaCode, day, rate.Expected, rate.Succeeded, rate.Rate,
+            [.. statuses.Where(s => !s.Succeeded).Select(s => new MeterReadDto(s.Meter.Value, s.ActualSlots, s.SlotCount))]));
+    }
+}

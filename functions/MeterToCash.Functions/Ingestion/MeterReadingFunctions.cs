@@ -200,7 +200,7 @@ public sealed class MeterReadingFunctions(
             return Problems.NotFound($"No meter '{meterNo}' in the archive.");
         }
 
-        StoredMonthToDate? stored = await monthToDate.GetAsync(location.Entry.Meter, channel, month.Year, month.Month, ct);
+        StoredMonthToDate? stored = await monthToDate.GetAsync(location.AreaCode, location.Entry.Meter, channel, month.Year, month.Month, ct);
         TouEnergy energy = stored?.Totals.Energy ?? default, estimated = stored?.Totals.EstimatedEnergy ?? default;
         return new OkObjectResult(new MonthToDateDto(location.Entry.Meter.Value, ReadingTypeCodes.ChannelCode(channel), month.ToString("yyyy-MM", CultureInfo.InvariantCulture),
             MeterChannels.UnitOf(channel) == EnergyUnit.Kwh ? "kWh" : "kvarh", DefaultTouClassifier.Description, stored?.Days.Count ?? 0, Bands(energy), Bands(estimated)));

@@ -151,10 +151,11 @@ public sealed class ReadingPipeline(
         }
 
         // 5. Month-to-date from every curve the delivery touched (also unchanged ones, which repairs an interrupted run).
+        // One group per area-month: its totals share a partition and are written in transactions of up to 100.
         var months = writes.Where(w => w.After is not null)
-            .GroupBy(w => (w.After!.Curve.Meter, w.After.Curve.Channel, w.After.Curve.Day.Year, w.After.Curve.Day.Month));
+            .GroupBy(w => (w.Change.AreaCode, w.After!.Curve.Day.Year, w.After.Curve.Day.Month));
         await Parallel.ForEachAsync(months, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (m, ct) =>
-            await monthToDate.ApplyAsync(m.Key.Meter, m.Key.Channel, m.Key.Year, m.Key.Month, m.Select(w => w.After!).ToList(), ct));
+            await monthToDate.ApplyAsync(m.Key.AreaCode, m.Key.Year, m.Key.Month, m.Select(w => w.After!).ToList(), ct));
 
         // 6. The quarantine record of this payload: same name as the raw blob, so a redelivery does not add another.
         string? quarantineBlob = null;

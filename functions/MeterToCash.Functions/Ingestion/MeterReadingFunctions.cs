@@ -66,7 +66,10 @@ public sealed class MeterReadingFunctions(
         }
 
         IngestionResult result = await pipeline.ProcessAsync(batch, new Payload(body, "http", "json", "application/json"), ct);
-        return new OkObjectResult(new IngestionResponseDto(result.RawBlob, result.RawAlreadyArchived, result.QuarantineBlob, result.Counts, result.Items));
+        // Accepted items are only counted: listing each one made a day's area document answer with about 1 MB that says
+        // nothing the counts do not. Every item that was not stored as delivered keeps its own result and reason.
+        List<ItemResult> notPlainlyAccepted = result.Items.Where(i => i.Status != ItemStatus.Accepted).ToList();
+        return new OkObjectResult(new IngestionResponseDto(result.RawBlob, result.RawAlreadyArchived, result.QuarantineBlob, result.Counts, notPlainlyAccepted));
     }
 
     [Function(nameof(GetMeterCurve))]

@@ -34,6 +34,9 @@ public class MeterReadingApiTests(BackendFixture backend)
         JsonElement negative = push.GetProperty("items").EnumerateArray().Single(i => i.GetProperty("status").GetString() == "Quarantined");
         Assert.Equal("NegativeConsumption", negative.GetProperty("reason").GetString());
 
+        // Accepted items are only counted; the estimate and the quarantined value are listed with their positions.
+        Assert.Equal(["interval[10]", "interval[20]"], push.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("position").GetString()).Order(StringComparer.Ordinal));
+
         JsonElement curve = await GetJsonAsync($"api/meters/{meter}/curve?day=2025-04-01&channel=AI");
         JsonElement[] points = curve.GetProperty("points").EnumerateArray().ToArray();
         Assert.Equal(96, points.Length);

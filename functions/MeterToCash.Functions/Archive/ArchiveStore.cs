@@ -39,18 +39,28 @@ public sealed class ArchiveStore(ArchiveTables tables, TimeProvider time)
     }
 
     /// <summary>The account that holds a meter now, if any (index entry checked against the customer).</summary>
-    public async Task<string?> MeterOwnerAsync(string meterNo, CancellationToken cancellationToken)
+    public async Task<string?> MeterOwnerAsync(string meterNo, CancellationToken cancellationToken) =>
+        (await MeterHolderCoreAsync(meterNo, cancellationToken)).Owner;
+
+    /// <summary>
+    /// The customer that holds a meter now, if any (index entry checked against the customer). Returns the customer it
+    /// read for the check, so a caller that needs the meter's details (ingestion's meter directory) does not read it again.
+    /// </summary>
+    public async Task<StoredCustomer?> MeterHolderAsync(string meterNo, CancellationToken cancellationToken) =>
+        (await MeterHolderCoreAsync(meterNo, cancellationToken)).Customer;
+
+    async Task<(string? Owner, StoredCustomer? Customer)> MeterHolderCoreAsync(string meterNo, CancellationToken cancellationToken)
     {
         await tables.EnsureCreatedAsync();
         NullableResponse<TableEntity> index = await tables.Index.GetEntityIfExistsAsync<TableEntity>(ArchiveKeys.MeterIndexPartition(meterNo), ArchiveKeys.MeterIndexRow(meterNo), cancellationToken: cancellationToken);
         if (!index.HasValue || index.Value!.GetString("AccountNo") is not { } owner)
         {
-            return null;
+            return (null, null);
         }
 
         StoredCustomer? customer = await FindAsync(owner, cancellationToken);
         bool holds = customer?.Customer.ServicePoints.SelectMany(p => p.Meters).Any(m => string.Equals(m.MeterNo.Value, meterNo, StringComparison.OrdinalIgnoreCase)) == true;
-        return holds ? owner : null;
+        return holds ? (owner, customer) : (null, null);
     }
 
     /// <summary>Meters of <paramref name="customer"/> that another account holds.</summary>

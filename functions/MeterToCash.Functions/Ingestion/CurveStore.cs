@@ -12,6 +12,9 @@ namespace MeterToCash.Functions.Ingestion;
 /// <param name="Revision">Number of writes so far (0 when not stored); orders the curve's states for month-to-date.</param>
 public sealed record StoredCurve(DayCurve Curve, ETag? ETag, long Revision);
 
+/// <summary>One curve to read: where it is stored and, for an absent one, the interval length of the empty curve.</summary>
+public readonly record struct CurveKey(string AreaCode, MeterId Meter, MeterChannel Channel, DateOnly Day, int IntervalMinutes);
+
 /// <summary>Updates for one stored curve.</summary>
 /// <param name="AreaCode">Area of the meter (partition).</param>
 /// <param name="Known">The curve as read for validation; the first write attempt starts from it.</param>
@@ -43,6 +46,63 @@ public sealed class CurveStore(IngestionStorage storage)
         return response.HasValue
             ? Decode(response.Value!, meter, channel, day)
             : new StoredCurve(DayCurve.Empty(meter, channel, day, intervalMinutes), null, 0);
+    }
+
+    /// <summary>
+    /// Reads many curves; the answer maps each key to its stored curve (an empty one when absent) or null when the stored
+    /// bytes are unreadable. A delivery is mostly an area-day, so its curves share a partition: they are read with one
+    /// RowKey-range query per 100 rows instead of one point read each.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<CurveKey, StoredCurve?>> GetManyAsync(IReadOnlyCollection<CurveKey> keys, CancellationToken cancellationToken)
+    {
+        await storage.EnsureCreatedAsync();
+        ConcurrentDictionary<CurveKey, StoredCurve?> found = new();
+        IEnumerable<CurveKey[]> chunks = keys
+            .GroupBy(k => IngestionKeys.CurvePartition(k.AreaCode, k.Day), StringComparer.Ordinal)
+            .SelectMany(g => g.OrderBy(k => IngestionKeys.CurveRow(k.Meter.Value, k.Channel), StringComparer.Ordinal).Chunk(100));
+        await Parallel.ForEachAsync(chunks, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (chunk, ct) =>
+        {
+            if (chunk.Length <= 2)
+            {
+                // A range query costs about what a point read does; for one or two rows point reads read nothing extra.
+                foreach (CurveKey key in chunk)
+                {
+                    found[key] = await TryGetAsync(key, ct);
+                }
+
+                return;
+            }
+
+            string pk = IngestionKeys.CurvePartition(chunk[0].AreaCode, chunk[0].Day);
+            Dictionary<string, CurveKey> wanted = chunk.ToDictionary(k => IngestionKeys.CurveRow(k.Meter.Value, k.Channel), StringComparer.Ordinal);
+            string first = IngestionKeys.CurveRow(chunk[0].Meter.Value, chunk[0].Channel), last = IngestionKeys.CurveRow(chunk[^1].Meter.Value, chunk[^1].Channel);
+            string filter = TableClient.CreateQueryFilter($"PartitionKey eq {pk} and RowKey ge {first} and RowKey le {last}");
+            await foreach (TableEntity e in storage.Curves.QueryAsync<TableEntity>(filter, cancellationToken: ct))
+            {
+                if (wanted.Remove(e.RowKey, out CurveKey key))
+                {
+                    found[key] = TryDecode(e, key.Meter, key.Channel, key.Day, out StoredCurve? curve) ? curve : null;
+                }
+            }
+
+            foreach (CurveKey absent in wanted.Values)
+            {
+                found[absent] = new StoredCurve(DayCurve.Empty(absent.Meter, absent.Channel, absent.Day, absent.IntervalMinutes), null, 0);
+            }
+        });
+        return found;
+    }
+
+    async Task<StoredCurve?> TryGetAsync(CurveKey key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await GetAsync(key.AreaCode, key.Meter, key.Channel, key.Day, key.IntervalMinutes, cancellationToken);
+        }
+        catch (UnreadableCurveException)
+        {
+            return null;
+        }
     }
 
     /// <summary>All curves of an area's day (one partition query).</summary>
@@ -149,15 +209,20 @@ public sealed class CurveStore(IngestionStorage storage)
         }
     }
 
-    static StoredCurve Decode(TableEntity e, MeterId meter, MeterChannel channel, DateOnly day)
+    static StoredCurve Decode(TableEntity e, MeterId meter, MeterChannel channel, DateOnly day) =>
+        TryDecode(e, meter, channel, day, out StoredCurve? stored) ? stored! : throw new UnreadableCurveException(e.PartitionKey, e.RowKey);
+
+    static bool TryDecode(TableEntity e, MeterId meter, MeterChannel channel, DateOnly day, out StoredCurve? stored)
     {
         byte[]? data = e.GetBinary("Curve");
         if (data is null || !DayCurve.TryDecode(meter, channel, day, data, out DayCurve? curve))
         {
-            throw new UnreadableCurveException(e.PartitionKey, e.RowKey);
+            stored = null;
+            return false;
         }
 
-        return new StoredCurve(curve!, e.ETag, e.GetInt64("Revision") ?? 1);
+        stored = new StoredCurve(curve!, e.ETag, e.GetInt64("Revision") ?? 1);
+        return true;
     }
 
     static TableEntity ToEntity(string areaCode, DayCurve curve, long revision) =>

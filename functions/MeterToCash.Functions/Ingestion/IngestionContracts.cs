@@ -18,5 +18,5 @@ public sealed record BandsDto(decimal CriticalPeak, decimal Peak, decimal Flat, 
 /// <summary>Month-to-date energy of a meter's channel.</summary>
 public sealed record MonthToDateDto(string MeterNo, string Channel, string Month, string Unit, string Classifier, int Days, BandsDto Energy, BandsDto Estimated);
 
-/// <summary>The answer to a push: counts and one result per item.</summary>
+/// <summary>The answer to a push: counts of every status and one result per item that is not <see cref="ItemStatus.Accepted"/>.</summary>
 public sealed record IngestionResponseDto(string RawBlob, bool Redelivery, string? QuarantineBlob, IngestionCounts Counts, IReadOnlyList<ItemResult> Items);

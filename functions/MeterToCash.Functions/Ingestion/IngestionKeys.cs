@@ -16,10 +16,16 @@ namespace MeterToCash.Functions.Ingestion;
 /// write load of an area moves to a new partition every day and one partition sees a few hundred meters × 4
 /// channels per day, far below the 2,000 entities/s per-partition limit. PK = meter (the domain doc's suggestion)
 /// would make area load a fan-out of hundreds of queries and forbid batching across meters.</para>
-/// <para><b>MeterMonthToDate</b>: PartitionKey = <c>{METERNO}</c>, RowKey = <c>{channel}-{yyyyMM}</c>: billing reads a
-/// meter's month as one point read; each entity holds every day's band totals of the month, so an update replaces
-/// one day's contribution (idempotent) instead of adding a delta (which a crash between the curve and the total
-/// write would lose or double).</para>
+/// <para><b>MeterMonthToDate</b>: PartitionKey = <c>{areaCode}-{yyyyMM}</c>, RowKey = <c>{METERNO}-{channel}</c>. Why:
+/// a delivery is an area-day, so the totals it changes share one partition: they are read with one range query and
+/// written in entity-group transactions of up to 100 (ETag-conditional), not one read-modify-write per meter (the
+/// former PK = meter cost two round-trips per meter and was the largest cost of a delivery). Billing still reads a
+/// meter's month as one point read: the meter's area comes from the <see cref="MeterDirectory"/>, as for curves. A
+/// month's partition sees each meter-channel once per delivered day, far below the per-partition limit. Each entity
+/// holds every day's band totals of the month, so an update replaces one day's contribution (idempotent) instead of
+/// adding a delta (which a crash between the curve and the total write would lose or double). Like a curve, a meter's
+/// month is filed under the area it belongs to when the data arrives; a meter moved to another area mid-month has its
+/// month split across the two areas' partitions (the query API reads the current area's).</para>
 /// <para><b>Blobs</b>: <c>meter-raw/{yyyy}/{MM}/{dd}/{source}/{sha256}.{ext}</c> (received day, China local) holds every
 /// payload as received; the content hash in the name makes a redelivery the same blob, written with If-None-Match *.
 /// <c>meter-quarantine</c> uses the same name with <c>.json</c> for the items of that payload that were not stored.</para>
@@ -39,10 +45,11 @@ public static class IngestionKeys
     public static string CurveRow(string meterNo, MeterChannel channel) =>
         Meter(meterNo) + "-" + ReadingTypeCodes.ChannelCode(channel);
 
-    public static string MonthToDatePartition(string meterNo) => Meter(meterNo);
+    public static string MonthToDatePartition(string areaCode, int year, int month) =>
+        string.Create(CultureInfo.InvariantCulture, $"{areaCode}-{year:D4}{month:D2}");
 
-    public static string MonthToDateRow(MeterChannel channel, int year, int month) =>
-        string.Create(CultureInfo.InvariantCulture, $"{ReadingTypeCodes.ChannelCode(channel)}-{year:D4}{month:D2}");
+    public static string MonthToDateRow(string meterNo, MeterChannel channel) =>
+        Meter(meterNo) + "-" + ReadingTypeCodes.ChannelCode(channel);
 
     /// <summary>Blob name of a payload: received China-local day, source label, content hash.</summary>
     public static string PayloadBlob(DateTimeOffset receivedAt, string source, string sha256Hex, string extension)

@@ -16,7 +16,7 @@ public sealed record MeterLocation(string AccountNo, string AreaCode, MeterArchi
 /// <summary>
 /// Resolves meter numbers to <see cref="MeterLocation"/> through <see cref="ArchiveStore"/>, caching answers (also
 /// "unknown") for <see cref="IngestionOptions.MeterCacheSeconds"/>: ingestion resolves every meter of every delivery,
-/// and an uncached resolution costs three table reads.
+/// and an uncached resolution costs three table reads (meter index, account index, customer).
 /// </summary>
 public sealed class MeterDirectory(ArchiveStore archive, TimeProvider time, IOptions<IngestionOptions> options)
 {
@@ -44,12 +44,13 @@ public sealed class MeterDirectory(ArchiveStore archive, TimeProvider time, IOpt
 
     async Task<MeterLocation?> LoadAsync(string key, CancellationToken cancellationToken)
     {
-        if (await archive.MeterOwnerAsync(key, cancellationToken) is not { } accountNo
-            || await archive.FindAsync(accountNo, cancellationToken) is not { } stored)
+        // Three reads, not five: the holder check (meter index checked against the customer) already loads the customer.
+        if (await archive.MeterHolderAsync(key, cancellationToken) is not { } stored)
         {
             return null;
         }
 
+        string accountNo = stored.Customer.AccountNo;
         foreach (ServicePoint point in stored.Customer.ServicePoints)
         {
             foreach (Meter meter in point.Meters)

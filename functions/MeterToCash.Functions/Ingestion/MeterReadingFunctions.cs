@@ -66,7 +66,10 @@ public sealed class MeterReadingFunctions(
         }
 
         IngestionResult result = await pipeline.ProcessAsync(batch, new Payload(body, "http", "json", "application/json"), ct);
-        return new OkObjectResult(new IngestionResponseDto(result.RawBlob, result.RawAlreadyArchived, result.QuarantineBlob, result.Counts, result.Items));
+        // Accepted items are only counted: listing each one made a day's area document answer with about 1 MB that says
+        // nothing the counts do not. Every item that was not stored as delivered keeps its own result and reason.
+        List<ItemResult> notPlainlyAccepted = result.Items.Where(i => i.Status != ItemStatus.Accepted).ToList();
+        return new OkObjectResult(new IngestionResponseDto(result.RawBlob, result.RawAlreadyArchived, result.QuarantineBlob, result.Counts, notPlainlyAccepted));
     }
 
     [Function(nameof(GetMeterCurve))]
@@ -200,7 +203,7 @@ public sealed class MeterReadingFunctions(
             return Problems.NotFound($"No meter '{meterNo}' in the archive.");
         }
 
-        StoredMonthToDate? stored = await monthToDate.GetAsync(location.Entry.Meter, channel, month.Year, month.Month, ct);
+        StoredMonthToDate? stored = await monthToDate.GetAsync(location.AreaCode, location.Entry.Meter, channel, month.Year, month.Month, ct);
         TouEnergy energy = stored?.Totals.Energy ?? default, estimated = stored?.Totals.EstimatedEnergy ?? default;
         return new OkObjectResult(new MonthToDateDto(location.Entry.Meter.Value, ReadingTypeCodes.ChannelCode(channel), month.ToString("yyyy-MM", CultureInfo.InvariantCulture),
             MeterChannels.UnitOf(channel) == EnergyUnit.Kwh ? "kWh" : "kvarh", DefaultTouClassifier.Description, stored?.Days.Count ?? 0, Bands(energy), Bands(estimated)));

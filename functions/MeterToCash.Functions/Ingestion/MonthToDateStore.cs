@@ -32,69 +32,132 @@ public sealed record StoredMonthToDate(MonthToDate Totals, IReadOnlyList<DayCont
 /// writer carrying an older curve cannot roll a day back, and a crash between the curve write and this one is repaired
 /// by the next delivery of the same data (which re-derives the day from the stored curve).
 /// </summary>
+/// <remarks>
+/// One area's month shares a partition (<see cref="IngestionKeys"/>), so a delivery of an area-day reads the totals it
+/// touches with one range query per 100 meters and writes the changed ones in one entity-group transaction, instead of
+/// a read-modify-write round-trip pair per meter.
+/// </remarks>
 public sealed class MonthToDateStore(IngestionStorage storage)
 {
-    const int MaxAttempts = 10;
+    const int MaxAttempts = 10, MaxTransaction = 100;
 
-    public async Task<StoredMonthToDate?> GetAsync(MeterId meter, MeterChannel channel, int year, int month, CancellationToken cancellationToken)
+    /// <summary>A meter's month; the area is the meter's transformer area (from the <see cref="MeterDirectory"/>).</summary>
+    public async Task<StoredMonthToDate?> GetAsync(string areaCode, MeterId meter, MeterChannel channel, int year, int month, CancellationToken cancellationToken)
     {
         await storage.EnsureCreatedAsync();
         NullableResponse<TableEntity> response = await storage.MonthToDate.GetEntityIfExistsAsync<TableEntity>(
-            IngestionKeys.MonthToDatePartition(meter.Value), IngestionKeys.MonthToDateRow(channel, year, month), cancellationToken: cancellationToken);
+            IngestionKeys.MonthToDatePartition(areaCode, year, month), IngestionKeys.MonthToDateRow(meter.Value, channel), cancellationToken: cancellationToken);
         return response.HasValue ? FromEntity(response.Value!, meter, channel, year, month) : null;
     }
 
-    /// <summary>Brings the month's totals up to date with the given stored curves (all of one meter, channel and month).</summary>
-    public async Task ApplyAsync(MeterId meter, MeterChannel channel, int year, int month, IReadOnlyList<StoredCurve> curves, CancellationToken cancellationToken)
+    /// <summary>
+    /// Brings the month totals of one area and month up to date with the given stored curves (any meters and channels of
+    /// that area, days of that month). Rows are handled in groups of at most 100 (one transaction each); a group that
+    /// loses a race (409/412) is re-read and re-merged, so concurrent deliveries lose nothing.
+    /// </summary>
+    public async Task ApplyAsync(string areaCode, int year, int month, IReadOnlyList<StoredCurve> curves, CancellationToken cancellationToken)
     {
         await storage.EnsureCreatedAsync();
-        string pk = IngestionKeys.MonthToDatePartition(meter.Value), rk = IngestionKeys.MonthToDateRow(channel, year, month);
-        List<DayContribution> incoming = curves.Select(c => Contribution(c, meter, channel, year, month)).ToList();
+        string pk = IngestionKeys.MonthToDatePartition(areaCode, year, month);
+        List<RowUpdate> rows = curves
+            .GroupBy(c => IngestionKeys.MonthToDateRow(c.Curve.Meter.Value, c.Curve.Channel), StringComparer.Ordinal)
+            .Select(g => new RowUpdate(g.Key, g.First().Curve.Meter, g.First().Curve.Channel,
+                g.Select(c => Contribution(c, year, month)).ToList()))
+            .OrderBy(r => r.RowKey, StringComparer.Ordinal)
+            .ToList();
+        await Parallel.ForEachAsync(rows.Chunk(MaxTransaction), new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken },
+            async (chunk, ct) => await ApplyChunkAsync(pk, year, month, chunk, ct));
+    }
+
+    async Task ApplyChunkAsync(string pk, int year, int month, RowUpdate[] chunk, CancellationToken cancellationToken)
+    {
         for (int attempt = 1; ; attempt++)
         {
-            NullableResponse<TableEntity> response = await storage.MonthToDate.GetEntityIfExistsAsync<TableEntity>(pk, rk, cancellationToken: cancellationToken);
-            Dictionary<DateOnly, DayContribution> days = response.HasValue
-                ? FromEntity(response.Value!, meter, channel, year, month).Days.ToDictionary(d => d.Day)
-                : [];
-            bool changed = false;
-            foreach (DayContribution day in incoming)
+            Dictionary<string, TableEntity> stored = await ReadRowsAsync(pk, chunk, cancellationToken);
+            List<TableTransactionAction> actions = [];
+            foreach (RowUpdate row in chunk)
             {
-                if (!days.TryGetValue(day.Day, out DayContribution? known) || (day.Revision > known.Revision && day != known))
+                TableEntity? existing = stored.GetValueOrDefault(row.RowKey);
+                Dictionary<DateOnly, DayContribution> days = existing is not null
+                    ? FromEntity(existing, row.Meter, row.Channel, year, month).Days.ToDictionary(d => d.Day)
+                    : [];
+                bool changed = false;
+                foreach (DayContribution day in row.Incoming)
                 {
-                    days[day.Day] = day;
-                    changed = true;
+                    if (!days.TryGetValue(day.Day, out DayContribution? known) || (day.Revision > known.Revision && day != known))
+                    {
+                        days[day.Day] = day;
+                        changed = true;
+                    }
                 }
+
+                if (!changed)
+                {
+                    // Nothing new (e.g. a redelivery): not written, so its ETag stays as it was.
+                    continue;
+                }
+
+                TableEntity entity = ToEntity(pk, row.RowKey, days.Values.OrderBy(d => d.Day).ToList());
+                actions.Add(existing is not null
+                    ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, existing.ETag)
+                    : new TableTransactionAction(TableTransactionActionType.Add, entity));
             }
 
-            if (!changed)
+            if (actions.Count == 0)
             {
                 return;
             }
 
-            TableEntity entity = ToEntity(pk, rk, days.Values.OrderBy(d => d.Day).ToList());
             try
             {
-                if (response.HasValue)
-                {
-                    await storage.MonthToDate.UpdateEntityAsync(entity, response.Value!.ETag, TableUpdateMode.Replace, cancellationToken);
-                }
-                else
-                {
-                    await storage.MonthToDate.AddEntityAsync(entity, cancellationToken);
-                }
-
+                await storage.MonthToDate.SubmitTransactionAsync(actions, cancellationToken);
                 return;
             }
             catch (RequestFailedException e) when (e.Status is 409 or 412 && attempt < MaxAttempts)
             {
+                // Another delivery changed one of these rows since we read it: re-read the group and merge again.
                 await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(10, 50) * attempt), cancellationToken);
             }
         }
     }
 
-    static DayContribution Contribution(StoredCurve stored, MeterId meter, MeterChannel channel, int year, int month)
+    /// <summary>
+    /// The stored rows of a sorted group: a point read for a single row, otherwise one range query over the group's
+    /// first..last RowKey (an area-day delivery covers most of that range, so little is read that is not needed).
+    /// </summary>
+    async Task<Dictionary<string, TableEntity>> ReadRowsAsync(string pk, RowUpdate[] chunk, CancellationToken cancellationToken)
     {
-        MonthToDate day = MonthToDateAccumulator.Apply(MonthToDate.Empty(meter, channel, year, month), null, stored.Curve, DefaultTouClassifier.Classify);
+        Dictionary<string, TableEntity> found = new(StringComparer.Ordinal);
+        if (chunk.Length == 1)
+        {
+            NullableResponse<TableEntity> response = await storage.MonthToDate.GetEntityIfExistsAsync<TableEntity>(pk, chunk[0].RowKey, cancellationToken: cancellationToken);
+            if (response.HasValue)
+            {
+                found[chunk[0].RowKey] = response.Value!;
+            }
+
+            return found;
+        }
+
+        HashSet<string> wanted = new(chunk.Select(r => r.RowKey), StringComparer.Ordinal);
+        string first = chunk[0].RowKey, last = chunk[^1].RowKey;
+        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {pk} and RowKey ge {first} and RowKey le {last}");
+        await foreach (TableEntity e in storage.MonthToDate.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            if (wanted.Contains(e.RowKey))
+            {
+                found[e.RowKey] = e;
+            }
+        }
+
+        return found;
+    }
+
+    sealed record RowUpdate(string RowKey, MeterId Meter, MeterChannel Channel, List<DayContribution> Incoming);
+
+    static DayContribution Contribution(StoredCurve stored, int year, int month)
+    {
+        MonthToDate day = MonthToDateAccumulator.Apply(MonthToDate.Empty(stored.Curve.Meter, stored.Curve.Channel, year, month), null, stored.Curve, DefaultTouClassifier.Classify);
         return new DayContribution(stored.Curve.Day, stored.Revision, day.Energy, day.EstimatedEnergy);
     }
 

@@ -112,10 +112,22 @@ public sealed class ReadingPipeline(
         // 3. VEE per series against the stored curves of the days it touches, then the values to merge per curve.
         ConcurrentBag<(CurveChange Change, int[] Items, ValidatedInterval[] Validated)> changes = [];
         ConcurrentBag<(int Index, ItemResult Result, QuarantinedItem? Quarantined)> decided = [];
-        await Parallel.ForEachAsync(series, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (s, ct) =>
+        // The stored curves of every series-day first, batched per area-day partition (one range query per 100 curves).
+        HashSet<CurveKey> keys = [];
+        foreach (((string meter, MeterChannel channel), List<(int Index, IntervalReading Reading)> readings) in series)
+        {
+            MeterArchiveEntry entry = locations[meter]!.Entry;
+            foreach ((int _, IntervalReading reading) in readings)
+            {
+                keys.Add(new CurveKey(locations[meter]!.AreaCode, entry.Meter, channel, ChinaTime.LocalDay(reading.Start), entry.IntervalMinutes));
+            }
+        }
+
+        IReadOnlyDictionary<CurveKey, StoredCurve?> storedCurves = await curves.GetManyAsync(keys, cancellationToken);
+        Parallel.ForEach(series, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, s =>
         {
             MeterLocation location = locations[s.Key.Meter]!;
-            await ValidateSeriesAsync(location, s.Key.Channel, s.Value, now, changes, decided, ct);
+            ValidateSeries(location, s.Key.Channel, s.Value, now, storedCurves, changes, decided);
         });
 
         foreach ((int index, ItemResult result, QuarantinedItem? q) in decided)
@@ -152,10 +164,11 @@ public sealed class ReadingPipeline(
         }
 
         // 5. Month-to-date from every curve the delivery touched (also unchanged ones, which repairs an interrupted run).
+        // One group per area-month: its totals share a partition and are written in transactions of up to 100.
         var months = writes.Where(w => w.After is not null)
-            .GroupBy(w => (w.After!.Curve.Meter, w.After.Curve.Channel, w.After.Curve.Day.Year, w.After.Curve.Day.Month));
+            .GroupBy(w => (w.Change.AreaCode, w.After!.Curve.Day.Year, w.After.Curve.Day.Month));
         await Parallel.ForEachAsync(months, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (m, ct) =>
-            await monthToDate.ApplyAsync(m.Key.Meter, m.Key.Channel, m.Key.Year, m.Key.Month, m.Select(w => w.After!).ToList(), ct));
+            await monthToDate.ApplyAsync(m.Key.AreaCode, m.Key.Year, m.Key.Month, m.Select(w => w.After!).ToList(), ct));
 
         // 6. Meter events raise, update and close alarms (after the readings, so a monitoring failure never loses them).
         await monitor.ObserveAsync(batch.Events, cancellationToken);
@@ -184,28 +197,26 @@ public sealed class ReadingPipeline(
         return new IngestionResult(rawBlob, alreadyArchived, quarantineBlob, counts, items);
     }
 
-    async Task ValidateSeriesAsync(
+    void ValidateSeries(
         MeterLocation location,
         MeterChannel channel,
         List<(int Index, IntervalReading Reading)> readings,
         DateTimeOffset now,
+        IReadOnlyDictionary<CurveKey, StoredCurve?> storedCurves,
         ConcurrentBag<(CurveChange, int[], ValidatedInterval[])> changes,
-        ConcurrentBag<(int, ItemResult, QuarantinedItem?)> decided,
-        CancellationToken cancellationToken)
+        ConcurrentBag<(int, ItemResult, QuarantinedItem?)> decided)
     {
         MeterArchiveEntry entry = location.Entry;
         Dictionary<DateOnly, StoredCurve?> stored = [];
         foreach (DateOnly day in readings.Select(r => ChinaTime.LocalDay(r.Reading.Start)).Distinct())
         {
-            try
+            StoredCurve? curve = storedCurves[new CurveKey(location.AreaCode, entry.Meter, channel, day, entry.IntervalMinutes)];
+            if (curve is null)
             {
-                stored[day] = await curves.GetAsync(location.AreaCode, entry.Meter, channel, day, entry.IntervalMinutes, cancellationToken);
+                logger.CurveUnreadable($"Stored curve {IngestionKeys.CurvePartition(location.AreaCode, day)}/{IngestionKeys.CurveRow(entry.Meter.Value, channel)} cannot be decoded.");
             }
-            catch (UnreadableCurveException e)
-            {
-                logger.CurveUnreadable(e.Message);
-                stored[day] = null;
-            }
+
+            stored[day] = curve;
         }
 
         List<IntervalReading> history = [];

@@ -34,6 +34,9 @@ public class MeterReadingApiTests(BackendFixture backend)
         JsonElement negative = push.GetProperty("items").EnumerateArray().Single(i => i.GetProperty("status").GetString() == "Quarantined");
         Assert.Equal("NegativeConsumption", negative.GetProperty("reason").GetString());
 
+        // Accepted items are only counted; the estimate and the quarantined value are listed with their positions.
+        Assert.Equal(["interval[10]", "interval[20]"], push.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("position").GetString()).Order(StringComparer.Ordinal));
+
         JsonElement curve = await GetJsonAsync($"api/meters/{meter}/curve?day=2025-04-01&channel=AI");
         JsonElement[] points = curve.GetProperty("points").EnumerateArray().ToArray();
         Assert.Equal(96, points.Length);
@@ -70,7 +73,7 @@ public class MeterReadingApiTests(BackendFixture backend)
 
         JsonElement first = await PostAsync(document);
         ETag curveETag = (await curves.GetEntityAsync<TableEntity>("TA0001-20250403", $"{meter.ToUpperInvariant()}-AI")).Value.ETag;
-        ETag totalETag = (await totals.GetEntityAsync<TableEntity>(meter.ToUpperInvariant(), "AI-202504")).Value.ETag;
+        ETag totalETag = (await totals.GetEntityAsync<TableEntity>("TA0001-202504", $"{meter.ToUpperInvariant()}-AI")).Value.ETag;
         JsonElement second = await PostAsync(document);
         JsonElement third = await PostAsync(document);
 
@@ -81,7 +84,7 @@ public class MeterReadingApiTests(BackendFixture backend)
         Assert.Equal(second.GetProperty("counts").GetRawText(), third.GetProperty("counts").GetRawText());
         Assert.Equal(first.GetProperty("rawBlob").GetString(), third.GetProperty("rawBlob").GetString());
         Assert.Equal(curveETag, (await curves.GetEntityAsync<TableEntity>("TA0001-20250403", $"{meter.ToUpperInvariant()}-AI")).Value.ETag);
-        Assert.Equal(totalETag, (await totals.GetEntityAsync<TableEntity>(meter.ToUpperInvariant(), "AI-202504")).Value.ETag);
+        Assert.Equal(totalETag, (await totals.GetEntityAsync<TableEntity>("TA0001-202504", $"{meter.ToUpperInvariant()}-AI")).Value.ETag);
         JsonElement curve = await GetJsonAsync($"api/meters/{meter}/curve?day=2025-04-03");
         Assert.Equal(curveETag.ToString(), curve.GetProperty("eTag").GetString());
         Assert.Equal(1, curve.GetProperty("revision").GetInt64());

@@ -36,7 +36,7 @@ public enum ItemStatus
 public sealed record ItemResult(string Position, string? Meter, string? Channel, DateTimeOffset? Start, ItemStatus Status, string? Reason);
 
 /// <summary>Counts of a delivery; <see cref="Received"/> = sum of the statuses.</summary>
-public sealed record IngestionCounts(int Received, int Accepted, int Suspect, int Estimated, int Duplicate, int Ignored, int Quarantined, int RegistersNotProcessed, int EventsNotProcessed);
+public sealed record IngestionCounts(int Received, int Accepted, int Suspect, int Estimated, int Duplicate, int Ignored, int Quarantined, int RegistersNotProcessed, int EventsMonitored);
 
 /// <summary>The result of one delivery through the pipeline.</summary>
 public sealed record IngestionResult(string RawBlob, bool RawAlreadyArchived, string? QuarantineBlob, IngestionCounts Counts, IReadOnlyList<ItemResult> Items);

@@ -163,12 +163,22 @@ public sealed class ReadingPipeline(
             }
         }
 
-        // 5. Month-to-date from every curve the delivery touched (also unchanged ones, which repairs an interrupted run).
+        // 5. Month-to-date from every curve the delivery touched, changed or not. A redelivery whose values are all
+        // duplicates still passes its stored curves through, and that is what repairs a run that died between the
+        // curve transaction and the month-to-date one (the store writes nothing where the totals already agree).
         // One group per area-month: its totals share a partition and are written in transactions of up to 100.
-        var months = writes.Where(w => w.After is not null)
-            .GroupBy(w => (w.Change.AreaCode, w.After!.Curve.Day.Year, w.After.Curve.Day.Month));
+        Dictionary<CurveKey, (string AreaCode, StoredCurve Curve)> touched = storedCurves
+            .Where(kv => kv.Value is { Revision: > 0 })
+            .ToDictionary(kv => kv.Key with { IntervalMinutes = 0 }, kv => (kv.Key.AreaCode, kv.Value!));
+        foreach (CurveWrite write in writes.Where(w => w.After is not null))
+        {
+            DayCurve after = write.After!.Curve;
+            touched[new CurveKey(write.Change.AreaCode, after.Meter, after.Channel, after.Day, 0)] = (write.Change.AreaCode, write.After);
+        }
+
+        var months = touched.Values.GroupBy(t => (t.AreaCode, t.Curve.Curve.Day.Year, t.Curve.Curve.Day.Month));
         await Parallel.ForEachAsync(months, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (m, ct) =>
-            await monthToDate.ApplyAsync(m.Key.AreaCode, m.Key.Year, m.Key.Month, m.Select(w => w.After!).ToList(), ct));
+            await monthToDate.ApplyAsync(m.Key.AreaCode, m.Key.Year, m.Key.Month, m.Select(t => t.Curve).ToList(), ct));
 
         // 6. Meter events raise, update and close alarms (after the readings, so a monitoring failure never loses them).
         await monitor.ObserveAsync(batch.Events, cancellationToken);

@@ -69,6 +69,14 @@ public class IngestionCrashTests(ITestOutputHelper output)
 
         Assert.Equal(meters / areas, load.GetProperty("meters").GetInt32());
         Assert.Equal(sumOfCurves, load.GetProperty("total").GetDecimal());
+
+        // Wherever the kill landed, every area's month-to-date was brought back in line with its curves.
+        for (int i = 0; i < areas; i++)
+        {
+            JsonElement curve = JsonDocument.Parse(await client.GetStringAsync($"api/meters/MTR{i:D9}/curve?day={day:yyyy-MM-dd}&channel=AI")).RootElement;
+            JsonElement month = JsonDocument.Parse(await client.GetStringAsync($"api/meters/MTR{i:D9}/month-to-date?month={day:yyyy-MM}")).RootElement;
+            Assert.Equal(curve.GetProperty("total").GetDecimal(), month.GetProperty("energy").GetProperty("total").GetDecimal());
+        }
     }
 
     static IEnumerable<IntervalReading> Day(int meterIndex, DateOnly day)

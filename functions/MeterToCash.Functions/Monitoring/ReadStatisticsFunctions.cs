@@ -1,4 +1,3 @@
-using System.Globalization;
 using MeterToCash.Domain.Archive;
 using MeterToCash.Domain.Common;
 using MeterToCash.Domain.MeterData;
@@ -25,21 +24,12 @@ public sealed class ReadStatisticsFunctions(ArchiveStore archive, CurveStore cur
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "areas/{areaCode}/read-success-rate")] HttpRequest request,
         string areaCode)
     {
-        List<FieldError> errors = [];
-        if (!ArchiveValidator.IsKey(areaCode, ArchiveValidator.MaxCodeLength))
-        {
-            errors.Add(new("areaCode", "code-format", "Area codes are 1–32 letters, digits, '-' or '_'."));
-        }
-
-        string? text = request.Query["day"].FirstOrDefault();
-        if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out DateOnly day) || day.Year is < 2000 or > 2099)
-        {
-            errors.Add(new("day", "date-format", "'day' is required as yyyy-MM-dd (China local day), 2000–2099."));
-        }
-
+        List<ValidationError> errors = [];
+        QueryRules.AreaCode(areaCode, errors);
+        DateOnly day = QueryRules.Day(request, errors);
         if (errors.Count > 0)
         {
-            return Problems.Validation(errors);
+            return RequestJson.Invalid(errors);
         }
 
         CancellationToken ct = request.HttpContext.RequestAborted;

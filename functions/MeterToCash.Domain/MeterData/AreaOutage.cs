@@ -5,11 +5,17 @@ namespace MeterToCash.Domain.MeterData;
 /// <param name="LastReportAt">Latest data received from the meter (any reading or event), or null.</param>
 /// <param name="LastGaspAt">Latest power-off (last gasp) event, or null.</param>
 /// <param name="LastRestoreAt">Latest power-restored event, or null.</param>
-public readonly record struct MeterReportState(Common.MeterId Meter, DateTimeOffset? LastReportAt, DateTimeOffset? LastGaspAt, DateTimeOffset? LastRestoreAt)
+/// <param name="LastArrivalAt">
+/// When data from the meter last arrived (receiving clock), or null if not tracked. Silence is judged on it when known,
+/// because head-ends back-fill: the data of a live meter can describe hours long past, so its own timestamps say
+/// nothing about whether the meter is still reporting.
+/// </param>
+public readonly record struct MeterReportState(Common.MeterId Meter, DateTimeOffset? LastReportAt, DateTimeOffset? LastGaspAt, DateTimeOffset? LastRestoreAt, DateTimeOffset? LastArrivalAt = null)
 {
     /// <summary>
     /// Since when the meter is down at <paramref name="now"/>, or null if up. Down means: a last gasp with neither a
-    /// restore nor a later report after it; or silence for at least <paramref name="silence"/> (down since the last report).
+    /// restore nor a later report after it; or silence for at least <paramref name="silence"/> since the last arrival
+    /// (or, where arrivals are not tracked, the last report): down since then.
     /// </summary>
     public DateTimeOffset? DownSince(DateTimeOffset now, TimeSpan silence)
     {
@@ -18,9 +24,9 @@ public readonly record struct MeterReportState(Common.MeterId Meter, DateTimeOff
             return gasp;
         }
 
-        if (LastReportAt is { } report && now - report >= silence)
+        if ((LastArrivalAt ?? LastReportAt) is { } heard && now - heard >= silence)
         {
-            return report;
+            return heard;
         }
 
         return null;

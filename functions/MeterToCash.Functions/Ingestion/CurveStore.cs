@@ -123,6 +123,34 @@ public sealed class CurveStore(IngestionStorage storage)
     }
 
     /// <summary>
+    /// When each meter's curves of an area's days were last written (the table's own Timestamp, i.e. the storage clock),
+    /// by meter key: the arrival of its latest new data. Reads keys and timestamps only. A redelivery of data already
+    /// stored writes nothing, so it does not count as an arrival; a live meter adds a new interval every period.
+    /// </summary>
+    public async Task<Dictionary<string, DateTimeOffset>> LastWrittenAsync(string areaCode, IEnumerable<DateOnly> days, CancellationToken cancellationToken)
+    {
+        await storage.EnsureCreatedAsync();
+        Dictionary<string, DateTimeOffset> latest = new(StringComparer.Ordinal);
+        foreach (DateOnly day in days)
+        {
+            string pk = IngestionKeys.CurvePartition(areaCode, day);
+            await foreach (TableEntity e in storage.Curves.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {pk}"), select: ["Meter", "Timestamp"], cancellationToken: cancellationToken))
+            {
+                if (e.GetString("Meter") is { } meter && e.Timestamp is { } written)
+                {
+                    string key = IngestionKeys.Meter(meter);
+                    if (!latest.TryGetValue(key, out DateTimeOffset known) || written > known)
+                    {
+                        latest[key] = written;
+                    }
+                }
+            }
+        }
+
+        return latest;
+    }
+
+    /// <summary>
     /// Merges every change into its stored curve. Curves of one partition are written in entity-group transactions of at
     /// most 100, each entity conditional on its ETag (or created with Add); when another writer got there first (412/409)
     /// the chunk is re-read, re-merged and written again, so concurrent deliveries never lose values. Curves the merge

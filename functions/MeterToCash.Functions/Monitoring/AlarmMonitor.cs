@@ -16,13 +16,17 @@ namespace MeterToCash.Functions.Monitoring;
 /// last-seen, a restore older than the live alarm closes nothing, and per-meter report times are kept as maxima.
 /// <para>
 /// Per-meter report state lives in table <c>AlarmMeterStates</c> (PartitionKey = area, RowKey = meter), so evaluating an
-/// area is one partition query; it holds the latest report, last gasp and restore instants of each meter.
+/// area is one partition query; it holds the latest report, last gasp and restore instants of each meter (meter clock)
+/// and the last arrival of its data (receiving clock), on which silence is judged. The periodic sweep
+/// (<see cref="SweepAreaAsync"/>) folds the arrivals of readings into it and judges silence: "stopped reporting"
+/// outages and prolonged no-read.
 /// </para>
 /// </summary>
 public sealed class AlarmMonitor(
     AlarmStore alarms,
     MeterDirectory directory,
     ArchiveStore archive,
+    CurveStore curves,
     TableServiceClient tables,
     TimeProvider time,
     IOptions<MonitoringOptions> options,
@@ -105,29 +109,87 @@ public sealed class AlarmMonitor(
         }
     }
 
-    /// <summary>
-    /// Opens or closes the area-outage alarm of <paramref name="area"/> from its meters' report states. Driven by power
-    /// events, so silence does not count here (<see cref="OutageOptions.Silence"/> = max): head-ends back-fill old days,
-    /// and judging silence against the wall clock from a delivery would declare every back-filled area out.
-    /// </summary>
+    /// <summary>Opens or closes the area-outage alarm of <paramref name="area"/> from its meters' report states as stored.</summary>
     public async Task<OutageDecision> EvaluateAreaAsync(string area, CancellationToken cancellationToken)
     {
         await created.Value;
         DateTimeOffset now = time.GetUtcNow();
-        MonitoringOptions o = options.Value;
-        OutageOptions outage = new() { OpenShare = o.OutageOpenShare, CloseShare = o.OutageCloseShare, MinimumMeters = o.OutageMinimumMeters, Silence = TimeSpan.MaxValue };
-
         HashSet<string> meters = await AreaMeters.InServiceAsync(archive, area, ChinaTime.LocalDay(now), cancellationToken);
-        Dictionary<string, MeterReportState> known = new(StringComparer.Ordinal);
-        await foreach (TableEntity row in states.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {area}"), cancellationToken: cancellationToken))
+        Dictionary<string, (MeterReportState State, ETag ETag)> known = await StatesAsync(area, cancellationToken);
+        return await DecideOutageAsync(area, meters, known.ToDictionary(k => k.Key, k => k.Value.State, StringComparer.Ordinal), now, cancellationToken);
+    }
+
+    /// <summary>
+    /// The periodic check of one area at <paramref name="at"/>: folds the arrivals of readings (today's and yesterday's
+    /// curve writes) into the report states, then judges silence: an area where a large share of meters stopped
+    /// reporting becomes an area outage (and closes once they report again), and a meter silent for longer than
+    /// <see cref="MonitoringOptions.NoReadAfter"/> gets a prolonged-no-read alarm, closed when its data arrives again.
+    /// Meters that never reported are not judged here: they are the read-success rate's "not read" list.
+    /// </summary>
+    public async Task<SweepSummary> SweepAreaAsync(string area, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await created.Value;
+        MonitoringOptions o = options.Value;
+        DateOnly today = ChinaTime.LocalDay(at);
+        HashSet<string> meters = await AreaMeters.InServiceAsync(archive, area, today, cancellationToken);
+        Dictionary<string, (MeterReportState State, ETag ETag)> known = await StatesAsync(area, cancellationToken);
+        Dictionary<string, DateTimeOffset> written = await curves.LastWrittenAsync(area, [today, today.AddDays(-1)], cancellationToken);
+
+        Dictionary<string, MeterReportState> reports = new(StringComparer.Ordinal);
+        List<TableTransactionAction> arrivals = [];
+        foreach (string meter in meters)
         {
-            known[row.RowKey] = ToState(row);
+            MeterReportState state = known.TryGetValue(meter, out var k) ? k.State : new MeterReportState(new MeterId(meter), null, null, null);
+            if (written.TryGetValue(meter, out DateTimeOffset arrived) && (state.LastArrivalAt is not { } recorded || arrived - recorded >= o.ArrivalGranularity))
+            {
+                state = state with { LastArrivalAt = arrived };
+                // Merge touches only the arrival, so a concurrent event delivery's gasp/restore fields are never lost; its
+                // ETag-conditional replace retries on the new ETag and keeps this arrival.
+                arrivals.Add(new TableTransactionAction(TableTransactionActionType.UpsertMerge, new TableEntity(area, meter) { ["LastArrivalAt"] = arrived }));
+            }
+
+            reports[meter] = state;
         }
 
+        foreach (TableTransactionAction[] chunk in arrivals.Chunk(100))
+        {
+            await states.SubmitTransactionAsync(chunk, cancellationToken);
+        }
+
+        OutageDecision outage = await DecideOutageAsync(area, meters, reports, at, cancellationToken);
+
+        int opened = 0, closed = 0;
+        HashSet<string> noRead = await alarms.LiveSubjectsAsync(area, AlarmKind.ProlongedNoRead, cancellationToken);
+        foreach ((string meter, MeterReportState state) in reports)
+        {
+            if (state.LastArrivalAt is not { } heard)
+            {
+                continue;
+            }
+
+            AlarmKey key = new(AlarmKind.ProlongedNoRead, meter);
+            bool silent = ConsumptionRules.IsProlongedNoRead(heard, at, o.NoReadAfter);
+            if (silent && !noRead.Contains(meter))
+            {
+                await alarms.RaiseAsync(area, new AlarmCondition(key, at, null, $"nothing received since {heard.ToOffset(ChinaTime.Offset):yyyy-MM-dd HH:mm} (China time)"), cancellationToken);
+                opened++;
+            }
+            else if (!silent && noRead.Contains(meter) && await alarms.CloseLiveAsync(area, key, heard, cancellationToken) is not null)
+            {
+                closed++;
+            }
+        }
+
+        int down = outage.MetersDown;
+        return new SweepSummary(1, meters.Count, down, outage.Kind == OutageDecisionKind.Open ? 1 : 0, outage.Kind == OutageDecisionKind.Close ? 1 : 0, opened, closed);
+    }
+
+    async Task<OutageDecision> DecideOutageAsync(string area, HashSet<string> meters, IReadOnlyDictionary<string, MeterReportState> known, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         List<MeterReportState> reports = [.. meters.Select(m => known.TryGetValue(m, out MeterReportState s) ? s : new MeterReportState(new MeterId(m), null, null, null))];
         AlarmKey key = new(AlarmKind.AreaOutage, area);
         StoredAlarm? live = await alarms.FindLiveAsync(area, key, cancellationToken);
-        OutageDecision decision = AreaOutageDetector.Evaluate(reports, live is null ? null : new AreaOutage(area, live.Alarm.OpenedAt), now, outage);
+        OutageDecision decision = AreaOutageDetector.Evaluate(reports, live is null ? null : new AreaOutage(area, live.Alarm.OpenedAt), now, options.Value.Outage);
         switch (decision.Kind)
         {
             case OutageDecisionKind.Open:
@@ -143,10 +205,22 @@ public sealed class AlarmMonitor(
         return decision;
     }
 
+    async Task<Dictionary<string, (MeterReportState State, ETag ETag)>> StatesAsync(string area, CancellationToken cancellationToken)
+    {
+        Dictionary<string, (MeterReportState, ETag)> known = new(StringComparer.Ordinal);
+        await foreach (TableEntity row in states.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {area}"), cancellationToken: cancellationToken))
+        {
+            known[row.RowKey] = (ToState(row), row.ETag);
+        }
+
+        return known;
+    }
+
     /// <summary>Folds the events into the meter's report state as maxima (idempotent), ETag-conditional against concurrent deliveries.</summary>
     async Task RecordReportsAsync(MeterLocation location, List<MeterEvent> events, CancellationToken cancellationToken)
     {
         string meter = location.Entry.Meter.Value;
+        DateTimeOffset arrivedAt = time.GetUtcNow();
         for (int attempt = 0; ; attempt++)
         {
             NullableResponse<TableEntity> row = await states.GetEntityIfExistsAsync<TableEntity>(location.AreaCode, meter, cancellationToken: cancellationToken);
@@ -156,6 +230,7 @@ public sealed class AlarmMonitor(
                 LastReportAt = Max(before.LastReportAt, events.Max(e => e.OccurredAt)),
                 LastGaspAt = Max(before.LastGaspAt, events.Where(e => e.Kind == MeterEventKind.PowerOff).Select(e => (DateTimeOffset?)e.OccurredAt).Max()),
                 LastRestoreAt = Max(before.LastRestoreAt, events.Where(e => e.Kind == MeterEventKind.PowerRestored).Select(e => (DateTimeOffset?)e.OccurredAt).Max()),
+                LastArrivalAt = before.LastArrivalAt is { } recorded && arrivedAt - recorded < options.Value.ArrivalGranularity ? recorded : Max(before.LastArrivalAt, arrivedAt),
             };
             if (row.HasValue && after == before)
             {
@@ -167,6 +242,7 @@ public sealed class AlarmMonitor(
                 ["LastReportAt"] = after.LastReportAt,
                 ["LastGaspAt"] = after.LastGaspAt,
                 ["LastRestoreAt"] = after.LastRestoreAt,
+                ["LastArrivalAt"] = after.LastArrivalAt,
             };
             try
             {
@@ -189,7 +265,7 @@ public sealed class AlarmMonitor(
     }
 
     static MeterReportState ToState(TableEntity row) =>
-        new(new MeterId(row.RowKey), row.GetDateTimeOffset("LastReportAt"), row.GetDateTimeOffset("LastGaspAt"), row.GetDateTimeOffset("LastRestoreAt"));
+        new(new MeterId(row.RowKey), row.GetDateTimeOffset("LastReportAt"), row.GetDateTimeOffset("LastGaspAt"), row.GetDateTimeOffset("LastRestoreAt"), row.GetDateTimeOffset("LastArrivalAt"));
 
     static DateTimeOffset? Max(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a > b ? a : b;
 }

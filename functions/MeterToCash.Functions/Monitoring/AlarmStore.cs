@@ -151,6 +151,21 @@ public sealed class AlarmStore(TableServiceClient tables, QueueServiceClient que
         return current is { Alarm.IsLive: true } ? current : null;
     }
 
+    /// <summary>Subjects with a live (open or acknowledged) alarm of <paramref name="kind"/> in an area: one partition range query.</summary>
+    public async Task<HashSet<string>> LiveSubjectsAsync(string area, AlarmKind kind, CancellationToken cancellationToken)
+    {
+        await EnsureCreatedAsync();
+        string from = AlarmPrefix + kind + Separator, to = AlarmPrefix + kind + (char)(Separator + 1);
+        HashSet<string> subjects = new(StringComparer.Ordinal);
+        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {area} and RowKey gt {from} and RowKey lt {to} and State ne {nameof(AlarmState.Closed)}");
+        await foreach (TableEntity row in table.QueryAsync<TableEntity>(filter, select: ["Subject"], cancellationToken: cancellationToken))
+        {
+            subjects.Add(row.GetString("Subject"));
+        }
+
+        return subjects;
+    }
+
     /// <summary>The alarm with this public id, or null (also for an id that is not in the id format).</summary>
     public async Task<StoredAlarm?> FindAsync(string id, CancellationToken cancellationToken)
     {

@@ -15,4 +15,10 @@ internal static partial class Logs
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "{Count} events of meters not in the archive were not monitored")]
     public static partial void EventsOfUnknownMeters(this ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Monitoring sweep {SweepId} started (past due: {PastDue})")]
+    public static partial void SweepStarted(this ILogger logger, string sweepId, bool pastDue);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Monitoring sweep {SweepId}: {Areas} areas, {Meters} meters, {Down} down; outages +{Opened}/-{Closed}; no-read +{NoReadOpened}/-{NoReadClosed}")]
+    public static partial void SweepCompleted(this ILogger logger, string sweepId, int areas, int meters, int down, int opened, int closed, int noReadOpened, int noReadClosed);
 }

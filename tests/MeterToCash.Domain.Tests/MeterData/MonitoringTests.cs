@@ -94,6 +94,18 @@ public class MonitoringTests
         Assert.Equal(At(expected), state.DownSince(T0.AddMinutes(10), TimeSpan.FromHours(1)));
     }
 
+    [Theory]
+    [InlineData(-600, 0, null)] // data about 10 h ago arrived just now (a back-fill): not silent
+    [InlineData(0, -60, -60)]   // current data, but nothing has arrived for an hour: silent since the arrival
+    [InlineData(-600, -59, null)]
+    public void DownSince_ArrivalsTracked_JudgesSilenceOnArrival(int report, int arrival, int? expected)
+    {
+        DateTimeOffset now = T0.AddMinutes(10);
+        var state = new MeterReportState(new MeterId("M1"), now.AddMinutes(report), null, null, now.AddMinutes(arrival));
+
+        Assert.Equal(expected is { } e ? now.AddMinutes(e) : null, state.DownSince(now, TimeSpan.FromHours(1)));
+    }
+
     private static AlarmCondition Tamper(int minute, AlarmSeverity? severity = null) =>
         new(new AlarmKey(AlarmKind.Tamper, "M1"), T0.AddMinutes(minute), severity, "cover");
 

@@ -1,0 +1,159 @@
+using System.Globalization;
+using MeterToCash.Domain.Archive;
+using MeterToCash.Functions.Archive;
+using MeterToCash.Functions.Infrastructure;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace MeterToCash.Functions.Monitoring;
+
+/// <summary>Input of a sweep: the instant every area is judged at (UTC), fixed when the sweep starts so retries judge alike.</summary>
+public sealed record SweepInput(DateTimeOffset At);
+
+/// <summary>One sub-orchestration's share of a sweep.</summary>
+public sealed record SweepBatchInput(IReadOnlyList<string> Areas, DateTimeOffset At);
+
+/// <summary>One area of a sweep.</summary>
+public sealed record AreaSweepInput(string Area, DateTimeOffset At);
+
+/// <summary>What a sweep (or a part of it) found and changed.</summary>
+/// <param name="Areas">Transformer areas swept.</param>
+/// <param name="Meters">In-service meters judged.</param>
+/// <param name="MetersDown">Meters counted as down (last gasp or silence).</param>
+/// <param name="OutagesOpened">Area-outage alarms opened.</param>
+/// <param name="OutagesClosed">Area-outage alarms closed.</param>
+/// <param name="NoReadOpened">Prolonged-no-read alarms opened.</param>
+/// <param name="NoReadClosed">Prolonged-no-read alarms closed.</param>
+public sealed record SweepSummary(int Areas, int Meters, int MetersDown, int OutagesOpened, int OutagesClosed, int NoReadOpened, int NoReadClosed)
+{
+    public static readonly SweepSummary Zero = new(0, 0, 0, 0, 0, 0, 0);
+
+    public static SweepSummary operator +(SweepSummary a, SweepSummary b) => new(
+        a.Areas + b.Areas, a.Meters + b.Meters, a.MetersDown + b.MetersDown, a.OutagesOpened + b.OutagesOpened,
+        a.OutagesClosed + b.OutagesClosed, a.NoReadOpened + b.NoReadOpened, a.NoReadClosed + b.NoReadClosed);
+}
+
+/// <summary>The state of a sweep as the API reports it.</summary>
+public sealed record SweepStatusDto(string Id, string Status, DateTimeOffset At, SweepSummary? Summary, string? Failure);
+
+/// <summary>
+/// The monitoring sweep: every few minutes each transformer area is judged for silence ("stopped reporting" area
+/// outages, prolonged no-read). A utility has tens of thousands of areas, so the timer starts one orchestration that
+/// fans the areas out over sub-orchestrations of <see cref="MonitoringOptions.SweepAreasPerBatch"/>, each running one
+/// activity per area; an area's work is idempotent (alarms deduplicate, arrivals are maxima), so a retried or
+/// repeated sweep changes nothing twice.
+/// </summary>
+public sealed class MonitoringSweepWorkflow(AlarmMonitor monitor, ArchiveStore archive, TimeProvider time, IOptions<MonitoringOptions> options, ILogger<MonitoringSweepWorkflow> logger)
+{
+    static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(new RetryPolicy(maxNumberOfAttempts: 3, firstRetryInterval: TimeSpan.FromSeconds(2), backoffCoefficient: 2));
+
+    // Sub-orchestrations in flight at once.
+    const int BatchesInFlight = 4;
+
+    const string InstancePrefix = "monitoring-sweep-";
+
+    [Function(nameof(StartMonitoringSweep))]
+    public async Task StartMonitoringSweep(
+        [TimerTrigger("%Monitoring__SweepSchedule%")] TimerInfo timer,
+        [DurableClient] DurableTaskClient client,
+        CancellationToken cancellationToken)
+    {
+        string id = await StartAsync(client, cancellationToken);
+        logger.SweepStarted(id, timer.IsPastDue);
+    }
+
+    /// <summary>Starts a sweep now (an operator after fixing a head-end, or a test); 202 with the sweep's status URL.</summary>
+    [Function(nameof(RunMonitoringSweep))]
+    public async Task<IActionResult> RunMonitoringSweep(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "monitoring/sweeps")] HttpRequest request,
+        [DurableClient] DurableTaskClient client)
+    {
+        string id = await StartAsync(client, request.HttpContext.RequestAborted);
+        return new AcceptedResult($"/api/monitoring/sweeps/{id}", new SweepStatusDto(id, "Pending", time.GetUtcNow(), null, null));
+    }
+
+    [Function(nameof(GetMonitoringSweep))]
+    public async Task<IActionResult> GetMonitoringSweep(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "monitoring/sweeps/{id}")] HttpRequest request,
+        [DurableClient] DurableTaskClient client,
+        string id)
+    {
+        if (!id.StartsWith(InstancePrefix, StringComparison.Ordinal))
+        {
+            return Problems.NotFound($"There is no monitoring sweep '{id}'.");
+        }
+
+        OrchestrationMetadata? instance = await client.GetInstanceAsync(id, getInputsAndOutputs: true, request.HttpContext.RequestAborted);
+        if (instance is null)
+        {
+            return Problems.NotFound($"There is no monitoring sweep '{id}'.");
+        }
+
+        SweepInput? input = instance.ReadInputAs<SweepInput>();
+        SweepSummary? summary = instance.RuntimeStatus == OrchestrationRuntimeStatus.Completed ? instance.ReadOutputAs<SweepSummary>() : null;
+        return new OkObjectResult(new SweepStatusDto(id, instance.RuntimeStatus.ToString(), input?.At ?? instance.CreatedAt, summary, instance.FailureDetails?.ErrorMessage));
+    }
+
+    [Function(nameof(MonitoringSweep))]
+    public static async Task<SweepSummary> MonitoringSweep([OrchestrationTrigger] TaskOrchestrationContext context)
+    {
+        SweepInput input = context.GetInput<SweepInput>() ?? throw new InvalidOperationException("A sweep needs its input.");
+        ILogger log = context.CreateReplaySafeLogger(nameof(MonitoringSweep));
+        AreaBatches batches = await context.CallActivityAsync<AreaBatches>(nameof(ListSweepAreas), input, Retry);
+
+        SweepSummary total = SweepSummary.Zero;
+        for (int i = 0; i < batches.Batches.Count; i += BatchesInFlight)
+        {
+            IEnumerable<Task<SweepSummary>> window = batches.Batches.Skip(i).Take(BatchesInFlight).Select((areas, n) =>
+                context.CallSubOrchestratorAsync<SweepSummary>(nameof(MonitoringSweepBatch), new SweepBatchInput(areas, input.At), new SubOrchestrationOptions { InstanceId = $"{context.InstanceId}-batch-{i + n:D4}" }));
+            foreach (SweepSummary part in await Task.WhenAll(window))
+            {
+                total += part;
+            }
+        }
+
+        log.SweepCompleted(context.InstanceId, total.Areas, total.Meters, total.MetersDown, total.OutagesOpened, total.OutagesClosed, total.NoReadOpened, total.NoReadClosed);
+        return total;
+    }
+
+    [Function(nameof(MonitoringSweepBatch))]
+    public static async Task<SweepSummary> MonitoringSweepBatch([OrchestrationTrigger] TaskOrchestrationContext context)
+    {
+        SweepBatchInput input = context.GetInput<SweepBatchInput>() ?? throw new InvalidOperationException("A sweep batch needs its input.");
+        SweepSummary[] parts = await Task.WhenAll(input.Areas.Select(a => context.CallActivityAsync<SweepSummary>(nameof(SweepArea), new AreaSweepInput(a, input.At), Retry)));
+        return parts.Aggregate(SweepSummary.Zero, (a, b) => a + b);
+    }
+
+    [Function(nameof(ListSweepAreas))]
+    public async Task<AreaBatches> ListSweepAreas([ActivityTrigger] SweepInput input)
+    {
+        IReadOnlyList<NetworkNode> network = await archive.NetworkAsync(CancellationToken.None);
+        string[] areas = [.. network.Where(n => n.Level == NetworkLevel.TransformerArea).Select(n => n.Code).Order(StringComparer.Ordinal)];
+        return new AreaBatches([.. areas.Chunk(options.Value.SweepAreasPerBatch)]);
+    }
+
+    [Function(nameof(SweepArea))]
+    public Task<SweepSummary> SweepArea([ActivityTrigger] AreaSweepInput input) =>
+        monitor.SweepAreaAsync(input.Area, input.At, CancellationToken.None);
+
+    async Task<string> StartAsync(DurableTaskClient client, CancellationToken cancellationToken)
+    {
+        DateTimeOffset at = time.GetUtcNow();
+        // One sweep per second at most: a timer tick and a manual start in the same second are the same sweep.
+        string id = InstancePrefix + at.UtcDateTime.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
+        if (await client.GetInstanceAsync(id, cancellationToken) is null)
+        {
+            await client.ScheduleNewOrchestrationInstanceAsync(nameof(MonitoringSweep), new SweepInput(at), new StartOrchestrationOptions(id), cancellationToken);
+        }
+
+        return id;
+    }
+}
+
+/// <summary>The areas of a sweep, already cut into the batches of its sub-orchestrations.</summary>
+public sealed record AreaBatches(IReadOnlyList<string[]> Batches);

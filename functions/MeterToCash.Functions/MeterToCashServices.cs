@@ -4,6 +4,7 @@ using MeterToCash.Functions.Health;
 using MeterToCash.Functions.Ingestion;
 using MeterToCash.Functions.Infrastructure;
 using MeterToCash.Functions.Monitoring;
+using MeterToCash.Functions.Vee;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -21,6 +22,7 @@ public static class MeterToCashServices
         services.AddArchive();
         services.AddIngestion();
         services.AddMonitoring();
+        services.AddVee();
 
         // One JSON dialect for every response: enums by name, nulls left out.
         services.Configure<Microsoft.AspNetCore.Mvc.JsonOptions>(o =>

@@ -256,6 +256,55 @@ public static class ConsumptionRules
         return sum / baseline.Length >= minimumBaselineAverage;
     }
 
+    /// <summary>
+    /// Where a day ends in a sudden drop to zero: its trailing run of actual zero values is at least
+    /// <paramref name="minimumIntervals"/> long (estimates end the run: they are not measurements), and the actual values
+    /// of <paramref name="baselineDays"/> average at least <paramref name="minimumBaselineAverage"/> per interval. Returns the
+    /// start of the zero run (UTC), or null.
+    /// </summary>
+    /// <param name="day">The day to judge (active import, primary side).</param>
+    /// <param name="baselineDays">Earlier curves of the same series.</param>
+    /// <param name="minimumIntervals">Least length of the zero run, in intervals.</param>
+    /// <param name="minimumBaselineAverage">Least baseline average per interval, in the curve's unit.</param>
+    public static DateTimeOffset? SuddenDropToZeroSince(DayCurve day, IEnumerable<DayCurve> baselineDays, int minimumIntervals, decimal minimumBaselineAverage)
+    {
+        ArgumentNullException.ThrowIfNull(day);
+        ArgumentNullException.ThrowIfNull(baselineDays);
+        ReadOnlySpan<CurveSlot> slots = day.Slots;
+        int last = slots.Length - 1;
+        while (last >= 0 && !slots[last].HasValue)
+        {
+            last--;
+        }
+
+        int first = last;
+        while (first >= 0 && slots[first].HasValue && MeterChannels.IsActual(slots[first].Quality) && slots[first].Value == 0m)
+        {
+            first--;
+        }
+
+        int run = last - first;
+        if (run < Math.Max(1, minimumIntervals))
+        {
+            return null;
+        }
+
+        List<decimal> baseline = [];
+        foreach (DayCurve reference in baselineDays)
+        {
+            foreach (CurveSlot slot in reference.Slots)
+            {
+                if (slot.HasValue && MeterChannels.IsActual(slot.Quality))
+                {
+                    baseline.Add(slot.Value);
+                }
+            }
+        }
+
+        decimal[] recent = new decimal[run];
+        return IsSuddenDropToZero(baseline.ToArray(), recent, minimumBaselineAverage) ? day.SlotStart(first + 1) : null;
+    }
+
     /// <summary>True when export energy above <paramref name="tolerance"/> was measured at a customer without generation.</summary>
     public static bool IsReverseEnergyWithoutGeneration(MeterArchiveEntry meter, decimal exportEnergy, decimal tolerance = 0.01m)
     {

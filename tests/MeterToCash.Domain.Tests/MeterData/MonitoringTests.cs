@@ -195,6 +195,29 @@ public class MonitoringTests
         Assert.Equal(expected, ConsumptionRules.IsSuddenDropToZero(baseline.Select(Dec).ToArray(), recent.Select(Dec).ToArray(), 0.1m));
 
     [Theory]
+    [InlineData(80, 96, 0, "0.5", 80)]   // the last 16 actual values are zero after a normal baseline
+    [InlineData(81, 96, 0, "0.5", null)] // 15 zeros: too short
+    [InlineData(80, 96, 0, "0.01", null)] // a baseline that was already near zero is not a drop
+    [InlineData(70, 90, 0, "0.5", 70)]   // trailing empty slots (not yet delivered) do not break the run
+    [InlineData(80, 96, 88, "0.5", null)] // an estimate inside the run: not a measured drop of 16
+    public void SuddenDropToZeroSince_TrailingZeroRun_Detects(int zeroFrom, int deliveredTo, int estimatedSlot, string baselineValue, int? expectedSlot)
+    {
+        DateOnly day = new(2026, 11, 20);
+        List<(int, decimal, ReadingQuality)> values = [];
+        for (int s = 0; s < deliveredTo; s++)
+        {
+            values.Add((s, s >= zeroFrom ? 0m : 0.4m, s == estimatedSlot && estimatedSlot > 0 ? ReadingQuality.Estimated : ReadingQuality.Valid));
+        }
+
+        DayCurve curve = TestData.Curve(day, [.. values]);
+        DayCurve[] baseline = [.. Enumerable.Range(1, 7).Select(d => TestData.FullCurve(day.AddDays(-d), _ => Dec(baselineValue)))];
+
+        DateTimeOffset? since = ConsumptionRules.SuddenDropToZeroSince(curve, baseline, 16, 0.05m);
+
+        Assert.Equal(expectedSlot is { } s2 ? curve.SlotStart(s2) : null, since);
+    }
+
+    [Theory]
     [InlineData(false, "0.5", true)]
     [InlineData(false, "0.01", false)]
     [InlineData(true, "5", false)]

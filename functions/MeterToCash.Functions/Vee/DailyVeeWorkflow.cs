@@ -1,0 +1,181 @@
+using System.Globalization;
+using System.Text.Json;
+using MeterToCash.Domain.Archive;
+using MeterToCash.Domain.Common;
+using MeterToCash.Domain.MeterData;
+using MeterToCash.Functions.Archive;
+using MeterToCash.Functions.Infrastructure;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace MeterToCash.Functions.Vee;
+
+/// <summary>Input of a daily VEE run: the China-local day, the areas (null = all), and the instant gaps are judged at.</summary>
+public sealed record DailyVeeInput(DateOnly Day, IReadOnlyList<string>? Areas, DateTimeOffset EstimateBefore);
+
+/// <summary>One sub-orchestration's share of a run.</summary>
+public sealed record DailyVeeBatch(DateOnly Day, IReadOnlyList<string> Areas, DateTimeOffset EstimateBefore);
+
+/// <summary>One area-day of a run.</summary>
+public sealed record AreaDayInput(string Area, DateOnly Day, DateTimeOffset EstimateBefore);
+
+/// <summary>Request body of a manual run.</summary>
+public sealed record DailyVeeRequest(string? Day, IReadOnlyList<string>? Areas);
+
+/// <summary>A run as the API reports it.</summary>
+public sealed record DailyVeeStatusDto(string Id, string Status, string Day, DailyVeeSummary? Summary, string? Failure);
+
+/// <summary>
+/// The nightly VEE run: after a China-local day ends, every transformer area's curves of that day are completed with
+/// estimates and checked for consumption alarms (<see cref="AreaDayVee"/>). Tens of thousands of areas fan out over
+/// sub-orchestrations of <see cref="DailyVeeOptions.AreasPerBatch"/> areas, one activity per area. Operators re-run a day
+/// (late data arrived, an archive was corrected) with <c>POST /api/vee/runs</c>; every step is idempotent.
+/// </summary>
+public sealed class DailyVeeWorkflow(AreaDayVee vee, ArchiveStore archive, TimeProvider time, IOptions<DailyVeeOptions> options, ILogger<DailyVeeWorkflow> logger)
+{
+    static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(new RetryPolicy(maxNumberOfAttempts: 5, firstRetryInterval: TimeSpan.FromSeconds(2), backoffCoefficient: 2));
+
+    const int BatchesInFlight = 4;
+
+    const string InstancePrefix = "daily-vee-";
+
+    static readonly JsonSerializerOptions RequestOptions = new(JsonSerializerDefaults.Web);
+
+    [Function(nameof(StartDailyVee))]
+    public async Task StartDailyVee(
+        [TimerTrigger("%Vee__DailySchedule%")] TimerInfo timer,
+        [DurableClient] DurableTaskClient client,
+        CancellationToken cancellationToken)
+    {
+        DateTimeOffset now = time.GetUtcNow();
+        DateOnly day = ChinaTime.LocalDay(now).AddDays(-1);
+        // One scheduled run per day: a second host firing the same schedule finds it and leaves it.
+        string id = InstancePrefix + day.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
+        if (await client.GetInstanceAsync(id, cancellationToken) is null)
+        {
+            await client.ScheduleNewOrchestrationInstanceAsync(nameof(DailyVee), new DailyVeeInput(day, null, now), new StartOrchestrationOptions(id), cancellationToken);
+        }
+
+        logger.DailyVeeStarted(id, day, timer.IsPastDue);
+    }
+
+    /// <summary>Runs VEE for a day now: <c>{"day":"yyyy-MM-dd","areas":["TA0001"]}</c> (areas optional). 202 with the run's URL.</summary>
+    [Function(nameof(RunDailyVee))]
+    public async Task<IActionResult> RunDailyVee(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "vee/runs")] HttpRequest request,
+        [DurableClient] DurableTaskClient client)
+    {
+        CancellationToken ct = request.HttpContext.RequestAborted;
+        (DailyVeeRequest? body, ObjectResult? problem) = await RequestJson.ReadAsync<DailyVeeRequest>(request, RequestOptions, 64 * 1024);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        DateTimeOffset now = time.GetUtcNow();
+        if (body?.Day is not { } text || !DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out DateOnly day))
+        {
+            return Problems.Validation("day", "date", "day is required, as yyyy-MM-dd (China local).");
+        }
+
+        if (day >= ChinaTime.LocalDay(now))
+        {
+            return Problems.Validation("day", "ended", "Only a day that has ended can be completed with estimates; today's gaps may still be delivered.", StatusCodes.Status422UnprocessableEntity);
+        }
+
+        List<ValidationError> errors = [];
+        for (int i = 0; i < (body.Areas?.Count ?? 0); i++)
+        {
+            if (!ArchiveValidator.IsKey(body.Areas![i], ArchiveValidator.MaxCodeLength))
+            {
+                errors.Add(new(string.Create(CultureInfo.InvariantCulture, $"areas[{i}]"), "code-format", "Area codes are 1–32 letters, digits, '-' or '_'."));
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return RequestJson.Invalid(errors);
+        }
+
+        if (body.Areas is { Count: > 0 } requested)
+        {
+            HashSet<string> known = (await archive.NetworkAsync(ct)).Where(n => n.Level == NetworkLevel.TransformerArea).Select(n => n.Code).ToHashSet(StringComparer.Ordinal);
+            if (requested.FirstOrDefault(a => !known.Contains(a)) is { } unknown)
+            {
+                return Problems.Validation("areas", "unknown-area", $"Transformer area '{unknown}' is not in the network archive.", StatusCodes.Status422UnprocessableEntity);
+            }
+        }
+
+        string id = InstancePrefix + day.ToString("yyyyMMdd", CultureInfo.InvariantCulture) + "-" + now.UtcDateTime.ToString("HHmmssfff", CultureInfo.InvariantCulture);
+        await client.ScheduleNewOrchestrationInstanceAsync(nameof(DailyVee), new DailyVeeInput(day, body.Areas is { Count: > 0 } a ? [.. a.Distinct()] : null, now), new StartOrchestrationOptions(id), ct);
+        logger.DailyVeeStarted(id, day, false);
+        return new AcceptedResult($"/api/vee/runs/{id}", new DailyVeeStatusDto(id, "Pending", day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), null, null));
+    }
+
+    [Function(nameof(GetDailyVee))]
+    public async Task<IActionResult> GetDailyVee(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "vee/runs/{id}")] HttpRequest request,
+        [DurableClient] DurableTaskClient client,
+        string id)
+    {
+        OrchestrationMetadata? instance = id.StartsWith(InstancePrefix, StringComparison.Ordinal)
+            ? await client.GetInstanceAsync(id, getInputsAndOutputs: true, request.HttpContext.RequestAborted)
+            : null;
+        if (instance is null)
+        {
+            return Problems.NotFound($"There is no VEE run '{id}'.");
+        }
+
+        DailyVeeInput? input = instance.ReadInputAs<DailyVeeInput>();
+        DailyVeeSummary? summary = instance.RuntimeStatus == OrchestrationRuntimeStatus.Completed ? instance.ReadOutputAs<DailyVeeSummary>() : null;
+        return new OkObjectResult(new DailyVeeStatusDto(id, instance.RuntimeStatus.ToString(), input?.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? string.Empty, summary, instance.FailureDetails?.ErrorMessage));
+    }
+
+    [Function(nameof(DailyVee))]
+    public static async Task<DailyVeeSummary> DailyVee([OrchestrationTrigger] TaskOrchestrationContext context)
+    {
+        DailyVeeInput input = context.GetInput<DailyVeeInput>() ?? throw new InvalidOperationException("A VEE run needs its input.");
+        ILogger log = context.CreateReplaySafeLogger(nameof(DailyVee));
+        IReadOnlyList<string[]> batches = await context.CallActivityAsync<IReadOnlyList<string[]>>(nameof(ListVeeAreas), input, Retry);
+
+        DailyVeeSummary total = DailyVeeSummary.Zero;
+        for (int i = 0; i < batches.Count; i += BatchesInFlight)
+        {
+            IEnumerable<Task<DailyVeeSummary>> window = batches.Skip(i).Take(BatchesInFlight).Select((areas, n) =>
+                context.CallSubOrchestratorAsync<DailyVeeSummary>(nameof(DailyVeeAreas), new DailyVeeBatch(input.Day, areas, input.EstimateBefore), new SubOrchestrationOptions { InstanceId = $"{context.InstanceId}-batch-{i + n:D4}" }));
+            foreach (DailyVeeSummary part in await Task.WhenAll(window))
+            {
+                total += part;
+            }
+        }
+
+        log.DailyVeeCompleted(context.InstanceId, total.Areas, total.Series, total.Estimated, total.Unestimated, total.SuddenDrops, total.ReverseEnergy);
+        return total;
+    }
+
+    [Function(nameof(DailyVeeAreas))]
+    public static async Task<DailyVeeSummary> DailyVeeAreas([OrchestrationTrigger] TaskOrchestrationContext context)
+    {
+        DailyVeeBatch batch = context.GetInput<DailyVeeBatch>() ?? throw new InvalidOperationException("A VEE batch needs its input.");
+        DailyVeeSummary[] parts = await Task.WhenAll(batch.Areas.Select(a =>
+            context.CallActivityAsync<DailyVeeSummary>(nameof(RunAreaDayVee), new AreaDayInput(a, batch.Day, batch.EstimateBefore), Retry)));
+        return parts.Aggregate(DailyVeeSummary.Zero, (a, b) => a + b);
+    }
+
+    [Function(nameof(ListVeeAreas))]
+    public async Task<IReadOnlyList<string[]>> ListVeeAreas([ActivityTrigger] DailyVeeInput input)
+    {
+        IEnumerable<string> areas = input.Areas ?? (await archive.NetworkAsync(CancellationToken.None))
+            .Where(n => n.Level == NetworkLevel.TransformerArea).Select(n => n.Code);
+        return [.. areas.Order(StringComparer.Ordinal).Chunk(options.Value.AreasPerBatch)];
+    }
+
+    [Function(nameof(RunAreaDayVee))]
+    public Task<DailyVeeSummary> RunAreaDayVee([ActivityTrigger] AreaDayInput input) =>
+        vee.RunAsync(input.Area, input.Day, input.EstimateBefore, CancellationToken.None);
+}

@@ -187,3 +187,121 @@ public readonly record struct AreaLoad(string AreaId, DateTimeOffset SlotStart, 
         return new AreaLoad(areaId, slotStart, minutes, energy, withValue, estimated);
     }
 }
+
+/// <summary>
+/// VEE statistics of an area-day of one channel, from what was stored (the day's curves: each value's quality, the soft
+/// rules it failed, its estimation method) and what was rejected (quarantined values by reason). Shares are of the
+/// values received or estimated (stored + rejected), rounded half away from zero to 4 decimals; 0 when there are none.
+/// </summary>
+/// <param name="Expected">Slots of the in-service meters (meters × slots per day).</param>
+/// <param name="Stored">Values held by the curves (actual, suspect, estimated, edited).</param>
+/// <param name="Actual">Stored values of quality Valid.</param>
+/// <param name="Suspect">Stored values flagged Questionable by a soft rule.</param>
+/// <param name="Estimated">Stored values estimated (by the head-end or by VEE).</param>
+/// <param name="Edited">Stored values manually edited.</param>
+/// <param name="Rejected">Values quarantined.</param>
+/// <param name="Missing">Expected slots with no stored value (gaps not (yet) estimated).</param>
+/// <param name="FailedByRule">Stored values flagged, and rejected values, per rule or reason name.</param>
+/// <param name="EstimatedByMethod">Estimated values per method (None = estimated by the head-end).</param>
+public sealed record AreaDayVeeStatistics(
+    int Expected,
+    int Stored,
+    int Actual,
+    int Suspect,
+    int Estimated,
+    int Edited,
+    int Rejected,
+    int Missing,
+    IReadOnlyDictionary<string, int> FailedByRule,
+    IReadOnlyDictionary<string, int> EstimatedByMethod)
+{
+    /// <summary>Estimated / (stored + rejected).</summary>
+    public decimal EstimatedShare => Share(Estimated);
+
+    /// <summary>Rejected / (stored + rejected).</summary>
+    public decimal RejectedShare => Share(Rejected);
+
+    /// <summary>Suspect / (stored + rejected).</summary>
+    public decimal SuspectShare => Share(Suspect);
+
+    /// <summary>
+    /// Computes the statistics. <paramref name="curves"/> are the area-day's curves of one channel; a curve's meter
+    /// counts for <paramref name="expectedMeters"/> only if listed there (meters out of service still count as stored).
+    /// </summary>
+    /// <param name="curves">The stored curves.</param>
+    /// <param name="expectedMeters">Meter numbers (upper case) in service all day, with their slots per day.</param>
+    /// <param name="rejected">Quarantined values per reason; a value rejected by several rules is listed under each rule name
+    /// in <paramref name="rejectedRules"/> and once here.</param>
+    /// <param name="rejectedRules">Rule or reason counts of the rejected values.</param>
+    public static AreaDayVeeStatistics Compute(IEnumerable<DayCurve> curves, IReadOnlyDictionary<string, int> expectedMeters, int rejected, IReadOnlyDictionary<string, int> rejectedRules)
+    {
+        ArgumentNullException.ThrowIfNull(curves);
+        ArgumentNullException.ThrowIfNull(expectedMeters);
+        ArgumentNullException.ThrowIfNull(rejectedRules);
+        int stored = 0, actual = 0, suspect = 0, estimated = 0, edited = 0, missing = 0;
+        SortedDictionary<string, int> byRule = new(StringComparer.Ordinal);
+        SortedDictionary<string, int> byMethod = new(StringComparer.Ordinal);
+        HashSet<string> seen = new(StringComparer.Ordinal);
+        foreach (DayCurve curve in curves)
+        {
+            string meter = curve.Meter.Value.ToUpperInvariant();
+            int held = 0;
+            foreach (CurveSlot slot in curve.Slots)
+            {
+                if (!slot.HasValue)
+                {
+                    continue;
+                }
+
+                held++;
+                switch (slot.Quality)
+                {
+                    case ReadingQuality.Valid: actual++; break;
+                    case ReadingQuality.Questionable: suspect++; break;
+                    case ReadingQuality.Estimated:
+                        estimated++;
+                        Increment(byMethod, slot.Method.ToString());
+                        break;
+                    default: edited++; break;
+                }
+
+                foreach (VeeRules rule in VeeRuleCatalog.All)
+                {
+                    if ((slot.Failed & rule) != 0)
+                    {
+                        Increment(byRule, rule.ToString());
+                    }
+                }
+            }
+
+            stored += held;
+            if (expectedMeters.ContainsKey(meter) && seen.Add(meter))
+            {
+                missing += Math.Max(0, curve.SlotCount - held);
+            }
+        }
+
+        foreach ((string meter, int slots) in expectedMeters)
+        {
+            if (!seen.Contains(meter))
+            {
+                missing += slots;
+            }
+        }
+
+        foreach ((string rule, int count) in rejectedRules)
+        {
+            byRule[rule] = byRule.GetValueOrDefault(rule) + count;
+        }
+
+        return new AreaDayVeeStatistics(expectedMeters.Values.Sum(), stored, actual, suspect, estimated, edited, rejected, missing, byRule, byMethod);
+    }
+
+    private static void Increment(SortedDictionary<string, int> counts, string key) => counts[key] = counts.GetValueOrDefault(key) + 1;
+
+    private decimal Share(int part)
+    {
+        int total = Stored + Rejected;
+        return total == 0 ? 0m : decimal.Round((decimal)part / total, 4, MidpointRounding.AwayFromZero);
+    }
+}

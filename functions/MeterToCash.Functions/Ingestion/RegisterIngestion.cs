@@ -208,10 +208,17 @@ public sealed class RegisterIngestion(RegisterStore registers, CurveStore curves
 
     static RegisterItem Quarantine(int index, RegisterReading r, string reason) =>
         new(index, Result(index, r, ItemStatus.Quarantined, reason).Result,
-            new ReadingPipeline.QuarantinedItem(Position(index), r.Meter.Value, ReadingTypeCodes.ChannelCode(r.Channel), r.ReadAt.ToOffset(ChinaTime.Offset), r.Value, reason, r.Band.ToString()));
+            new ReadingPipeline.QuarantinedItem(Position(index), r.Meter.Value, ReadingTypeCodes.ChannelCode(r.Channel), r.ReadAt.ToOffset(ChinaTime.Offset), r.Value, reason, BandName(r.Band)));
 
     static RegisterItem Result(int index, RegisterReading r, ItemStatus status, string? reason) =>
-        new(index, new ItemResult(Position(index), r.Meter.Value, ReadingTypeCodes.ChannelCode(r.Channel), r.ReadAt.ToOffset(ChinaTime.Offset), status, reason, r.Band.ToString()), null);
+        new(index, new ItemResult(Position(index), r.Meter.Value, ReadingTypeCodes.ChannelCode(r.Channel), r.ReadAt.ToOffset(ChinaTime.Offset), status, reason, BandName(r.Band)), null);
+
+    /// <summary>A register band as the API names it: total, criticalPeak, peak, flat, valley.</summary>
+    internal static string BandName(RegisterBand band)
+    {
+        string name = band.ToString();
+        return char.ToLowerInvariant(name[0]) + name[1..];
+    }
 
     internal static string Position(int index) => string.Create(CultureInfo.InvariantCulture, $"register[{index}]");
 }

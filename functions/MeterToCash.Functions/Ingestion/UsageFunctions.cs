@@ -183,7 +183,7 @@ public sealed class UsageFunctions(MeterDirectory directory, RegisterStore regis
         return null;
     }
 
-    static string BandName(RegisterBand band) => char.ToLowerInvariant(band.ToString()[0]) + band.ToString()[1..];
+    static string BandName(RegisterBand band) => RegisterIngestion.BandName(band);
 
     static RegisterReadDto ToDto(StoredRegister r)
     {

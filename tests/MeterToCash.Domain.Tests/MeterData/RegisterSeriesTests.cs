@@ -105,4 +105,20 @@ public class RegisterSeriesTests
     [Fact]
     public void IsDayAlignedSpan_SecondsPastMidnight_IsNotAligned() =>
         Assert.False(RegisterSeries.IsDayAlignedSpan(DayStart, DayStart.AddDays(1).AddSeconds(1), 2));
+
+    [FsCheck.Xunit.Property(MaxTest = 200)]
+    public bool Validate_SameDeliveryAgainWithItsStoredReads_AllDuplicateAndNoConflict(int[] hours, int[] values)
+    {
+        // Any delivery (any order, roll-backs, repeats): once what it stored is stored, delivering it again changes nothing.
+        RegisterReading[] delivery = [.. hours.Zip(values, (h, v) => Read(Math.Abs(v % 1000), Math.Abs(h % 200)))];
+        RegisterCheck[] first = Validate(delivery);
+        RegisterReading[] stored = [.. delivery.Where((_, i) => first[i].Validated.Disposition is ValueDisposition.Accepted or ValueDisposition.Suspect)];
+
+        RegisterCheck[] again = Validate(delivery, stored);
+
+        return again.Select((c, i) => (c, i)).All(x =>
+            first[x.i].Validated.Disposition == ValueDisposition.Rejected
+                ? x.c.Validated.Disposition != ValueDisposition.Accepted
+                : x.c.Validated.Disposition == ValueDisposition.Duplicate && (x.c.Conflict == first[x.i].Conflict));
+    }
 }

@@ -32,7 +32,7 @@ namespace MeterToCash.Functions.Ingestion;
 /// </remarks>
 public static class IngestionKeys
 {
-    public const string CurvesTable = "MeterCurves", MonthToDateTable = "MeterMonthToDate";
+    public const string CurvesTable = "MeterCurves", MonthToDateTable = "MeterMonthToDate", RegistersTable = "MeterRegisters";
 
     public const string RawContainer = "meter-raw", QuarantineContainer = "meter-quarantine";
 
@@ -50,6 +50,19 @@ public static class IngestionKeys
 
     public static string MonthToDateRow(string meterNo, MeterChannel channel) =>
         Meter(meterNo) + "-" + ReadingTypeCodes.ChannelCode(channel);
+
+    public static string RegisterPartition(string meterNo) => Meter(meterNo);
+
+    /// <summary>A register's code in keys: channel and TOU field, e.g. <c>AI-0</c> (total active import), <c>AI-2</c> (peak).</summary>
+    public static string RegisterCode(MeterChannel channel, RegisterBand band) =>
+        string.Create(CultureInfo.InvariantCulture, $"{ReadingTypeCodes.ChannelCode(channel)}-{(int)band}");
+
+    /// <summary>The time part of a register RowKey: ticks to <see cref="DateTimeOffset.MaxValue"/>, so later reads sort first.</summary>
+    public static string RegisterTime(DateTimeOffset readAt) =>
+        (DateTimeOffset.MaxValue.UtcTicks - readAt.UtcTicks).ToString("D19", CultureInfo.InvariantCulture);
+
+    public static string RegisterRow(MeterChannel channel, RegisterBand band, DateTimeOffset readAt) =>
+        RegisterTime(readAt) + "~" + RegisterCode(channel, band);
 
     /// <summary>Blob name of a payload: received China-local day, source label, content hash.</summary>
     public static string PayloadBlob(DateTimeOffset receivedAt, string source, string sha256Hex, string extension)

@@ -11,6 +11,8 @@ public static class IngestionServices
         services.AddSingleton<MeterDirectory>();
         services.AddSingleton<CurveStore>();
         services.AddSingleton<MonthToDateStore>();
+        services.AddSingleton<RegisterStore>();
+        services.AddSingleton<RegisterIngestion>();
         services.AddSingleton<ReadingPipeline>();
         services.AddSingleton<MeterEventIngestion>();
         return services;

@@ -12,6 +12,7 @@ public sealed class IngestionStorage(TableServiceClient tables, BlobServiceClien
         await Task.WhenAll(
             CreateTableAsync(tables, IngestionKeys.CurvesTable),
             CreateTableAsync(tables, IngestionKeys.MonthToDateTable),
+            CreateTableAsync(tables, IngestionKeys.RegistersTable),
             CreateContainerAsync(blobs, IngestionKeys.RawContainer),
             CreateContainerAsync(blobs, IngestionKeys.QuarantineContainer));
     });
@@ -19,6 +20,8 @@ public sealed class IngestionStorage(TableServiceClient tables, BlobServiceClien
     public TableClient Curves { get; } = tables.GetTableClient(IngestionKeys.CurvesTable);
 
     public TableClient MonthToDate { get; } = tables.GetTableClient(IngestionKeys.MonthToDateTable);
+
+    public TableClient Registers { get; } = tables.GetTableClient(IngestionKeys.RegistersTable);
 
     public BlobContainerClient Raw { get; } = blobs.GetBlobContainerClient(IngestionKeys.RawContainer);
 

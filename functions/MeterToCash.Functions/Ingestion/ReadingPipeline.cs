@@ -32,11 +32,18 @@ public enum ItemStatus
     Quarantined,
 }
 
-/// <summary>The outcome of one item. Interval values are positioned by their index among the document's interval values.</summary>
-public sealed record ItemResult(string Position, string? Meter, string? Channel, DateTimeOffset? Start, ItemStatus Status, string? Reason);
+/// <summary>
+/// The outcome of one item. Interval values are positioned <c>interval[i]</c> by their index among the document's interval
+/// values, register reads <c>register[i]</c> among its register reads (<see cref="Start"/> is then the read time and
+/// <see cref="Register"/> the band); parser rejections keep the parser's position.
+/// </summary>
+public sealed record ItemResult(string Position, string? Meter, string? Channel, DateTimeOffset? Start, ItemStatus Status, string? Reason, string? Register = null);
 
-/// <summary>Counts of a delivery; <see cref="Received"/> = sum of the statuses.</summary>
-public sealed record IngestionCounts(int Received, int Accepted, int Suspect, int Estimated, int Duplicate, int Ignored, int Quarantined, int RegistersNotProcessed, int EventsMonitored);
+/// <summary>
+/// Counts of a delivery; <see cref="Received"/> = sum of the statuses, over interval values, register reads and parser
+/// rejections. <see cref="Registers"/> says how many of the received items were register reads; events are not items.
+/// </summary>
+public sealed record IngestionCounts(int Received, int Accepted, int Suspect, int Estimated, int Duplicate, int Ignored, int Quarantined, int Registers, int EventsMonitored);
 
 /// <summary>The result of one delivery through the pipeline.</summary>
 public sealed record IngestionResult(string RawBlob, bool RawAlreadyArchived, string? QuarantineBlob, IngestionCounts Counts, IReadOnlyList<ItemResult> Items);
@@ -50,7 +57,8 @@ public sealed record Payload(ReadOnlyMemory<byte> Bytes, string Source, string E
 
 /// <summary>
 /// The one ingestion pipeline every entry point calls with a parsed batch: archive the raw payload, quarantine what
-/// cannot be stored, CT/PT, VEE per (meter, channel) series, merge into packed day curves, month-to-date per band.
+/// cannot be stored, CT/PT, VEE per (meter, channel) series, merge into packed day curves, month-to-date per band,
+/// then register reads (<see cref="RegisterIngestion"/>).
 /// Every step is idempotent, so the same payload delivered again changes nothing.
 /// </summary>
 public sealed class ReadingPipeline(
@@ -58,6 +66,7 @@ public sealed class ReadingPipeline(
     MeterDirectory directory,
     CurveStore curves,
     MonthToDateStore monthToDate,
+    RegisterIngestion registerIngestion,
     Monitoring.AlarmMonitor monitor,
     TimeProvider time,
     ILogger<ReadingPipeline> logger)
@@ -86,7 +95,7 @@ public sealed class ReadingPipeline(
             .ToList();
 
         // 2. Archive: unknown, not-yet-installed and removed meters go to quarantine; the rest get CT/PT.
-        Dictionary<string, MeterLocation?> locations = await ResolveAsync(batch.Intervals, cancellationToken);
+        Dictionary<string, MeterLocation?> locations = await ResolveAsync(batch.Intervals.Select(r => r.Meter).Concat(batch.Registers.Select(r => r.Meter)), cancellationToken);
         Dictionary<(string Meter, MeterChannel Channel), List<(int Index, IntervalReading Reading)>> series = [];
         for (int i = 0; i < batch.Intervals.Count; i++)
         {
@@ -180,10 +189,17 @@ public sealed class ReadingPipeline(
         await Parallel.ForEachAsync(months, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (m, ct) =>
             await monthToDate.ApplyAsync(m.Key.AreaCode, m.Key.Year, m.Key.Month, m.Select(t => t.Curve).ToList(), ct));
 
-        // 6. Meter events raise, update and close alarms (after the readings, so a monitoring failure never loses them).
+        // 6. Register reads, after the curves so a delivery carrying a day's intervals and its midnight read can check one
+        // against the other. Stored per meter (see RegisterStore); a few reads per meter-day.
+        IReadOnlyList<RegisterItem> registerItems = batch.Registers.Count == 0
+            ? []
+            : await registerIngestion.ProcessAsync(batch.Registers, locations, now, rawBlob, cancellationToken);
+        quarantine.AddRange(registerItems.Select(r => r.Quarantined).OfType<QuarantinedItem>());
+
+        // 7. Meter events raise, update and close alarms (after the readings, so a monitoring failure never loses them).
         await monitor.ObserveAsync(batch.Events, cancellationToken);
 
-        // 7. The quarantine record of this payload: same name as the raw blob, so a redelivery does not add another.
+        // 8. The quarantine record of this payload: same name as the raw blob, so a redelivery does not add another.
         string? quarantineBlob = null;
         if (quarantine.Count > 0)
         {
@@ -192,7 +208,7 @@ public sealed class ReadingPipeline(
             await UploadOnceAsync(storage.Quarantine, quarantineBlob, document, "application/json", cancellationToken);
         }
 
-        List<ItemResult> items = [.. parseRejected, .. results.Select(r => r!)];
+        List<ItemResult> items = [.. parseRejected, .. results.Select(r => r!), .. registerItems.OrderBy(r => r.Index).Select(r => r.Result)];
         IngestionCounts counts = new(
             items.Count,
             items.Count(i => i.Status == ItemStatus.Accepted),
@@ -201,7 +217,7 @@ public sealed class ReadingPipeline(
             items.Count(i => i.Status == ItemStatus.Duplicate),
             items.Count(i => i.Status == ItemStatus.Ignored),
             items.Count(i => i.Status == ItemStatus.Quarantined),
-            batch.Registers.Count,
+            registerItems.Count,
             batch.Events.Count);
         logger.DeliveryProcessed(rawBlob, counts.Received, counts.Accepted + counts.Suspect + counts.Estimated, counts.Duplicate, counts.Quarantined);
         return new IngestionResult(rawBlob, alreadyArchived, quarantineBlob, counts, items);
@@ -281,10 +297,10 @@ public sealed class ReadingPipeline(
         }
     }
 
-    async Task<Dictionary<string, MeterLocation?>> ResolveAsync(IReadOnlyList<IntervalReading> intervals, CancellationToken cancellationToken)
+    async Task<Dictionary<string, MeterLocation?>> ResolveAsync(IEnumerable<MeterId> delivered, CancellationToken cancellationToken)
     {
         ConcurrentDictionary<string, MeterLocation?> found = new(StringComparer.Ordinal);
-        IEnumerable<string> meters = intervals.Select(r => IngestionKeys.Meter(r.Meter.Value)).Distinct(StringComparer.Ordinal);
+        IEnumerable<string> meters = delivered.Select(m => IngestionKeys.Meter(m.Value)).Distinct(StringComparer.Ordinal);
         await Parallel.ForEachAsync(meters, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (meter, ct) =>
             found[meter] = await directory.ResolveAsync(meter, ct));
         return new Dictionary<string, MeterLocation?>(found, StringComparer.Ordinal);

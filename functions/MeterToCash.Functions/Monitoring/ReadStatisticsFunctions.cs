@@ -49,8 +49,8 @@ public sealed class ReadStatisticsFunctions(ArchiveStore archive, CurveStore cur
             return Problems.Create(StatusCodes.Status500InternalServerError, "Stored curve unreadable", e.Message, "stored-curve-unreadable");
         }
 
-        // The billing channel (active import) decides; daily frozen registers are not stored by ingestion yet, so a
-        // meter counts as read only with a complete actual curve.
+        // The billing channel (active import) decides. Daily frozen registers are stored now (MeterRegisters, one
+        // partition per meter) but not consulted here yet, so a meter counts as read only with a complete actual curve.
         Dictionary<string, DayCurve> byMeter = stored
             .Where(s => s.Curve.Channel == MeterChannel.ActiveImport)
             .ToDictionary(s => s.Curve.Meter.Value.ToUpperInvariant(), s => s.Curve, StringComparer.Ordinal);

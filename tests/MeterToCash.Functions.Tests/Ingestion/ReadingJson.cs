@@ -12,6 +12,41 @@ internal static class ReadingJson
     /// <summary>15-minute active-import interval data, kWh.</summary>
     public const string ActiveImport15 = "0.0.2.4.1.1.12.0.0.0.0.0.0.0.0.3.72.0";
 
+    /// <summary>Total active-import register (TOU field 0), kWh.</summary>
+    public const string ActiveImportTotalRegister = "0.0.0.1.1.1.12.0.0.0.0.0.0.0.0.3.72.0";
+
+    /// <summary>Peak active-import register (TOU field 2), kWh.</summary>
+    public const string ActiveImportPeakRegister = "0.0.0.1.1.1.12.0.0.0.0.2.0.0.0.3.72.0";
+
+    /// <summary>A register read: reading type, China-local instant, value, and optionally the display digits.</summary>
+    public static JsonObject Register(string readingType, DateTimeOffset at, decimal value, int? meterDigits = null)
+    {
+        JsonObject read = new()
+        {
+            ["ReadingType"] = new JsonObject { ["ref"] = readingType },
+            ["timeStamp"] = at.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture),
+            ["value"] = value,
+        };
+        if (meterDigits is { } digits)
+        {
+            read["meterDigits"] = digits;
+        }
+
+        return read;
+    }
+
+    /// <summary>A document of register reads of one meter.</summary>
+    public static JsonObject Registers(string meterNo, params JsonObject[] reads) => new()
+    {
+        ["MeterReading"] = new JsonArray
+        {
+            new JsonObject { ["Meter"] = new JsonObject { ["mRID"] = meterNo }, ["Readings"] = new JsonArray([.. reads]) },
+        },
+    };
+
+    /// <summary>Local midnight starting a China day.</summary>
+    public static DateTimeOffset Midnight(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), TimeSpan.FromHours(8));
+
     /// <summary>A China-local day's slot start as the head-end writes it.</summary>
     public static string SlotStart(DateOnly day, int slot) =>
         new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.FromHours(8)).AddMinutes(15 * slot).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);

@@ -1,0 +1,225 @@
+using System.Globalization;
+using Azure.Data.Tables;
+using MeterToCash.Domain.Common;
+using MeterToCash.Domain.MeterData;
+
+namespace MeterToCash.Functions.Ingestion;
+
+/// <summary>
+/// A validated register read as stored: the read as delivered (meter side), its primary-side value, the delta to the
+/// previous read and every rule's outcome.
+/// </summary>
+/// <param name="Reading">The read as delivered (meter-side value, delivered quality); the idempotency key is (meter, channel, band, readAt).</param>
+/// <param name="StoredQuality">Quality kept: the delivered one, or Questionable when a soft rule failed on a valid read.</param>
+/// <param name="Multiplier">CT × PT applied (1 when the head-end already delivered primary values).</param>
+/// <param name="PrimaryValue">Register value × multiplier, kWh/kvarh primary side.</param>
+/// <param name="Delta">Meter-side advance since <paramref name="PreviousReadAt"/>, with its kind; null for a register's first read.</param>
+/// <param name="PrimaryDelta">The advance × multiplier.</param>
+/// <param name="PreviousReadAt">The read the delta is measured from (the latest stored read of the register before this one when it was stored).</param>
+/// <param name="Evaluated">Rules evaluated.</param>
+/// <param name="Failed">Rules failed (only note and soft rules: a read failing a rejecting rule is quarantined, not stored).</param>
+/// <param name="IntervalSum">Interval sum versus register delta, when it was evaluated for this read.</param>
+/// <param name="RawBlob">The raw payload the read arrived in (blob <c>meter-raw</c>).</param>
+public sealed record StoredRegister(
+    RegisterReading Reading,
+    ReadingQuality StoredQuality,
+    decimal Multiplier,
+    decimal PrimaryValue,
+    RegisterDelta? Delta,
+    decimal? PrimaryDelta,
+    DateTimeOffset? PreviousReadAt,
+    VeeRules Evaluated,
+    VeeRules Failed,
+    IntervalSumCheck? IntervalSum,
+    string RawBlob);
+
+/// <summary>Reads and writes register reads (table <c>MeterRegisters</c>; keys and reasons: <see cref="IngestionKeys"/>).</summary>
+public sealed class RegisterStore(IngestionStorage storage)
+{
+    const int MaxTransaction = 100, PageSize = 100;
+
+    /// <summary>How far before a delivery's earliest read the previous read of a register is looked for.</summary>
+    public static readonly TimeSpan PreviousLookback = TimeSpan.FromDays(400);
+
+    /// <summary>How far after a delivery's latest read a later neighbour is looked for (a back-fill is checked against it).</summary>
+    public static readonly TimeSpan NextLookahead = TimeSpan.FromDays(31);
+
+    /// <summary>
+    /// The stored reads a delivery of <paramref name="meter"/> is validated against: for every register in
+    /// <paramref name="delivered"/>, the reads from <see cref="NextLookahead"/> after the latest delivered read down to the
+    /// first read before the register's earliest delivered one (within <see cref="PreviousLookback"/>). Keys run newest
+    /// first, so this is one partition range query that stops as soon as every register has its previous read.
+    /// </summary>
+    public async Task<IReadOnlyList<StoredRegister>> NeighboursAsync(MeterId meter, IReadOnlyList<RegisterReading> delivered, CancellationToken cancellationToken)
+    {
+        await storage.EnsureCreatedAsync();
+        Dictionary<string, DateTimeOffset> earliest = new(StringComparer.Ordinal);
+        DateTimeOffset latest = DateTimeOffset.MinValue, first = DateTimeOffset.MaxValue;
+        foreach (RegisterReading r in delivered)
+        {
+            string code = IngestionKeys.RegisterCode(r.Channel, r.Band);
+            earliest[code] = earliest.TryGetValue(code, out DateTimeOffset e) && e < r.ReadAt ? e : r.ReadAt;
+            latest = r.ReadAt > latest ? r.ReadAt : latest;
+            first = r.ReadAt < first ? r.ReadAt : first;
+        }
+
+        if (earliest.Count == 0)
+        {
+            return [];
+        }
+
+        string pk = IngestionKeys.RegisterPartition(meter.Value);
+        string from = IngestionKeys.RegisterTime(Clamp(latest, NextLookahead)), to = IngestionKeys.RegisterTime(Clamp(first, -PreviousLookback));
+        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {pk} and RowKey ge {from} and RowKey le {to + "~~"}");
+        List<StoredRegister> found = [];
+        HashSet<string> waiting = new(earliest.Keys, StringComparer.Ordinal);
+        await foreach (TableEntity e in storage.Registers.QueryAsync<TableEntity>(filter, maxPerPage: PageSize, cancellationToken: cancellationToken))
+        {
+            if (FromEntity(e) is not { } stored)
+            {
+                continue;
+            }
+
+            string code = IngestionKeys.RegisterCode(stored.Reading.Channel, stored.Reading.Band);
+            if (!earliest.TryGetValue(code, out DateTimeOffset needBefore))
+            {
+                continue;
+            }
+
+            found.Add(stored);
+            if (stored.Reading.ReadAt < needBefore && waiting.Remove(code) && waiting.Count == 0)
+            {
+                break;
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>
+    /// A meter's reads with <paramref name="from"/> ≤ readAt &lt; <paramref name="to"/>, oldest first (one partition range query).
+    /// </summary>
+    public async Task<IReadOnlyList<StoredRegister>> HistoryAsync(MeterId meter, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        await storage.EnsureCreatedAsync();
+        string pk = IngestionKeys.RegisterPartition(meter.Value);
+        // Newest first in key order: readAt < to  ⇔  RowKey > key(to); readAt ≥ from  ⇔  RowKey ≤ key(from)~….
+        string low = IngestionKeys.RegisterTime(to) + "~~", high = IngestionKeys.RegisterTime(from) + "~~";
+        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {pk} and RowKey gt {low} and RowKey le {high}");
+        List<StoredRegister> found = [];
+        await foreach (TableEntity e in storage.Registers.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            if (FromEntity(e) is { } stored && stored.Reading.ReadAt >= from && stored.Reading.ReadAt < to)
+            {
+                found.Add(stored);
+            }
+        }
+
+        found.Reverse();
+        return found;
+    }
+
+    /// <summary>
+    /// Adds new reads of one meter in entity-group transactions of up to 100 (one partition, so each is atomic). Add, not
+    /// upsert: a read is never overwritten, and a concurrent delivery that stored one of them first makes the transaction
+    /// fail with 409, after which the caller re-validates against what is stored now.
+    /// </summary>
+    public async Task AddAsync(IReadOnlyList<StoredRegister> reads, CancellationToken cancellationToken)
+    {
+        await storage.EnsureCreatedAsync();
+        foreach (StoredRegister[] chunk in reads.Chunk(MaxTransaction))
+        {
+            await storage.Registers.SubmitTransactionAsync(chunk.Select(r => new TableTransactionAction(TableTransactionActionType.Add, ToEntity(r))), cancellationToken);
+        }
+    }
+
+    static DateTimeOffset Clamp(DateTimeOffset at, TimeSpan shift) =>
+        shift > TimeSpan.Zero && at > DateTimeOffset.MaxValue - shift ? DateTimeOffset.MaxValue
+        : shift < TimeSpan.Zero && at < DateTimeOffset.MinValue - shift ? DateTimeOffset.MinValue
+        : at + shift;
+
+    static TableEntity ToEntity(StoredRegister r)
+    {
+        RegisterReading read = r.Reading;
+        // Decimals as invariant strings: Azure Tables has no decimal type and a double would not add up exactly.
+        return new TableEntity(IngestionKeys.RegisterPartition(read.Meter.Value), IngestionKeys.RegisterRow(read.Channel, read.Band, read.ReadAt))
+        {
+            ["Meter"] = read.Meter.Value,
+            ["Channel"] = ReadingTypeCodes.ChannelCode(read.Channel),
+            ["Band"] = read.Band.ToString(),
+            ["ReadAt"] = read.ReadAt,
+            ["Value"] = Text(read.Value),
+            ["Unit"] = read.Unit.ToString(),
+            ["DeliveredQuality"] = read.Quality.ToString(),
+            ["Quality"] = r.StoredQuality.ToString(),
+            ["MeterDigits"] = read.MeterDigits,
+            ["Multiplier"] = Text(r.Multiplier),
+            ["PrimaryValue"] = Text(r.PrimaryValue),
+            ["DeltaKind"] = r.Delta?.Kind.ToString(),
+            ["Delta"] = r.Delta is { } d ? Text(d.Delta) : null,
+            ["PrimaryDelta"] = r.PrimaryDelta is { } p ? Text(p) : null,
+            ["PreviousReadAt"] = r.PreviousReadAt,
+            ["Evaluated"] = Rules(r.Evaluated),
+            ["Failed"] = Rules(r.Failed),
+            ["IntervalSumOutcome"] = r.IntervalSum?.Outcome.ToString(),
+            ["IntervalSumRegisterDelta"] = r.IntervalSum is { } s ? Text(s.RegisterDelta) : null,
+            ["IntervalSumIntervals"] = r.IntervalSum is { } t ? Text(t.IntervalSum) : null,
+            ["RawBlob"] = r.RawBlob,
+        };
+    }
+
+    static StoredRegister? FromEntity(TableEntity e)
+    {
+        if (!MeterId.TryParse(e.GetString("Meter"), out MeterId meter)
+            || !ReadingTypeCodes.TryParseChannelCode(e.GetString("Channel"), out MeterChannel channel)
+            || !Enum.TryParse(e.GetString("Band"), out RegisterBand band)
+            || e.GetDateTimeOffset("ReadAt") is not { } readAt
+            || Number(e, "Value") is not { } value
+            || !Enum.TryParse(e.GetString("Unit"), out EnergyUnit unit)
+            || !Enum.TryParse(e.GetString("DeliveredQuality"), out ReadingQuality delivered)
+            || !Enum.TryParse(e.GetString("Quality"), out ReadingQuality quality))
+        {
+            // Not a read this code wrote; ignored rather than failing the meter's whole history.
+            return null;
+        }
+
+        RegisterDelta? delta = Enum.TryParse(e.GetString("DeltaKind"), out RegisterDeltaKind kind) && Number(e, "Delta") is { } dv ? new RegisterDelta(kind, dv) : null;
+        IntervalSumCheck? sum = Enum.TryParse(e.GetString("IntervalSumOutcome"), out VeeOutcome outcome)
+            ? new IntervalSumCheck(outcome, Number(e, "IntervalSumRegisterDelta") ?? 0m, Number(e, "IntervalSumIntervals") ?? 0m)
+            : null;
+        return new StoredRegister(
+            new RegisterReading(meter, channel, band, readAt.ToUniversalTime(), value, unit, delivered, e.GetInt32("MeterDigits")),
+            quality,
+            Number(e, "Multiplier") ?? 1m,
+            Number(e, "PrimaryValue") ?? value,
+            delta,
+            Number(e, "PrimaryDelta"),
+            e.GetDateTimeOffset("PreviousReadAt")?.ToUniversalTime(),
+            ParseRules(e.GetString("Evaluated")),
+            ParseRules(e.GetString("Failed")),
+            sum,
+            e.GetString("RawBlob") ?? "");
+    }
+
+    internal static string Rules(VeeRules rules) =>
+        string.Join(',', VeeRuleCatalog.All.Where(r => (rules & r) != 0).Select(r => r.ToString()));
+
+    static VeeRules ParseRules(string? text)
+    {
+        VeeRules rules = VeeRules.None;
+        foreach (string name in (text ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (Enum.TryParse(name, out VeeRules rule))
+            {
+                rules |= rule;
+            }
+        }
+
+        return rules;
+    }
+
+    static string Text(decimal value) => value.ToString(CultureInfo.InvariantCulture);
+
+    static decimal? Number(TableEntity e, string name) =>
+        decimal.TryParse(e.GetString(name), NumberStyles.Number, CultureInfo.InvariantCulture, out decimal value) ? value : null;
+}

@@ -32,9 +32,19 @@ namespace MeterToCash.Functions.Ingestion;
 /// </remarks>
 public static class IngestionKeys
 {
-    public const string CurvesTable = "MeterCurves", MonthToDateTable = "MeterMonthToDate", RegistersTable = "MeterRegisters";
+    public const string CurvesTable = "MeterCurves", MonthToDateTable = "MeterMonthToDate", RegistersTable = "MeterRegisters", RejectionsTable = "VeeRejections";
 
     public const string RawContainer = "meter-raw", QuarantineContainer = "meter-quarantine";
+
+    /// <summary>
+    /// <b>VeeRejections</b> (counts of quarantined interval values, for VEE statistics): PartitionKey =
+    /// <c>{areaCode}-{yyyyMMdd}</c> (the values' China-local day; <c>~unplaced-{yyyyMMdd}</c> by received day for values of
+    /// meters not in the archive and items too broken to name a meter), RowKey = <c>{payload sha256}~{channel}</c>. One
+    /// row per payload, written with upsert, so a redelivery rewrites the same counts instead of adding to them; the
+    /// statistics of an area-day are one partition query. Written only for payloads with rejections.
+    /// </summary>
+    public static string RejectionPartition(string? areaCode, DateOnly day) =>
+        (areaCode ?? "~unplaced") + "-" + day.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
 
     /// <summary>Meter numbers are case-insensitive (as in the archive index); keys use the upper-case form.</summary>
     public static string Meter(string meterNo) => meterNo.ToUpperInvariant();

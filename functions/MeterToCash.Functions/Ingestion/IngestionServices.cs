@@ -11,6 +11,7 @@ public static class IngestionServices
         services.AddSingleton<MeterDirectory>();
         services.AddSingleton<CurveStore>();
         services.AddSingleton<MonthToDateStore>();
+        services.AddSingleton<RejectionStore>();
         services.AddSingleton<RegisterStore>();
         services.AddSingleton<RegisterIngestion>();
         services.AddSingleton<ReadingPipeline>();

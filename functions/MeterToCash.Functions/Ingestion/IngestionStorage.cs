@@ -13,6 +13,7 @@ public sealed class IngestionStorage(TableServiceClient tables, BlobServiceClien
             CreateTableAsync(tables, IngestionKeys.CurvesTable),
             CreateTableAsync(tables, IngestionKeys.MonthToDateTable),
             CreateTableAsync(tables, IngestionKeys.RegistersTable),
+            CreateTableAsync(tables, IngestionKeys.RejectionsTable),
             CreateContainerAsync(blobs, IngestionKeys.RawContainer),
             CreateContainerAsync(blobs, IngestionKeys.QuarantineContainer));
     });
@@ -22,6 +23,8 @@ public sealed class IngestionStorage(TableServiceClient tables, BlobServiceClien
     public TableClient MonthToDate { get; } = tables.GetTableClient(IngestionKeys.MonthToDateTable);
 
     public TableClient Registers { get; } = tables.GetTableClient(IngestionKeys.RegistersTable);
+
+    public TableClient Rejections { get; } = tables.GetTableClient(IngestionKeys.RejectionsTable);
 
     public BlobContainerClient Raw { get; } = blobs.GetBlobContainerClient(IngestionKeys.RawContainer);
 

@@ -66,6 +66,7 @@ public sealed class ReadingPipeline(
     MeterDirectory directory,
     CurveStore curves,
     MonthToDateStore monthToDate,
+    RejectionStore rejections,
     RegisterIngestion registerIngestion,
     Monitoring.AlarmMonitor monitor,
     TimeProvider time,
@@ -209,6 +210,11 @@ public sealed class ReadingPipeline(
         }
 
         List<ItemResult> items = [.. parseRejected, .. results.Select(r => r!), .. registerItems.OrderBy(r => r.Index).Select(r => r.Result)];
+        if (quarantine.Count > 0)
+        {
+            await rejections.RecordAsync(hash, now, items, locations, cancellationToken);
+        }
+
         IngestionCounts counts = new(
             items.Count,
             items.Count(i => i.Status == ItemStatus.Accepted),

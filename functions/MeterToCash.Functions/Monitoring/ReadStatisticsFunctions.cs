@@ -16,9 +16,79 @@ public sealed record ReadSuccessRateDto(string Area, DateOnly Day, int Expected,
 /// <summary>A meter that was expected but not read successfully: how many of its slots hold actual values.</summary>
 public sealed record MeterReadDto(string Meter, int ActualSlots, int SlotCount);
 
-/// <summary>Read success rate (采集成功率) per transformer area and day.</summary>
-public sealed class ReadStatisticsFunctions(ArchiveStore archive, CurveStore curves)
+/// <summary>VEE statistics of an area-day and channel: what was stored, estimated, flagged and rejected, by rule and method.</summary>
+public sealed record VeeStatisticsDto(
+    string Area,
+    DateOnly Day,
+    string Channel,
+    int Meters,
+    int Expected,
+    int Stored,
+    int Actual,
+    int Suspect,
+    int Estimated,
+    int Edited,
+    int Rejected,
+    int Missing,
+    decimal EstimatedShare,
+    decimal SuspectShare,
+    decimal RejectedShare,
+    IReadOnlyDictionary<string, int> ByRule,
+    IReadOnlyDictionary<string, int> EstimatedByMethod);
+
+/// <summary>Read success rate (采集成功率) and VEE statistics per transformer area and day.</summary>
+public sealed class ReadStatisticsFunctions(ArchiveStore archive, CurveStore curves, RejectionStore rejections, MeterDirectory directory)
 {
+    /// <summary>
+    /// VEE statistics of an area-day (<c>?day=yyyy-MM-dd&amp;channel=AI</c>): values stored by quality, flagged per soft
+    /// rule, estimated per method (None = estimated by the head-end), rejected per rule or reason, and the expected
+    /// slots of the in-service meters still missing. Shares are of the values stored or rejected, 4 decimals.
+    /// </summary>
+    [Function(nameof(GetVeeStatistics))]
+    public async Task<IActionResult> GetVeeStatistics(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "areas/{areaCode}/vee-statistics")] HttpRequest request,
+        string areaCode)
+    {
+        List<ValidationError> errors = [];
+        QueryRules.AreaCode(areaCode, errors);
+        DateOnly day = QueryRules.Day(request, errors);
+        MeterChannel? channel = QueryRules.Channel(request, MeterChannel.ActiveImport, errors);
+        if (errors.Count > 0)
+        {
+            return RequestJson.Invalid(errors);
+        }
+
+        CancellationToken ct = request.HttpContext.RequestAborted;
+        if (await archive.FindNodeAsync(NetworkLevel.TransformerArea, areaCode, ct) is null)
+        {
+            return Problems.NotFound($"No transformer area '{areaCode}' in the network archive.");
+        }
+
+        HashSet<string> inService = await AreaMeters.InServiceAsync(archive, areaCode, day, ct);
+        Dictionary<string, int> expected = new(StringComparer.Ordinal);
+        foreach (string meter in inService)
+        {
+            int interval = (await directory.ResolveAsync(meter, ct))?.Entry.IntervalMinutes ?? 15;
+            expected[meter] = 24 * 60 / interval;
+        }
+
+        IReadOnlyList<StoredCurve> stored;
+        try
+        {
+            stored = await curves.ListAreaDayAsync(areaCode, day, ct);
+        }
+        catch (UnreadableCurveException e)
+        {
+            return Problems.Create(StatusCodes.Status500InternalServerError, "Stored curve unreadable", e.Message, "stored-curve-unreadable");
+        }
+
+        string code = ReadingTypeCodes.ChannelCode(channel!.Value);
+        (int rejected, Dictionary<string, int> rules) = await rejections.ReadAsync(areaCode, day, code, ct);
+        AreaDayVeeStatistics s = AreaDayVeeStatistics.Compute(stored.Where(c => c.Curve.Channel == channel).Select(c => c.Curve), expected, rejected, rules);
+        return new OkObjectResult(new VeeStatisticsDto(areaCode, day, code, inService.Count, s.Expected, s.Stored, s.Actual, s.Suspect, s.Estimated, s.Edited, s.Rejected, s.Missing,
+            s.EstimatedShare, s.SuspectShare, s.RejectedShare, s.FailedByRule, s.EstimatedByMethod));
+    }
+
     [Function(nameof(GetReadSuccessRate))]
     public async Task<IActionResult> GetReadSuccessRate(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "areas/{areaCode}/read-success-rate")] HttpRequest request,

@@ -194,6 +194,36 @@ public class MonitoringTests
     public void IsSuddenDropToZero_BaselineAndRecent_Detects(string[] baseline, string[] recent, bool expected) =>
         Assert.Equal(expected, ConsumptionRules.IsSuddenDropToZero(baseline.Select(Dec).ToArray(), recent.Select(Dec).ToArray(), 0.1m));
 
+    [Fact]
+    public void AreaDayVeeStatistics_CurvesAndRejections_CountsByQualityRuleAndMethod()
+    {
+        DateOnly day = new(2026, 11, 20);
+        DayCurve curve = DayCurve.Empty(TestData.Meter, MeterChannel.ActiveImport, day, 15).Merge(
+        [
+            new CurveUpdate(0, 1m, ReadingQuality.Valid),
+            new CurveUpdate(1, 9m, ReadingQuality.Questionable, VeeRules.Spike),
+            new CurveUpdate(2, 1m, ReadingQuality.Estimated, VeeRules.Gap, EstimationMethod.LinearInterpolation),
+            new CurveUpdate(3, 1m, ReadingQuality.Estimated),
+        ]).Curve;
+        Dictionary<string, int> expected = new() { [TestData.Meter.Value.ToUpperInvariant()] = 96, ["OTHER"] = 96 };
+
+        AreaDayVeeStatistics s = AreaDayVeeStatistics.Compute([curve], expected, 2, new Dictionary<string, int> { ["Spike"] = 1, ["NegativeConsumption"] = 1 });
+
+        Assert.Equal((192, 4, 1, 1, 2, 0, 2, 188), (s.Expected, s.Stored, s.Actual, s.Suspect, s.Estimated, s.Edited, s.Rejected, s.Missing));
+        Assert.Equal(2, s.FailedByRule["Spike"]);
+        Assert.Equal(1, s.FailedByRule["NegativeConsumption"]);
+        Assert.Equal((1, 1), (s.EstimatedByMethod["LinearInterpolation"], s.EstimatedByMethod["None"]));
+        Assert.Equal((0.3333m, 0.3333m, 0.1667m), (s.EstimatedShare, s.RejectedShare, s.SuspectShare));
+    }
+
+    [Fact]
+    public void AreaDayVeeStatistics_Nothing_SharesAreZero()
+    {
+        AreaDayVeeStatistics s = AreaDayVeeStatistics.Compute([], new Dictionary<string, int>(), 0, new Dictionary<string, int>());
+
+        Assert.Equal((0m, 0m, 0m, 0), (s.EstimatedShare, s.RejectedShare, s.SuspectShare, s.Missing));
+    }
+
     [Theory]
     [InlineData(80, 96, 0, "0.5", 80)]   // the last 16 actual values are zero after a normal baseline
     [InlineData(81, 96, 0, "0.5", null)] // 15 zeros: too short

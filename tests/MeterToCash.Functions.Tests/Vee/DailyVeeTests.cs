@@ -97,6 +97,38 @@ public class DailyVeeTests(BackendFixture backend)
         Assert.Equal(new DateTimeOffset(2026, 9, 16, 18, 0, 0, TimeSpan.FromHours(8)), alarm.GetProperty("openedAt").GetDateTimeOffset());
     }
 
+    [Fact]
+    public async Task Statistics_AreaDay_CountsStoredRejectedMissingAndEstimated_RedeliveryCountsOnce()
+    {
+        string area = await MonitoringAreas.NewAsync(Client);
+        string meter = await ReadingJson.CreateMeterAsync(Client, area);
+        await ReadingJson.CreateMeterAsync(Client, area); // in service, never reports
+        decimal?[] values = ReadingJson.Day(0.3m)[..90];
+        values[5] = -0.2m; // rejected: negative consumption
+        JsonObject document = ReadingJson.Document(meter, Day, values);
+        for (int delivery = 0; delivery < 2; delivery++)
+        {
+            HttpResponseMessage response = await Client.PostAsync("api/meter-readings", ReadingJson.Bytes(document));
+            Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        }
+
+        JsonElement before = await GetJsonAsync($"api/areas/{area}/vee-statistics?day=2026-09-16&channel=AI");
+        Assert.Equal((2, 192, 89, 89, 1, 103), (before.GetProperty("meters").GetInt32(), before.GetProperty("expected").GetInt32(), before.GetProperty("stored").GetInt32(),
+            before.GetProperty("actual").GetInt32(), before.GetProperty("rejected").GetInt32(), before.GetProperty("missing").GetInt32()));
+        Assert.Equal(1, before.GetProperty("byRule").GetProperty("NegativeConsumption").GetInt32());
+        Assert.Equal(0.0111m, before.GetProperty("rejectedShare").GetDecimal());
+
+        await RunAsync(area); // slot 5 is interpolated; the evening has no right neighbour and no reference days
+        JsonElement after = await GetJsonAsync($"api/areas/{area}/vee-statistics?day=2026-09-16");
+        Assert.Equal((90, 1, 102), (after.GetProperty("stored").GetInt32(), after.GetProperty("estimated").GetInt32(), after.GetProperty("missing").GetInt32()));
+        Assert.Equal(1, after.GetProperty("estimatedByMethod").GetProperty("LinearInterpolation").GetInt32());
+        Assert.Equal(0.011m, after.GetProperty("estimatedShare").GetDecimal());
+
+        await Problem.AssertAsync(await Client.GetAsync($"api/areas/{area}/vee-statistics?day=16-09-2026"), HttpStatusCode.BadRequest, "day");
+        await Problem.AssertAsync(await Client.GetAsync($"api/areas/{area}/vee-statistics?day=2026-09-16&channel=XX"), HttpStatusCode.BadRequest, "channel");
+        await Problem.AssertAsync(await Client.GetAsync("api/areas/NOSUCHAREA/vee-statistics?day=2026-09-16"), HttpStatusCode.NotFound);
+    }
+
     [Theory]
     [InlineData("{}", "day")]
     [InlineData("{\"day\":\"16/09/2026\"}", "day")]

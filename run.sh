@@ -26,7 +26,7 @@ done
 
 [ "${FRESH:-0}" = "1" ] && rm -rf .azurite
 mkdir -p .azurite
-for port in 10000 10001 10002 "$PORT"; do
+for port in 10000 10001 10002 "$PORT" "${SIM_CONTROL:-7072}"; do
   if (echo > "/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
     echo "Port $port is already in use (another Azurite or LocalHost?). Stop it first." >&2; exit 1
   fi
@@ -50,11 +50,12 @@ curl -fs "http://127.0.0.1:$PORT/api/health" > /dev/null || { echo "LocalHost di
 echo "==> Seeding the demo utility ($CUSTOMERS customers over 12 transformer areas; repeat runs change nothing)"
 dotnet tests/MeterToCash.Tools/bin/Debug/net10.0/MeterToCash.Tools.dll seed --url "http://127.0.0.1:$PORT" --key local-function-key --customers "$CUSTOMERS"
 
-SIM_METERS="${SIM_METERS:-200}"
+SIM_AREAS="${SIM_AREAS:-TA0001,TA0002,TA0003}"
+SIM_CONTROL="${SIM_CONTROL:-7072}"
 YESTERDAY=$(TZ=Asia/Shanghai date -d yesterday +%F)
-echo "==> Starting the head-end simulator: $SIM_METERS demo meters send 15-minute readings (from $YESTERDAY, back-filled, then live); log in .azurite/simulator.log"
+echo "==> Starting the head-end simulator: every meter of $SIM_AREAS sends 15-minute readings (from $YESTERDAY, back-filled, then live); log in .azurite/simulator.log"
 dotnet tests/MeterToCash.Simulator/bin/Debug/net10.0/MeterToCash.Simulator.dll --url "http://127.0.0.1:$PORT/api/meter-readings" \
-  --key local-function-key --meters "$(seq -f 'MTR%09g' 0 $((SIM_METERS - 1)) | paste -sd, -)" --start "$YESTERDAY" --interval 1s \
+  --key local-function-key --areas "$SIM_AREAS" --control-port "$SIM_CONTROL" --start "$YESTERDAY" --interval 1s \
   > .azurite/simulator.log 2>&1 &
 pids+=($!)
 
@@ -67,6 +68,11 @@ MeterToCash is running at http://127.0.0.1:$PORT  (function key: local-function-
   curl -s -i -H 'x-functions-key: local-function-key' http://127.0.0.1:$PORT/api/customers/3100000000
   curl -s -H 'x-functions-key: local-function-key' 'http://127.0.0.1:$PORT/api/meters/MTR000000001/curve?day=$YESTERDAY&channel=AI'
   curl -s -H 'x-functions-key: local-function-key' 'http://127.0.0.1:$PORT/api/areas/TA0002/load?day=$YESTERDAY'
+  curl -s -H 'x-functions-key: local-function-key' 'http://127.0.0.1:$PORT/api/areas/TA0002/vee-statistics?day=$YESTERDAY'
+An area outage on demand (the simulator cuts TA0002's supply: last gasps, then silence; restore sends power-restored):
+  curl -s -X POST 'http://127.0.0.1:$SIM_CONTROL/cut?area=TA0002'
+  curl -s -H 'x-functions-key: local-function-key' 'http://127.0.0.1:$PORT/api/alarms?area=TA0002&status=Open'
+  curl -s -X POST 'http://127.0.0.1:$SIM_CONTROL/restore?area=TA0002'
 More in README.md. Ctrl-C stops Azurite and the LocalHost.
 TXT
 # If either process dies (a crash, a kill -9), stop the other too, so ./run.sh can simply be started again.

@@ -1,13 +1,20 @@
 using System.Globalization;
+using System.Net;
+using System.Text.Json;
 using MeterToCash.Domain.Common;
 using MeterToCash.Domain.MeterData;
 using MeterToCash.Simulator;
 
-// Usage: --url http://127.0.0.1:7071/api/meter-readings --meters M1,M2 [--key FUNCTION_KEY] [--interval 10s] [--seed 1]
-//        [--start 2026-11-26] [--count N] [--faults none|typical] [--dry-run]
+// Usage: --url http://127.0.0.1:7071/api/meter-readings (--meters M1,M2 | --areas TA0001,TA0002) [--key FUNCTION_KEY]
+//        [--interval 10s] [--seed 1] [--start 2026-11-26] [--count N] [--faults none|typical] [--control-port 7072] [--dry-run]
 // Each tick advances simulated time by one 15-minute interval and POSTs one JSON push document. Past intervals are
 // back-filled at --interval; once simulated time reaches the present, each interval is sent when it has ended, as a
 // live head-end does (never a reading from the future).
+// --areas takes every meter of those transformer areas from the archive API (classes from the customers).
+// --control-port serves, on 127.0.0.1, an operator's switch for outages:
+//   POST /cut?area=TA0002 (or ?meters=M1,M2)   the meters send their last gasps now and go silent
+//   POST /restore?area=TA0002 (or ?meters=… or nothing = all)   power-restored events now; readings resume
+//   GET  /status
 Dictionary<string, string> options = ParseArgs(args);
 if (!options.TryGetValue("url", out string? url) && !options.ContainsKey("dry-run"))
 {
@@ -15,18 +22,50 @@ if (!options.TryGetValue("url", out string? url) && !options.ContainsKey("dry-ru
     return 2;
 }
 
-string[] meterNames = (options.GetValueOrDefault("meters") ?? "SIM-0001,SIM-0002,SIM-0003").Split(',', StringSplitOptions.RemoveEmptyEntries);
-var meters = new List<SimulatedMeter>();
-for (int i = 0; i < meterNames.Length; i++)
+using var http = new HttpClient();
+if (options.TryGetValue("key", out string? key))
 {
-    if (!MeterId.TryParse(meterNames[i], out MeterId id))
+    http.DefaultRequestHeaders.Add("x-functions-key", key);
+}
+
+Uri? apiBase = url is null ? null : new Uri(new Uri(url), "/api/");
+var meters = new List<SimulatedMeter>();
+Dictionary<string, List<string>> metersByArea = new(StringComparer.OrdinalIgnoreCase);
+if (options.TryGetValue("areas", out string? areaList))
+{
+    if (apiBase is null)
     {
-        Console.Error.WriteLine($"Invalid meter number: {meterNames[i]}");
+        Console.Error.WriteLine("--areas needs --url (the archive is read from the same API).");
         return 2;
     }
 
-    var customerClass = (CustomerClass)(i % 3);
-    meters.Add(new SimulatedMeter(id, customerClass, customerClass switch { CustomerClass.Residential => 8, CustomerClass.Commercial => 120, _ => 2400 }));
+    foreach (string area in areaList.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+    {
+        List<(string Meter, string? Class)> found = await ArchiveMetersAsync(http, apiBase, area);
+        metersByArea[area] = [.. found.Select(f => f.Meter)];
+        meters.AddRange(found.Select(f => Meter(f.Meter, f.Class switch
+        {
+            "Commercial" => CustomerClass.Commercial,
+            "LargeIndustrial" => CustomerClass.Industrial,
+            _ => CustomerClass.Residential,
+        })));
+    }
+
+    Console.WriteLine($"{meters.Count} meters in {metersByArea.Count} areas: " + string.Join(", ", metersByArea.Select(a => $"{a.Key} {a.Value.Count}")));
+}
+else
+{
+    string[] meterNames = (options.GetValueOrDefault("meters") ?? "SIM-0001,SIM-0002,SIM-0003").Split(',', StringSplitOptions.RemoveEmptyEntries);
+    for (int i = 0; i < meterNames.Length; i++)
+    {
+        if (!MeterId.TryParse(meterNames[i], out MeterId _))
+        {
+            Console.Error.WriteLine($"Invalid meter number: {meterNames[i]}");
+            return 2;
+        }
+
+        meters.Add(Meter(meterNames[i], (CustomerClass)(i % 3)));
+    }
 }
 
 int seed = int.Parse(options.GetValueOrDefault("seed") ?? "1", CultureInfo.InvariantCulture);
@@ -43,37 +82,16 @@ Console.CancelKeyPress += (_, e) =>
     cancel.Cancel();
 };
 
-using var http = new HttpClient();
-if (options.TryGetValue("key", out string? key))
-{
-    http.DefaultRequestHeaders.Add("x-functions-key", key);
-}
+Task control = options.TryGetValue("control-port", out string? port)
+    ? ServeControlAsync(int.Parse(port, CultureInfo.InvariantCulture), cancel.Token)
+    : Task.CompletedTask;
 
 DateTimeOffset slot = ChinaTime.DayStart(startDay);
 for (int tick = 0; count is null || tick < count; tick++, slot = slot.AddMinutes(15))
 {
-    byte[] body = HeadEndSimulation.ToJson(simulation.Tick(slot));
-    if (url is null)
+    if (!await SendAsync(simulation.Tick(slot), slot.ToOffset(ChinaTime.Offset).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)))
     {
-        Console.WriteLine(System.Text.Encoding.UTF8.GetString(body));
-    }
-    else
-    {
-        try
-        {
-            using var content = new ByteArrayContent(body);
-            content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
-            using HttpResponseMessage response = await http.PostAsync(new Uri(url), content, cancel.Token);
-            Console.WriteLine($"{slot.ToOffset(ChinaTime.Offset):yyyy-MM-dd HH:mm} {(int)response.StatusCode} {body.Length} bytes");
-        }
-        catch (HttpRequestException ex)
-        {
-            Console.Error.WriteLine($"{slot:O} POST failed: {ex.Message}");
-        }
-        catch (OperationCanceledException)
-        {
-            break;
-        }
+        break;
     }
 
     try
@@ -87,7 +105,137 @@ for (int tick = 0; count is null || tick < count; tick++, slot = slot.AddMinutes
     }
 }
 
+await cancel.CancelAsync();
+await control;
 return 0;
+
+// Posts one delivery (or prints it with --dry-run); false when the run is being stopped.
+async Task<bool> SendAsync(SimulatedDelivery delivery, string label)
+{
+    byte[] body = HeadEndSimulation.ToJson(delivery);
+    if (url is null)
+    {
+        Console.WriteLine(System.Text.Encoding.UTF8.GetString(body));
+        return true;
+    }
+
+    try
+    {
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        using HttpResponseMessage response = await http.PostAsync(new Uri(url), content, cancel.Token);
+        Console.WriteLine($"{label} {(int)response.StatusCode} {body.Length} bytes");
+    }
+    catch (HttpRequestException ex)
+    {
+        Console.Error.WriteLine($"{label} POST failed: {ex.Message}");
+    }
+    catch (OperationCanceledException)
+    {
+        return false;
+    }
+
+    return true;
+}
+
+async Task ServeControlAsync(int controlPort, CancellationToken cancellationToken)
+{
+    using HttpListener listener = new();
+    listener.Prefixes.Add($"http://127.0.0.1:{controlPort}/");
+    listener.Start();
+    Console.WriteLine($"Control: http://127.0.0.1:{controlPort}/ (POST /cut?area=…, POST /restore?area=…, GET /status)");
+    using CancellationTokenRegistration stop = cancellationToken.Register(listener.Stop);
+    while (!cancellationToken.IsCancellationRequested)
+    {
+        HttpListenerContext context;
+        try
+        {
+            context = await listener.GetContextAsync();
+        }
+        catch (Exception) when (cancellationToken.IsCancellationRequested)
+        {
+            return;
+        }
+
+        (int status, object answer) = await HandleAsync(context.Request);
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json";
+        await context.Response.OutputStream.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(answer, new JsonSerializerOptions(JsonSerializerDefaults.Web)), cancellationToken);
+        context.Response.Close();
+    }
+}
+
+async Task<(int Status, object Answer)> HandleAsync(HttpListenerRequest request)
+{
+    string path = request.Url?.AbsolutePath.TrimEnd('/') ?? string.Empty;
+    if (request.HttpMethod == "GET" && path == "/status")
+    {
+        return (200, new { meters = meters.Count, areas = metersByArea.ToDictionary(a => a.Key, a => a.Value.Count), cutOff = simulation.CutOff });
+    }
+
+    if (request.HttpMethod != "POST" || path is not ("/cut" or "/restore"))
+    {
+        return (404, new { error = "POST /cut?area=…|meters=…, POST /restore?area=…|meters=…, GET /status" });
+    }
+
+    List<string> targets;
+    if (request.QueryString["area"] is { } area)
+    {
+        if (!metersByArea.TryGetValue(area, out List<string>? inArea))
+        {
+            return (404, new { error = $"Area {area} is not simulated (start with --areas)." });
+        }
+
+        targets = inArea;
+    }
+    else if (request.QueryString["meters"] is { } list)
+    {
+        targets = [.. list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+    }
+    else if (path == "/restore")
+    {
+        targets = [.. simulation.CutOff];
+    }
+    else
+    {
+        return (400, new { error = "Name the meters to cut: ?area=TA0002 or ?meters=M1,M2." });
+    }
+
+    DateTimeOffset now = DateTimeOffset.UtcNow;
+    SimulatedDelivery delivery = path == "/cut" ? simulation.Cut(targets, now) : simulation.Restore(targets, now);
+    await SendAsync(delivery, $"{path[1..]} {delivery.Events.Count} meters");
+    return (200, new { action = path[1..], meters = delivery.Events.Count, at = now, cutOff = simulation.CutOff.Count });
+}
+
+static SimulatedMeter Meter(string meterNo, CustomerClass customerClass) =>
+    new(new MeterId(meterNo), customerClass, customerClass switch { CustomerClass.Residential => 8, CustomerClass.Commercial => 120, _ => 2400 });
+
+// Every meter in service in an area, paging through the archive API.
+static async Task<List<(string Meter, string? Class)>> ArchiveMetersAsync(HttpClient http, Uri apiBase, string area)
+{
+    List<(string, string?)> found = [];
+    string? token = null;
+    do
+    {
+        string query = $"customers?area={Uri.EscapeDataString(area)}&pageSize=1000" + (token is null ? string.Empty : "&continuationToken=" + Uri.EscapeDataString(token));
+        using JsonDocument page = JsonDocument.Parse(await http.GetStringAsync(new Uri(apiBase, query)));
+        foreach (JsonElement customer in page.RootElement.GetProperty("items").EnumerateArray())
+        {
+            string? cls = customer.TryGetProperty("class", out JsonElement k) ? k.GetString() : null;
+            foreach (JsonElement point in customer.GetProperty("servicePoints").EnumerateArray().Where(p => p.GetProperty("areaCode").GetString() == area))
+            {
+                foreach (JsonElement meter in point.GetProperty("meters").EnumerateArray().Where(m => m.TryGetProperty("removalDate", out JsonElement r) is false || r.ValueKind == JsonValueKind.Null))
+                {
+                    found.Add((meter.GetProperty("meterNo").GetString()!, cls));
+                }
+            }
+        }
+
+        token = page.RootElement.TryGetProperty("continuationToken", out JsonElement next) && next.ValueKind == JsonValueKind.String ? next.GetString() : null;
+    }
+    while (token is not null);
+    return found;
+}
 
 static Dictionary<string, string> ParseArgs(string[] args)
 {

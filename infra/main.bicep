@@ -206,6 +206,11 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Archive__MaxImportBytes', value: '52428800' }
         { name: 'Archive__ImportRetentionDays', value: '30' }
         { name: 'Archive__PurgeSchedule', value: '0 30 19 * * *' } // 03:30 China time, in UTC
+        // Bulk meter-reading files (upload and the meter-drop container).
+        { name: 'ReadingFiles__MaxFileBytes', value: '67108864' }
+        { name: 'ReadingFiles__BatchValues', value: '5000' }
+        { name: 'ReadingFiles__BatchesPerSubOrchestration', value: '8' }
+        { name: 'ReadingFiles__DropScanSchedule', value: '0 * * * * *' }
       ]
     }
   }

@@ -13,6 +13,8 @@ public static class IngestionServices
         services.AddSingleton<MonthToDateStore>();
         services.AddSingleton<ReadingPipeline>();
         services.AddSingleton<MeterEventIngestion>();
+        services.AddOptions<ReadingFileOptions>().BindConfiguration(ReadingFileOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<ReadingFileIntake>();
         return services;
     }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
@@ -30,6 +31,8 @@ public sealed class ReadingFileDrop(ReadingFileIntake intake, BlobServiceClient 
         SetAside,
         Deferred,
     }
+
+    static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     BlobContainerClient Drop => blobs.GetBlobContainerClient(ReadingFileBlobs.DropContainer);
 
@@ -107,7 +110,7 @@ public sealed class ReadingFileDrop(ReadingFileIntake intake, BlobServiceClient 
         // The marker is written before the delete: a crash between them leaves the file to be taken again, as the same
         // reading file, which changes nothing.
         DroppedFileMarker marker = new(item.Name, start.FileId, $"/api/meter-readings/files/{start.FileId}", start.Started, time.GetUtcNow());
-        await Drop.GetBlobClient(ReadingFileBlobs.ProcessedPrefix + item.Name + ".json").UploadAsync(BinaryData.FromObjectAsJson(marker), overwrite: true, ct);
+        await Drop.GetBlobClient(ReadingFileBlobs.ProcessedPrefix + item.Name + ".json").UploadAsync(BinaryData.FromObjectAsJson(marker, Json), overwrite: true, ct);
         await Drop.DeleteBlobAsync(item.Name, DeleteSnapshotsOption.IncludeSnapshots, same, ct);
         logger.DroppedFileTaken(item.Name, start.FileId, start.Started);
         return Outcome.Taken;
@@ -123,7 +126,7 @@ public sealed class ReadingFileDrop(ReadingFileIntake intake, BlobServiceClient 
         }
 
         DroppedFileRejection rejection = new(item.Name, rule, message, time.GetUtcNow());
-        await Drop.GetBlobClient(target + ".reason.json").UploadAsync(BinaryData.FromObjectAsJson(rejection), overwrite: true, ct);
+        await Drop.GetBlobClient(target + ".reason.json").UploadAsync(BinaryData.FromObjectAsJson(rejection, Json), overwrite: true, ct);
         await Drop.DeleteBlobAsync(item.Name, DeleteSnapshotsOption.IncludeSnapshots, same, ct);
         logger.DroppedFileSetAside(item.Name, target, rule);
         return Outcome.SetAside;

@@ -99,8 +99,23 @@ public sealed class ReadingFileIntake(BlobServiceClient blobs, TimeProvider time
         // A failed run is restarted under the raw name it had, so the file is still archived once.
         string rawBlob = existing?.ReadInputAs<ReadingFileInput>()?.RawBlob
             ?? IngestionKeys.PayloadBlob(time.GetUtcNow(), ReadingFileBlobs.Source, fileId, format);
-        await client.ScheduleNewOrchestrationInstanceAsync(
-            nameof(ReadingFileWorkflow.ProcessReadingFile), new ReadingFileInput(fileId, format, rawBlob, origin), new StartOrchestrationOptions(instanceId), cancellationToken);
+        try
+        {
+            await client.ScheduleNewOrchestrationInstanceAsync(
+                nameof(ReadingFileWorkflow.ProcessReadingFile), new ReadingFileInput(fileId, format, rawBlob, origin), new StartOrchestrationOptions(instanceId), cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The same bytes arriving twice at once (an upload and a drop, or a retrying client): whichever scheduled
+            // first owns the file, and the other is an arrival of a known file, not an error.
+            if (await client.GetInstanceAsync(instanceId, getInputsAndOutputs: false, cancellationToken) is { RuntimeStatus: not (OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated) })
+            {
+                return new(fileId, false);
+            }
+
+            throw;
+        }
+
         logger.ReadingFileStarted(fileId, format, bytes.Length, origin);
         return new(fileId, true);
     }

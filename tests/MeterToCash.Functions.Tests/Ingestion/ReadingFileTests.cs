@@ -109,6 +109,24 @@ public class ReadingFileTests(BackendFixture backend)
     }
 
     [Fact]
+    public async Task UploadFile_SameFileTwiceAtOnce_BothAnsweredWithOneFile()
+    {
+        string meter = await ReadingJson.CreateMeterAsync(Client);
+        DateOnly day = new(2025, 5, 28);
+        string csv = Csv([(meter, day, 0.15m)]);
+
+        HttpResponseMessage[] responses = await Task.WhenAll(UploadAsync(csv, "text/csv"), UploadAsync(csv, "text/csv"));
+
+        Assert.All(responses, r => Assert.True(r.StatusCode is HttpStatusCode.Accepted or HttpStatusCode.OK, r.StatusCode.ToString()));
+        string[] ids = await Task.WhenAll(responses.Select(FileIdAsync));
+        Assert.Equal(ids[0], ids[1]);
+        JsonElement status = await WaitAsync(ids[0]);
+        Assert.Equal("Completed", status.GetProperty("status").GetString());
+        Assert.Equal(96, status.GetProperty("counts").GetProperty("accepted").GetInt32());
+        Assert.Equal(1, (await CurveAsync(meter, day)).GetProperty("revision").GetInt64());
+    }
+
+    [Fact]
     public async Task PushAndFile_SameReadingsEitherWay_SecondDeliveryIsAllDuplicates()
     {
         string meter = await ReadingJson.CreateMeterAsync(Client);

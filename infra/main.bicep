@@ -212,6 +212,11 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Monitoring__NoReadAfter', value: '2.00:00:00' }
         // Nightly VEE (estimation, consumption alarms) of the previous China-local day.
         { name: 'Vee__DailySchedule', value: '0 30 17 * * *' } // 01:30 China time, in UTC
+        // Bulk meter-reading files (upload and the meter-drop container).
+        { name: 'ReadingFiles__MaxFileBytes', value: '67108864' }
+        { name: 'ReadingFiles__BatchValues', value: '5000' }
+        { name: 'ReadingFiles__BatchesPerSubOrchestration', value: '8' }
+        { name: 'ReadingFiles__DropScanSchedule', value: '0 * * * * *' }
       ]
     }
   }

@@ -16,6 +16,8 @@ public static class IngestionServices
         services.AddSingleton<RegisterIngestion>();
         services.AddSingleton<ReadingPipeline>();
         services.AddSingleton<MeterEventIngestion>();
+        services.AddOptions<ReadingFileOptions>().BindConfiguration(ReadingFileOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<ReadingFileIntake>();
         return services;
     }
 }

@@ -55,6 +55,13 @@ public sealed record IngestionResult(string RawBlob, bool RawAlreadyArchived, st
 /// <param name="ContentType">Content type of the raw blob.</param>
 public sealed record Payload(ReadOnlyMemory<byte> Bytes, string Source, string Extension, string ContentType);
 
+/// <summary>A part of a payload archived already as a whole (a batch of a bulk file).</summary>
+/// <param name="RawBlob">The whole payload's blob in <c>meter-raw</c>.</param>
+/// <param name="Source">Entry-point label of the whole payload, e.g. <c>file</c>.</param>
+/// <param name="QuarantineBlob">This part's quarantine blob in <c>meter-quarantine</c> (written only if something is quarantined).</param>
+/// <param name="Positions">For each interval of the part, its index among the whole document's interval values.</param>
+public sealed record ArchivedPart(string RawBlob, string Source, string QuarantineBlob, IReadOnlyList<int> Positions);
+
 /// <summary>
 /// The one ingestion pipeline every entry point calls with a parsed batch: archive the raw payload, quarantine what
 /// cannot be stored, CT/PT, VEE per (meter, channel) series, merge into packed day curves, month-to-date per band,
@@ -86,7 +93,38 @@ public sealed class ReadingPipeline(
 
         // 1. The raw payload first, immutably: whatever happens next, what was received can be reprocessed.
         bool alreadyArchived = !await UploadOnceAsync(storage.Raw, rawBlob, payload.Bytes, payload.ContentType, cancellationToken);
+        string quarantineBlob = IngestionKeys.PayloadBlob(now, payload.Source, hash, "json");
+        return await ProcessItemsAsync(batch, rawBlob, alreadyArchived, payload.Source, quarantineBlob, Position, now, cancellationToken);
+    }
 
+    /// <summary>
+    /// One part of a payload that is archived already (a batch of a bulk file): the raw blob is not written again, the
+    /// part's quarantine goes to its own blob, and items are positioned as in the whole document, so a quarantined value
+    /// names where it is in the file.
+    /// </summary>
+    public async Task<IngestionResult> ProcessAsync(MeterReadingBatch batch, ArchivedPart part, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(part);
+        if (part.Positions.Count != batch.Intervals.Count)
+        {
+            throw new ArgumentException($"A part needs one document position per interval value ({batch.Intervals.Count}), not {part.Positions.Count}.", nameof(part));
+        }
+
+        await storage.EnsureCreatedAsync();
+        return await ProcessItemsAsync(batch, part.RawBlob, true, part.Source, part.QuarantineBlob, i => Position(part.Positions[i]), time.GetUtcNow(), cancellationToken);
+    }
+
+    async Task<IngestionResult> ProcessItemsAsync(
+        MeterReadingBatch batch,
+        string rawBlob,
+        bool alreadyArchived,
+        string source,
+        string quarantineBlobName,
+        Func<int, string> at,
+        DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
         var results = new ItemResult?[batch.Intervals.Count];
         List<ItemResult> parseRejected = batch.Rejected
             .Select(r => new ItemResult(r.Position, null, null, null, ItemStatus.Quarantined, r.Reason.ToString()))
@@ -105,7 +143,7 @@ public sealed class ReadingPipeline(
             ArchiveDecision decision = MeterArchiveRules.Check(location?.Entry, r.Start);
             if (decision != ArchiveDecision.Accept)
             {
-                results[i] = Quarantine(quarantine, i, r, decision.ToString());
+                results[i] = Quarantine(quarantine, at(i), r, decision.ToString());
                 continue;
             }
 
@@ -137,7 +175,7 @@ public sealed class ReadingPipeline(
         Parallel.ForEach(series, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, s =>
         {
             MeterLocation location = locations[s.Key.Meter]!;
-            ValidateSeries(location, s.Key.Channel, s.Value, now, storedCurves, changes, decided);
+            ValidateSeries(location, s.Key.Channel, s.Value, now, storedCurves, at, changes, decided);
         });
 
         foreach ((int index, ItemResult result, QuarantinedItem? q) in decided)
@@ -168,8 +206,8 @@ public sealed class ReadingPipeline(
                     MergeOutcome other => (ItemStatus.Quarantined, other.ToString()),
                 };
                 results[indexes[u]] = status == ItemStatus.Quarantined
-                    ? Quarantine(quarantine, indexes[u], v.Reading, reason!)
-                    : Result(indexes[u], v.Reading, status, reason);
+                    ? Quarantine(quarantine, at(indexes[u]), v.Reading, reason!)
+                    : Result(at(indexes[u]), v.Reading, status, reason);
             }
         }
 
@@ -204,8 +242,8 @@ public sealed class ReadingPipeline(
         string? quarantineBlob = null;
         if (quarantine.Count > 0)
         {
-            quarantineBlob = IngestionKeys.PayloadBlob(now, payload.Source, hash, "json");
-            byte[] document = JsonSerializer.SerializeToUtf8Bytes(new QuarantineDocument(rawBlob, payload.Source, now, [.. quarantine.OrderBy(q => q.Position, StringComparer.Ordinal)]), QuarantineJson);
+            quarantineBlob = quarantineBlobName;
+            byte[] document = JsonSerializer.SerializeToUtf8Bytes(new QuarantineDocument(rawBlob, source, now, [.. quarantine.OrderBy(q => q.Position, StringComparer.Ordinal)]), QuarantineJson);
             await UploadOnceAsync(storage.Quarantine, quarantineBlob, document, "application/json", cancellationToken);
         }
 
@@ -235,6 +273,7 @@ public sealed class ReadingPipeline(
         List<(int Index, IntervalReading Reading)> readings,
         DateTimeOffset now,
         IReadOnlyDictionary<CurveKey, StoredCurve?> storedCurves,
+        Func<int, string> at,
         ConcurrentBag<(CurveChange, int[], ValidatedInterval[])> changes,
         ConcurrentBag<(int, ItemResult, QuarantinedItem?)> decided)
     {
@@ -274,18 +313,18 @@ public sealed class ReadingPipeline(
             switch (v.Disposition)
             {
                 case ValueDisposition.Duplicate:
-                    decided.Add((index, Result(index, v.Reading, ItemStatus.Duplicate, null), null));
+                    decided.Add((index, Result(at(index), v.Reading, ItemStatus.Duplicate, null), null));
                     continue;
                 case ValueDisposition.Rejected:
                     string rules = RuleNames(v.Failed & ~(VeeRules.OutOfOrder | VeeRules.Duplicate));
-                    decided.Add((index, Result(index, v.Reading, ItemStatus.Quarantined, rules), QuarantinedItem.Of(index, v.Reading, rules)));
+                    decided.Add((index, Result(at(index), v.Reading, ItemStatus.Quarantined, rules), QuarantinedItem.Of(at(index), v.Reading, rules)));
                     continue;
             }
 
             if (stored[day] is not { } curve || !curve.Curve.TryGetSlot(v.Reading.Start, out int slot))
             {
                 string reason = stored[day] is null ? "StoredCurveUnreadable" : nameof(VeeRules.UnitChannelMismatch);
-                decided.Add((index, Result(index, v.Reading, ItemStatus.Quarantined, reason), QuarantinedItem.Of(index, v.Reading, reason)));
+                decided.Add((index, Result(at(index), v.Reading, ItemStatus.Quarantined, reason), QuarantinedItem.Of(at(index), v.Reading, reason)));
                 continue;
             }
 
@@ -313,7 +352,7 @@ public sealed class ReadingPipeline(
     }
 
     /// <summary>Uploads unless the blob exists; false when it did (a redelivery). Immutable: never overwrites.</summary>
-    static async Task<bool> UploadOnceAsync(Azure.Storage.Blobs.BlobContainerClient container, string name, ReadOnlyMemory<byte> content, string contentType, CancellationToken cancellationToken)
+    internal static async Task<bool> UploadOnceAsync(Azure.Storage.Blobs.BlobContainerClient container, string name, ReadOnlyMemory<byte> content, string contentType, CancellationToken cancellationToken)
     {
         try
         {
@@ -334,14 +373,14 @@ public sealed class ReadingPipeline(
         : v.Disposition == ValueDisposition.Suspect ? (ItemStatus.Suspect, RuleNames(v.Failed & (VeeRules.Spike | VeeRules.ProlongedZero | VeeRules.IntervalSumMismatch)))
         : (ItemStatus.Accepted, null);
 
-    static ItemResult Quarantine(List<QuarantinedItem> quarantine, int index, IntervalReading r, string reason)
+    static ItemResult Quarantine(List<QuarantinedItem> quarantine, string position, IntervalReading r, string reason)
     {
-        quarantine.Add(QuarantinedItem.Of(index, r, reason));
-        return Result(index, r, ItemStatus.Quarantined, reason);
+        quarantine.Add(QuarantinedItem.Of(position, r, reason));
+        return Result(position, r, ItemStatus.Quarantined, reason);
     }
 
-    static ItemResult Result(int index, IntervalReading r, ItemStatus status, string? reason) =>
-        new(Position(index), r.Meter.Value, ReadingTypeCodes.ChannelCode(r.Channel), r.Start.ToOffset(ChinaTime.Offset), status, reason);
+    static ItemResult Result(string position, IntervalReading r, ItemStatus status, string? reason) =>
+        new(position, r.Meter.Value, ReadingTypeCodes.ChannelCode(r.Channel), r.Start.ToOffset(ChinaTime.Offset), status, reason);
 
     internal static string Position(int index) => string.Create(CultureInfo.InvariantCulture, $"interval[{index}]");
 
@@ -353,8 +392,8 @@ public sealed class ReadingPipeline(
     /// <summary>One item of a quarantine blob.</summary>
     public sealed record QuarantinedItem(string Position, string? Meter, string? Channel, DateTimeOffset? Start, decimal? Value, string Reason, string? Detail)
     {
-        public static QuarantinedItem Of(int index, IntervalReading r, string reason) =>
-            new(ReadingPipeline.Position(index), r.Meter.Value, ReadingTypeCodes.ChannelCode(r.Channel), r.Start.ToOffset(ChinaTime.Offset), r.Value, reason, null);
+        public static QuarantinedItem Of(string position, IntervalReading r, string reason) =>
+            new(position, r.Meter.Value, ReadingTypeCodes.ChannelCode(r.Channel), r.Start.ToOffset(ChinaTime.Offset), r.Value, reason, null);
     }
 
     /// <summary>The quarantine blob of one payload.</summary>

@@ -39,7 +39,7 @@ public static class IngestionKeys
     /// <summary>
     /// <b>VeeRejections</b> (counts of quarantined interval values, for VEE statistics): PartitionKey =
     /// <c>{areaCode}-{yyyyMMdd}</c> (the values' China-local day; <c>~unplaced-{yyyyMMdd}</c> by received day for values of
-    /// meters not in the archive and items too broken to name a meter), RowKey = <c>{payload sha256}~{channel}</c>. One
+    /// meters not in the archive and items too broken to name a meter), RowKey = <c>{payload key}~{channel}</c> (the payload key hashes the name of its quarantine blob: content hash, or file id and batch). One
     /// row per payload, written with upsert, so a redelivery rewrites the same counts instead of adding to them; the
     /// statistics of an area-day are one partition query. Written only for payloads with rejections.
     /// </summary>

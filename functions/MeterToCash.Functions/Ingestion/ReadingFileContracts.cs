@@ -121,7 +121,7 @@ public sealed record ReadingFileCounts(int Received, int Accepted, int Suspect, 
     public static ReadingFileCounts Add(ReadingFileCounts a, ReadingFileCounts b) => a + b;
 
     public static ReadingFileCounts From(IngestionCounts c) =>
-        new(c.Received, c.Accepted, c.Suspect, c.Estimated, c.Duplicate, c.Ignored, c.Quarantined, c.RegistersNotProcessed, c.EventsMonitored);
+        new(c.Received, c.Accepted, c.Suspect, c.Estimated, c.Duplicate, c.Ignored, c.Quarantined, c.Registers, c.EventsMonitored);
 }
 
 /// <summary>Progress as the orchestration publishes it in its custom status.</summary>

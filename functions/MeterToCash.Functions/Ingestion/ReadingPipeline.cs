@@ -250,7 +250,9 @@ public sealed class ReadingPipeline(
         List<ItemResult> items = [.. parseRejected, .. results.Select(r => r!), .. registerItems.OrderBy(r => r.Index).Select(r => r.Result)];
         if (quarantine.Count > 0)
         {
-            await rejections.RecordAsync(hash, now, items, locations, cancellationToken);
+            // Keyed by the payload's (or file part's) quarantine blob, so a redelivery rewrites its own counts.
+            string payloadKey = Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(quarantineBlobName)))[..32];
+            await rejections.RecordAsync(payloadKey, now, items, locations, cancellationToken);
         }
 
         IngestionCounts counts = new(

@@ -16,23 +16,25 @@ namespace MeterToCash.Functions.Ingestion;
 /// write load of an area moves to a new partition every day and one partition sees a few hundred meters × 4
 /// channels per day, far below the 2,000 entities/s per-partition limit. PK = meter (the domain doc's suggestion)
 /// would make area load a fan-out of hundreds of queries and forbid batching across meters.</para>
-/// <para><b>MeterMonthToDate</b>: PartitionKey = <c>{areaCode}-{yyyyMM}</c>, RowKey = <c>{METERNO}-{channel}</c>. Why:
-/// a delivery is an area-day, so the totals it changes share one partition: they are read with one range query and
-/// written in entity-group transactions of up to 100 (ETag-conditional), not one read-modify-write per meter (the
-/// former PK = meter cost two round-trips per meter and was the largest cost of a delivery). Billing still reads a
-/// meter's month as one point read: the meter's area comes from the <see cref="MeterDirectory"/>, as for curves. A
-/// month's partition sees each meter-channel once per delivered day, far below the per-partition limit. Each entity
-/// holds every day's band totals of the month, so an update replaces one day's contribution (idempotent) instead of
-/// adding a delta (which a crash between the curve and the total write would lose or double). Like a curve, a meter's
-/// month is filed under the area it belongs to when the data arrives; a meter moved to another area mid-month has its
-/// month split across the two areas' partitions (the query API reads the current area's).</para>
+/// <para><b>MeterDayTotals</b> (month-to-date as day blocks): PartitionKey = <c>{areaCode}-{yyyyMM}</c>, RowKey =
+/// <c>{channel}-{dd}</c>; one entity holds every meter's band totals of that area, channel and day, with the curve
+/// revision each was derived from. Why: a delivery is an area-day, so the totals it changes are one entity: one point
+/// read and one ETag-conditional write per delivery. The former design (one entity per meter and month, RowKey =
+/// <c>{METERNO}-{channel}</c>) needed a range query and a transaction over a hundred entities that grew through the
+/// month, and cost as much storage work as the curves themselves. A meter's month is one RowKey-range query over at
+/// most 31 blocks (billing reads a whole area's month with the same query); the area comes from the
+/// <see cref="MeterDirectory"/>, as for curves. Each entry is replaced, not added to, so an update is idempotent and a
+/// crash between the curve and the total write is repaired by the next delivery. An entity holds at most 1 MiB, about
+/// 6,500 meters per area-day-channel (a 台区 has hundreds). Like a curve, a meter's day is filed under the area it
+/// belongs to when the data arrives; a meter moved mid-month has its month split across the two areas' partitions (the
+/// query API reads the current area's).</para>
 /// <para><b>Blobs</b>: <c>meter-raw/{yyyy}/{MM}/{dd}/{source}/{sha256}.{ext}</c> (received day, China local) holds every
 /// payload as received; the content hash in the name makes a redelivery the same blob, written with If-None-Match *.
 /// <c>meter-quarantine</c> uses the same name with <c>.json</c> for the items of that payload that were not stored.</para>
 /// </remarks>
 public static class IngestionKeys
 {
-    public const string CurvesTable = "MeterCurves", MonthToDateTable = "MeterMonthToDate", RegistersTable = "MeterRegisters", RejectionsTable = "VeeRejections";
+    public const string CurvesTable = "MeterCurves", MonthToDateTable = "MeterDayTotals", RegistersTable = "MeterRegisters", RejectionsTable = "VeeRejections";
 
     public const string RawContainer = "meter-raw", QuarantineContainer = "meter-quarantine";
 
@@ -58,8 +60,15 @@ public static class IngestionKeys
     public static string MonthToDatePartition(string areaCode, int year, int month) =>
         string.Create(CultureInfo.InvariantCulture, $"{areaCode}-{year:D4}{month:D2}");
 
-    public static string MonthToDateRow(string meterNo, MeterChannel channel) =>
-        Meter(meterNo) + "-" + ReadingTypeCodes.ChannelCode(channel);
+    /// <summary>RowKey of a day block of month-to-date totals: <c>{channel}-{dd}</c>, so a channel's month is one RowKey range.</summary>
+    public static string DayTotalsRow(MeterChannel channel, DateOnly day) =>
+        ReadingTypeCodes.ChannelCode(channel) + "-" + day.Day.ToString("D2", CultureInfo.InvariantCulture);
+
+    /// <summary>The day of a day block, from its keys (<c>{area}-{yyyyMM}</c>, <c>{channel}-{dd}</c>).</summary>
+    public static DateOnly DayOfDayTotalsRow(string partitionKey, string rowKey) => new(
+        int.Parse(partitionKey.AsSpan(partitionKey.Length - 6, 4), CultureInfo.InvariantCulture),
+        int.Parse(partitionKey.AsSpan(partitionKey.Length - 2, 2), CultureInfo.InvariantCulture),
+        int.Parse(rowKey.AsSpan(rowKey.Length - 2, 2), CultureInfo.InvariantCulture));
 
     public static string RegisterPartition(string meterNo) => Meter(meterNo);
 

@@ -46,6 +46,7 @@ internal static class IngestionLoad
         long total = 0;
         TimeSpan elapsed = TimeSpan.Zero;
         double lastDay = 0;
+        List<double> warmDays = [];
         for (int d = 0; d < days; d++)
         {
             List<byte[]> documents = Enumerable.Range(0, areas)
@@ -71,11 +72,22 @@ internal static class IngestionLoad
             total += values;
             elapsed += clock.Elapsed;
             lastDay = values / clock.Elapsed.TotalSeconds;
+            if (d > 0)
+            {
+                warmDays.Add(lastDay);
+            }
+
             Console.WriteLine($"  pipeline, day {d + 1} ({(d == 0 ? "cold meter cache" : "warm")}): {documents.Count} documents, {values:N0} values in {clock.Elapsed.TotalSeconds:N1} s ({accepted.Sum():N0} accepted): {lastDay,11:N0} values/s");
         }
 
         double pipeline = total / elapsed.TotalSeconds;
-        Console.WriteLine($"  pipeline overall: {pipeline:N0} values/s = {pipeline / (ceilingEntities * 96):P1} of the packed ceiling, {pipeline / naive:N0}× naive; target 500,000 values/s: {(pipeline >= 500_000 ? "met" : "not met")}");
+        Console.WriteLine($"  pipeline overall, cold day included: {pipeline:N0} values/s = {pipeline / (ceilingEntities * 96):P1} of the packed ceiling, {pipeline / naive:N0}× naive");
+        if (warmDays.Count > 0)
+        {
+            // Sustained rate: the median warm day (a day's documents all finish before the next day starts, so each day is one sample).
+            double steady = warmDays.Order().ElementAt(warmDays.Count / 2);
+            Console.WriteLine($"  pipeline sustained (median warm day): {steady:N0} values/s = {steady / (ceilingEntities * 96):P1} of the packed ceiling, {steady / naive:N0}× naive; target 500,000 values/s and 60 % of the ceiling: {(steady >= 500_000 && steady >= 0.6 * ceilingEntities * 96 ? "met" : "not met")}");
+        }
     }
 
     static IEnumerable<IntervalReading> Day(int meterIndex, DateOnly day)

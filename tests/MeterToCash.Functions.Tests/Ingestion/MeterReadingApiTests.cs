@@ -69,11 +69,11 @@ public class MeterReadingApiTests(BackendFixture backend)
         DateOnly day = new(2025, 4, 3);
         JsonObject document = ReadingJson.Document(meter, day, ReadingJson.Day(0.3m));
         TableClient curves = new(backend.StorageConnectionString, "MeterCurves");
-        TableClient totals = new(backend.StorageConnectionString, "MeterMonthToDate");
+        TableClient totals = new(backend.StorageConnectionString, "MeterDayTotals");
 
         JsonElement first = await PostAsync(document);
         ETag curveETag = (await curves.GetEntityAsync<TableEntity>("TA0001-20250403", $"{meter.ToUpperInvariant()}-AI")).Value.ETag;
-        ETag totalETag = (await totals.GetEntityAsync<TableEntity>("TA0001-202504", $"{meter.ToUpperInvariant()}-AI")).Value.ETag;
+        ETag totalETag = (await totals.GetEntityAsync<TableEntity>("TA0001-202504", "AI-03")).Value.ETag;
         JsonElement second = await PostAsync(document);
         JsonElement third = await PostAsync(document);
 
@@ -84,7 +84,7 @@ public class MeterReadingApiTests(BackendFixture backend)
         Assert.Equal(second.GetProperty("counts").GetRawText(), third.GetProperty("counts").GetRawText());
         Assert.Equal(first.GetProperty("rawBlob").GetString(), third.GetProperty("rawBlob").GetString());
         Assert.Equal(curveETag, (await curves.GetEntityAsync<TableEntity>("TA0001-20250403", $"{meter.ToUpperInvariant()}-AI")).Value.ETag);
-        Assert.Equal(totalETag, (await totals.GetEntityAsync<TableEntity>("TA0001-202504", $"{meter.ToUpperInvariant()}-AI")).Value.ETag);
+        Assert.Equal(totalETag, (await totals.GetEntityAsync<TableEntity>("TA0001-202504", "AI-03")).Value.ETag);
         JsonElement curve = await GetJsonAsync($"api/meters/{meter}/curve?day=2025-04-03");
         Assert.Equal(curveETag.ToString(), curve.GetProperty("eTag").GetString());
         Assert.Equal(1, curve.GetProperty("revision").GetInt64());

@@ -28,8 +28,9 @@ namespace MeterToCash.Functions.Ingestion;
 /// 6,500 meters per area-day-channel (a 台区 has hundreds). Like a curve, a meter's day is filed under the area it
 /// belongs to when the data arrives; a meter moved mid-month has its month split across the two areas' partitions (the
 /// query API reads the current area's).</para>
-/// <para><b>Blobs</b>: <c>meter-raw/{yyyy}/{MM}/{dd}/{source}/{sha256}.{ext}</c> (received day, China local) holds every
-/// payload as received; the content hash in the name makes a redelivery the same blob, written with If-None-Match *.
+/// <para><b>Blobs</b>: <c>meter-raw/{yyyy}/{MM}/{dd}/{source}/{sha256}.{ext}.gz</c> (received day, China local) holds
+/// every pushed payload as received, gzipped (Content-Encoding gzip; the hash is of the bytes as received); a bulk file
+/// is archived once, whole, as <c>…/file/{sha256}.{ext}</c>; the content hash in the name makes a redelivery the same blob, written with If-None-Match *.
 /// <c>meter-quarantine</c> uses the same name with <c>.json</c> for the items of that payload that were not stored.</para>
 /// </remarks>
 public static class IngestionKeys

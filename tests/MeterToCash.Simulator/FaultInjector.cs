@@ -195,6 +195,20 @@ public sealed class HeadEndSimulation(IReadOnlyList<SimulatedMeter> meters, int 
     private double Roll(SimulatedMeter meter, DateTimeOffset start, string fault) =>
         DeterministicRandom.Uniform(seed, meter.Meter.Value + "/" + fault, start.ToUnixTimeSeconds());
 
+    /// <summary>
+    /// The delivery as Event Hub events: one MeterReadings JSON document per meter, keyed by the meter number (the
+    /// partition key), so a meter's readings stay in order within a partition, as the streaming trigger expects.
+    /// </summary>
+    public static IReadOnlyList<(string PartitionKey, byte[] Body)> ToMeterEvents(SimulatedDelivery delivery)
+    {
+        ArgumentNullException.ThrowIfNull(delivery);
+        return
+        [
+            .. delivery.Intervals.Select(i => i.Meter.Value).Concat(delivery.Events.Select(e => e.Meter.Value)).Distinct(StringComparer.Ordinal)
+                .Select(m => (m, MeterReadingsJsonWriter.Write([.. delivery.Intervals.Where(i => i.Meter.Value == m)], [], [.. delivery.Events.Where(e => e.Meter.Value == m)]))),
+        ];
+    }
+
     /// <summary>The JSON push document (IEC 61968-9 MeterReadings JSON) of a delivery.</summary>
     public static byte[] ToJson(SimulatedDelivery delivery)
     {

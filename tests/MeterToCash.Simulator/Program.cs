@@ -7,6 +7,10 @@ using MeterToCash.Simulator;
 
 // Usage: --url http://127.0.0.1:7071/api/meter-readings (--meters M1,M2 | --areas TA0001,TA0002) [--key FUNCTION_KEY]
 //        [--interval 10s] [--seed 1] [--start 2026-11-26] [--count N] [--faults none|typical] [--control-port 7072] [--dry-run]
+//        [--eventhub-namespace NS.servicebus.windows.net --eventhub meter-readings]
+// With --eventhub-namespace the deliveries go to that Event Hub instead (Microsoft Entra sign-in through
+// DefaultAzureCredential, e.g. `az login`): one event per meter, partition key = meter number, as the production
+// streaming trigger expects. --url is then only used to read the archive for --areas.
 // Each tick advances simulated time by one 15-minute interval and POSTs one JSON push document. Past intervals are
 // back-filled at --interval; once simulated time reaches the present, each interval is sent when it has ended, as a
 // live head-end does (never a reading from the future).
@@ -16,11 +20,15 @@ using MeterToCash.Simulator;
 //   POST /restore?area=TA0002 (or ?meters=… or nothing = all)   power-restored events now; readings resume
 //   GET  /status
 Dictionary<string, string> options = ParseArgs(args);
-if (!options.TryGetValue("url", out string? url) && !options.ContainsKey("dry-run"))
+options.TryGetValue("eventhub-namespace", out string? eventHubNamespace);
+if (!options.TryGetValue("url", out string? url) && !options.ContainsKey("dry-run") && eventHubNamespace is null)
 {
-    Console.Error.WriteLine("--url is required (or --dry-run to print documents).");
+    Console.Error.WriteLine("--url is required (or --eventhub-namespace, or --dry-run to print documents).");
     return 2;
 }
+
+await using Azure.Messaging.EventHubs.Producer.EventHubProducerClient? eventHub = eventHubNamespace is null ? null
+    : new(eventHubNamespace, options.GetValueOrDefault("eventhub") ?? "meter-readings", new Azure.Identity.DefaultAzureCredential());
 
 using var http = new HttpClient();
 if (options.TryGetValue("key", out string? key))
@@ -109,11 +117,35 @@ await cancel.CancelAsync();
 await control;
 return 0;
 
-// Posts one delivery (or prints it with --dry-run); false when the run is being stopped.
+// Posts one delivery (or sends it to the Event Hub, or prints it with --dry-run); false when the run is being stopped.
 async Task<bool> SendAsync(SimulatedDelivery delivery, string label)
 {
+    if (eventHub is not null)
+    {
+        try
+        {
+            IReadOnlyList<(string PartitionKey, byte[] Body)> events = HeadEndSimulation.ToMeterEvents(delivery);
+            foreach ((string partitionKey, byte[] eventBody) in events)
+            {
+                await eventHub.SendAsync([new Azure.Messaging.EventHubs.EventData(eventBody)], new Azure.Messaging.EventHubs.Producer.SendEventOptions { PartitionKey = partitionKey }, cancel.Token);
+            }
+
+            Console.WriteLine($"{label} sent {events.Count} events to {eventHub.FullyQualifiedNamespace}/{eventHub.EventHubName}");
+        }
+        catch (Azure.Messaging.EventHubs.EventHubsException ex)
+        {
+            Console.Error.WriteLine($"{label} send failed: {ex.Message}");
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+
+        return true;
+    }
+
     byte[] body = HeadEndSimulation.ToJson(delivery);
-    if (url is null)
+    if (url is null || options.ContainsKey("dry-run"))
     {
         Console.WriteLine(System.Text.Encoding.UTF8.GetString(body));
         return true;

@@ -32,6 +32,50 @@ public class SimulatorTests
     }
 
     [Fact]
+    public void CutAndRestore_Meters_GaspThenSilenceThenRestoreAndReadingsResume()
+    {
+        var simulation = new HeadEndSimulation(Meters, seed: 3, FaultOptions.None);
+        DateTimeOffset at = Local(Monday, 10);
+
+        SimulatedDelivery cut = simulation.Cut(["R1", "C1", "NOT-SIMULATED"], at);
+        SimulatedDelivery again = simulation.Cut(["R1"], at.AddMinutes(1));
+        SimulatedDelivery silent = simulation.Tick(at);
+        SimulatedDelivery restored = simulation.Restore(["R1", "C1", "I1"], at.AddMinutes(30));
+        SimulatedDelivery back = simulation.Tick(at.AddMinutes(30));
+
+        Assert.Equal([("R1", MeterEventKind.PowerOff), ("C1", MeterEventKind.PowerOff)], cut.Events.Select(e => (e.Meter.Value, e.Kind)));
+        Assert.Empty(again.Events);
+        Assert.Equal(["I1"], silent.Intervals.Select(i => i.Meter.Value).Distinct());
+        Assert.Equal([("R1", MeterEventKind.PowerRestored), ("C1", MeterEventKind.PowerRestored)], restored.Events.Select(e => (e.Meter.Value, e.Kind)));
+        Assert.Equal(["C1", "I1", "R1"], back.Intervals.Select(i => i.Meter.Value).Distinct().Order());
+        Assert.Empty(simulation.CutOff);
+    }
+
+    [Fact]
+    public void ToMeterEvents_Delivery_OneDocumentPerMeterThatParsesToItsOwnItems()
+    {
+        var simulation = new HeadEndSimulation(Meters, seed: 3, FaultOptions.None);
+        DateTimeOffset at = Local(Monday, 10);
+        SimulatedDelivery delivery = simulation.Tick(at);
+        SimulatedDelivery gasp = simulation.Cut(["C1"], at);
+        SimulatedDelivery both = new([.. delivery.Intervals], [.. gasp.Events]);
+
+        IReadOnlyList<(string PartitionKey, byte[] Body)> events = HeadEndSimulation.ToMeterEvents(both);
+
+        Assert.Equal(["R1", "C1", "I1"], events.Select(e => e.PartitionKey));
+        foreach ((string meter, byte[] body) in events)
+        {
+            MeterReadingBatch parsed = MeterReadingsJsonParser.Parse(body);
+            Assert.Empty(parsed.Rejected);
+            Assert.All(parsed.Intervals, i => Assert.Equal(meter, i.Meter.Value));
+            Assert.All(parsed.Events, e => Assert.Equal(meter, e.Meter.Value));
+            Assert.Equal(both.Intervals.Count(i => i.Meter.Value == meter), parsed.Intervals.Count);
+        }
+
+        Assert.Single(MeterReadingsJsonParser.Parse(events.Single(e => e.PartitionKey == "C1").Body).Events);
+    }
+
+    [Fact]
     public void Shape_SummerEvening_HigherThanSpringEvening() =>
         Assert.True(LoadProfile.Shape(CustomerClass.Residential, Local(new DateOnly(2026, 7, 20), 20)) > LoadProfile.Shape(CustomerClass.Residential, Local(new DateOnly(2026, 4, 20), 20)));
 

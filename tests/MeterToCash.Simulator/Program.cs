@@ -1,5 +1,8 @@
 using System.Globalization;
-using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using System.Text.Json;
 using MeterToCash.Domain.Common;
 using MeterToCash.Domain.MeterData;
@@ -172,71 +175,57 @@ async Task<bool> SendAsync(SimulatedDelivery delivery, string label)
 
 async Task ServeControlAsync(int controlPort, CancellationToken cancellationToken)
 {
-    using HttpListener listener = new();
-    listener.Prefixes.Add($"http://127.0.0.1:{controlPort}/");
-    listener.Start();
+    WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
+    builder.Logging.ClearProviders();
+    builder.WebHost.UseUrls($"http://127.0.0.1:{controlPort}");
+    await using WebApplication app = builder.Build();
+    app.MapGet("/status", () => Results.Ok(new { meters = meters.Count, areas = metersByArea.ToDictionary(a => a.Key, a => a.Value.Count), cutOff = simulation.CutOff }));
+    app.MapPost("/cut", (string? area, string? meters) => SwitchAsync(true, area, meters));
+    app.MapPost("/restore", (string? area, string? meters) => SwitchAsync(false, area, meters));
     Console.WriteLine($"Control: http://127.0.0.1:{controlPort}/ (POST /cut?area=…, POST /restore?area=…, GET /status)");
-    using CancellationTokenRegistration stop = cancellationToken.Register(listener.Stop);
-    while (!cancellationToken.IsCancellationRequested)
+    await app.StartAsync(cancellationToken);
+    try
     {
-        HttpListenerContext context;
-        try
-        {
-            context = await listener.GetContextAsync();
-        }
-        catch (Exception) when (cancellationToken.IsCancellationRequested)
-        {
-            return;
-        }
-
-        (int status, object answer) = await HandleAsync(context.Request);
-        context.Response.StatusCode = status;
-        context.Response.ContentType = "application/json";
-        await context.Response.OutputStream.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(answer, new JsonSerializerOptions(JsonSerializerDefaults.Web)), cancellationToken);
-        context.Response.Close();
+        await Task.Delay(Timeout.Infinite, cancellationToken);
     }
+    catch (OperationCanceledException)
+    {
+        // Stopping.
+    }
+
+    await app.StopAsync(CancellationToken.None);
 }
 
-async Task<(int Status, object Answer)> HandleAsync(HttpListenerRequest request)
+async Task<IResult> SwitchAsync(bool cut, string? area, string? meterList)
 {
-    string path = request.Url?.AbsolutePath.TrimEnd('/') ?? string.Empty;
-    if (request.HttpMethod == "GET" && path == "/status")
-    {
-        return (200, new { meters = meters.Count, areas = metersByArea.ToDictionary(a => a.Key, a => a.Value.Count), cutOff = simulation.CutOff });
-    }
-
-    if (request.HttpMethod != "POST" || path is not ("/cut" or "/restore"))
-    {
-        return (404, new { error = "POST /cut?area=…|meters=…, POST /restore?area=…|meters=…, GET /status" });
-    }
-
     List<string> targets;
-    if (request.QueryString["area"] is { } area)
+    if (area is not null)
     {
         if (!metersByArea.TryGetValue(area, out List<string>? inArea))
         {
-            return (404, new { error = $"Area {area} is not simulated (start with --areas)." });
+            return Results.NotFound(new { error = $"Area {area} is not simulated (start the simulator with --areas)." });
         }
 
         targets = inArea;
     }
-    else if (request.QueryString["meters"] is { } list)
+    else if (meterList is not null)
     {
-        targets = [.. list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+        targets = [.. meterList.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
     }
-    else if (path == "/restore")
+    else if (!cut)
     {
         targets = [.. simulation.CutOff];
     }
     else
     {
-        return (400, new { error = "Name the meters to cut: ?area=TA0002 or ?meters=M1,M2." });
+        return Results.BadRequest(new { error = "Name the meters to cut: ?area=TA0002 or ?meters=M1,M2." });
     }
 
     DateTimeOffset now = DateTimeOffset.UtcNow;
-    SimulatedDelivery delivery = path == "/cut" ? simulation.Cut(targets, now) : simulation.Restore(targets, now);
-    await SendAsync(delivery, $"{path[1..]} {delivery.Events.Count} meters");
-    return (200, new { action = path[1..], meters = delivery.Events.Count, at = now, cutOff = simulation.CutOff.Count });
+    SimulatedDelivery delivery = cut ? simulation.Cut(targets, now) : simulation.Restore(targets, now);
+    string action = cut ? "cut" : "restore";
+    await SendAsync(delivery, $"{action} {delivery.Events.Count} meters");
+    return Results.Ok(new { action, meters = delivery.Events.Count, at = now, cutOff = simulation.CutOff.Count });
 }
 
 static SimulatedMeter Meter(string meterNo, CustomerClass customerClass) =>

@@ -156,6 +156,7 @@ public sealed class AlarmMonitor(
             await states.SubmitTransactionAsync(chunk, cancellationToken);
         }
 
+        int restored = await InferRestorationsAsync(area, today, reports, cancellationToken);
         OutageDecision outage = await DecideOutageAsync(area, meters, reports, at, cancellationToken);
 
         int opened = 0, closed = 0;
@@ -181,7 +182,64 @@ public sealed class AlarmMonitor(
         }
 
         int down = outage.MetersDown;
-        return new SweepSummary(1, meters.Count, down, outage.Kind == OutageDecisionKind.Open ? 1 : 0, outage.Kind == OutageDecisionKind.Close ? 1 : 0, opened, closed);
+        return new SweepSummary(1, meters.Count, down, outage.Kind == OutageDecisionKind.Open ? 1 : 0, outage.Kind == OutageDecisionKind.Close ? 1 : 0, opened, closed, restored);
+    }
+
+    /// <summary>
+    /// A meter whose last gasp was never followed by a power-restored event (lost, or the head-end does not send them)
+    /// but that has since measured energy was evidently restored: the start of its first actual interval after the gasp
+    /// is taken as the restoration, recorded, and its power-off alarm closed at that instant. Without this such a meter
+    /// would count as down, and hold its area's outage open, for ever.
+    /// </summary>
+    async Task<int> InferRestorationsAsync(string area, DateOnly today, Dictionary<string, MeterReportState> reports, CancellationToken cancellationToken)
+    {
+        List<string> gasped = [.. reports.Where(r => r.Value.LastGaspAt is { } gasp && (r.Value.LastRestoreAt is null || r.Value.LastRestoreAt < gasp)).Select(r => r.Key)];
+        if (gasped.Count == 0)
+        {
+            return 0;
+        }
+
+        Dictionary<string, List<DayCurve>> curvesByMeter = new(StringComparer.Ordinal);
+        foreach (DateOnly day in (DateOnly[])[today.AddDays(-1), today])
+        {
+            foreach (StoredCurve stored in await curves.ListAreaDayAsync(area, day, cancellationToken))
+            {
+                if (stored.Curve.Channel == MeterChannel.ActiveImport)
+                {
+                    string meter = IngestionKeys.Meter(stored.Curve.Meter.Value);
+                    if (!curvesByMeter.TryGetValue(meter, out List<DayCurve>? list))
+                    {
+                        curvesByMeter[meter] = list = [];
+                    }
+
+                    list.Add(stored.Curve);
+                }
+            }
+        }
+
+        int restored = 0;
+        foreach (string meter in gasped)
+        {
+            MeterReportState state = reports[meter];
+            DateTimeOffset gasp = state.LastGaspAt!.Value;
+            DateTimeOffset? back = curvesByMeter.GetValueOrDefault(meter)?
+                .SelectMany(c => Enumerable.Range(0, c.SlotCount).Where(s => c.Slots[s].HasValue && MeterChannels.IsActual(c.Slots[s].Quality)).Select(c.SlotStart))
+                .Where(start => start >= gasp)
+                .Order()
+                .Cast<DateTimeOffset?>()
+                .FirstOrDefault();
+            if (back is not { } at)
+            {
+                continue;
+            }
+
+            await states.UpsertEntityAsync(new TableEntity(area, meter) { ["LastRestoreAt"] = at }, TableUpdateMode.Merge, cancellationToken);
+            await alarms.CloseLiveAsync(area, new AlarmKey(AlarmKind.MeterPowerOff, meter), at, cancellationToken);
+            reports[meter] = state with { LastRestoreAt = at };
+            restored++;
+        }
+
+        return restored;
     }
 
     async Task<OutageDecision> DecideOutageAsync(string area, HashSet<string> meters, IReadOnlyDictionary<string, MeterReportState> known, DateTimeOffset now, CancellationToken cancellationToken)

@@ -29,13 +29,14 @@ public sealed record AreaSweepInput(string Area, DateTimeOffset At);
 /// <param name="OutagesClosed">Area-outage alarms closed.</param>
 /// <param name="NoReadOpened">Prolonged-no-read alarms opened.</param>
 /// <param name="NoReadClosed">Prolonged-no-read alarms closed.</param>
-public sealed record SweepSummary(int Areas, int Meters, int MetersDown, int OutagesOpened, int OutagesClosed, int NoReadOpened, int NoReadClosed)
+/// <param name="RestoresInferred">Meters found restored from their readings after a last gasp without a power-restored event.</param>
+public sealed record SweepSummary(int Areas, int Meters, int MetersDown, int OutagesOpened, int OutagesClosed, int NoReadOpened, int NoReadClosed, int RestoresInferred = 0)
 {
     public static readonly SweepSummary Zero = new(0, 0, 0, 0, 0, 0, 0);
 
     public static SweepSummary operator +(SweepSummary a, SweepSummary b) => new(
         a.Areas + b.Areas, a.Meters + b.Meters, a.MetersDown + b.MetersDown, a.OutagesOpened + b.OutagesOpened,
-        a.OutagesClosed + b.OutagesClosed, a.NoReadOpened + b.NoReadOpened, a.NoReadClosed + b.NoReadClosed);
+        a.OutagesClosed + b.OutagesClosed, a.NoReadOpened + b.NoReadOpened, a.NoReadClosed + b.NoReadClosed, a.RestoresInferred + b.RestoresInferred);
 }
 
 /// <summary>The state of a sweep as the API reports it.</summary>

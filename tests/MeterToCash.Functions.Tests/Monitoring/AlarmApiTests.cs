@@ -155,10 +155,10 @@ public class AlarmApiTests(BackendFixture backend)
         await Problem.AssertAsync(await Client.PostAsync("api/alarms/TA0001~Tamper~NOMETER~1/acknowledge", ReadingJson.Bytes("{\"who\":"u8.ToArray())), HttpStatusCode.BadRequest);
     }
 
-    static DateTimeOffset Minute(DateTimeOffset t) => new(t.Year, t.Month, t.Day, t.Hour, t.Minute, 0, TimeSpan.Zero);
+    internal static DateTimeOffset Minute(DateTimeOffset t) => new(t.Year, t.Month, t.Day, t.Hour, t.Minute, 0, TimeSpan.Zero);
 
     /// <summary>A push document with only EndDeviceEvents (docs/meter-data.md), one MeterReading per event.</summary>
-    static JsonObject Events(params (string Meter, string Code, DateTimeOffset At)[] events)
+    internal static JsonObject Events(params (string Meter, string Code, DateTimeOffset At)[] events)
     {
         JsonArray readings = [];
         foreach ((string meter, string code, DateTimeOffset at) in events)

@@ -87,7 +87,7 @@ public class MonitoringSweepTests
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
     }
 
-    static async Task<JsonElement> SweepAsync(HttpClient client)
+    internal static async Task<JsonElement> SweepAsync(HttpClient client)
     {
         HttpResponseMessage started = await client.PostAsync("api/monitoring/sweeps", null);
         Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
@@ -109,7 +109,7 @@ public class MonitoringSweepTests
         }
     }
 
-    static async Task<List<JsonElement>> AlarmsAsync(HttpClient client, string area, string condition)
+    internal static async Task<List<JsonElement>> AlarmsAsync(HttpClient client, string area, string condition)
     {
         JsonElement page = JsonDocument.Parse(await client.GetStringAsync(new Uri($"api/alarms?area={area}&pageSize=1000", UriKind.Relative))).RootElement.Clone();
         return [.. page.GetProperty("items").EnumerateArray().Where(a => a.GetProperty("condition").GetString() == condition)];

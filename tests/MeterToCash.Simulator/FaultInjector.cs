@@ -73,31 +73,22 @@ public sealed class HeadEndSimulation(IReadOnlyList<SimulatedMeter> meters, int 
     /// Cuts the supply of the given simulated meters at <paramref name="at"/>: the returned delivery holds their last
     /// gasps, and they send nothing more until <see cref="Restore"/>. Meters already cut or not simulated are ignored.
     /// </summary>
-    public SimulatedDelivery Cut(IEnumerable<string> meterNumbers, DateTimeOffset at)
-    {
-        ArgumentNullException.ThrowIfNull(meterNumbers);
-        List<MeterEvent> events = [];
-        lock (_gate)
-        {
-            foreach (SimulatedMeter meter in Select(meterNumbers).Where(m => _cut.Add(m.Meter.Value)))
-            {
-                events.Add(new MeterEvent(meter.Meter, MeterEventKind.PowerOff, at, EventCodes.ToCimCode(MeterEventKind.PowerOff)));
-            }
-        }
-
-        return new SimulatedDelivery([], events);
-    }
+    public SimulatedDelivery Cut(IEnumerable<string> meterNumbers, DateTimeOffset at) =>
+        Switch(meterNumbers, at, MeterEventKind.PowerOff, m => _cut.Add(m));
 
     /// <summary>Restores cut meters at <paramref name="at"/>: the returned delivery holds their power-restored events; they report again from the next tick.</summary>
-    public SimulatedDelivery Restore(IEnumerable<string> meterNumbers, DateTimeOffset at)
+    public SimulatedDelivery Restore(IEnumerable<string> meterNumbers, DateTimeOffset at) =>
+        Switch(meterNumbers, at, MeterEventKind.PowerRestored, m => _cut.Remove(m));
+
+    private SimulatedDelivery Switch(IEnumerable<string> meterNumbers, DateTimeOffset at, MeterEventKind kind, Func<string, bool> changes)
     {
         ArgumentNullException.ThrowIfNull(meterNumbers);
         List<MeterEvent> events = [];
         lock (_gate)
         {
-            foreach (SimulatedMeter meter in Select(meterNumbers).Where(m => _cut.Remove(m.Meter.Value)))
+            foreach (SimulatedMeter meter in Select(meterNumbers).Where(m => changes(m.Meter.Value)))
             {
-                events.Add(new MeterEvent(meter.Meter, MeterEventKind.PowerRestored, at, EventCodes.ToCimCode(MeterEventKind.PowerRestored)));
+                events.Add(new MeterEvent(meter.Meter, kind, at, EventCodes.ToCimCode(kind)));
             }
         }
 

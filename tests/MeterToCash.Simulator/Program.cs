@@ -179,6 +179,8 @@ async Task ServeControlAsync(int controlPort, CancellationToken cancellationToke
     builder.Logging.ClearProviders();
     builder.WebHost.UseUrls($"http://127.0.0.1:{controlPort}");
     await using WebApplication app = builder.Build();
+    // The web host takes over SIGTERM; when it stops, the simulator stops too (run.sh stops it with kill).
+    app.Lifetime.ApplicationStopping.Register(cancel.Cancel);
     app.MapGet("/status", () => Results.Ok(new { meters = meters.Count, areas = metersByArea.ToDictionary(a => a.Key, a => a.Value.Count), cutOff = simulation.CutOff }));
     app.MapPost("/cut", (string? area, string? meters) => SwitchAsync(true, area, meters));
     app.MapPost("/restore", (string? area, string? meters) => SwitchAsync(false, area, meters));

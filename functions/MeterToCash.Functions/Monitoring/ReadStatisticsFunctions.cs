@@ -59,27 +59,17 @@ public sealed class ReadStatisticsFunctions(ArchiveStore archive, CurveStore cur
         }
 
         CancellationToken ct = request.HttpContext.RequestAborted;
-        if (await archive.FindNodeAsync(NetworkLevel.TransformerArea, areaCode, ct) is null)
+        (HashSet<string> inService, IReadOnlyList<StoredCurve> stored, IActionResult? problem) = await AreaDayAsync(areaCode, day, ct);
+        if (problem is not null)
         {
-            return Problems.NotFound($"No transformer area '{areaCode}' in the network archive.");
+            return problem;
         }
 
-        HashSet<string> inService = await AreaMeters.InServiceAsync(archive, areaCode, day, ct);
         Dictionary<string, int> expected = new(StringComparer.Ordinal);
         foreach (string meter in inService)
         {
             int interval = (await directory.ResolveAsync(meter, ct))?.Entry.IntervalMinutes ?? 15;
             expected[meter] = 24 * 60 / interval;
-        }
-
-        IReadOnlyList<StoredCurve> stored;
-        try
-        {
-            stored = await curves.ListAreaDayAsync(areaCode, day, ct);
-        }
-        catch (UnreadableCurveException e)
-        {
-            return Problems.Create(StatusCodes.Status500InternalServerError, "Stored curve unreadable", e.Message, "stored-curve-unreadable");
         }
 
         string code = ReadingTypeCodes.ChannelCode(channel!.Value);
@@ -103,20 +93,10 @@ public sealed class ReadStatisticsFunctions(ArchiveStore archive, CurveStore cur
         }
 
         CancellationToken ct = request.HttpContext.RequestAborted;
-        if (await archive.FindNodeAsync(NetworkLevel.TransformerArea, areaCode, ct) is null)
+        (HashSet<string> expected, IReadOnlyList<StoredCurve> stored, IActionResult? problem) = await AreaDayAsync(areaCode, day, ct);
+        if (problem is not null)
         {
-            return Problems.NotFound($"No transformer area '{areaCode}' in the network archive.");
-        }
-
-        HashSet<string> expected = await AreaMeters.InServiceAsync(archive, areaCode, day, ct);
-        IReadOnlyList<StoredCurve> stored;
-        try
-        {
-            stored = await curves.ListAreaDayAsync(areaCode, day, ct);
-        }
-        catch (UnreadableCurveException e)
-        {
-            return Problems.Create(StatusCodes.Status500InternalServerError, "Stored curve unreadable", e.Message, "stored-curve-unreadable");
+            return problem;
         }
 
         // The billing channel (active import) decides. Daily frozen registers are stored now (MeterRegisters, one
@@ -130,5 +110,25 @@ public sealed class ReadStatisticsFunctions(ArchiveStore archive, CurveStore cur
         ReadSuccessRate rate = ReadSuccessRate.Compute(areaCode, day, statuses);
         return new OkObjectResult(new ReadSuccessRateDto(areaCode, day, rate.Expected, rate.Succeeded, rate.Rate,
             [.. statuses.Where(s => !s.Succeeded).Select(s => new MeterReadDto(s.Meter.Value, s.ActualSlots, s.SlotCount))]));
+    }
+
+    /// <summary>The in-service meters and stored curves of an area-day, or the problem to answer instead.</summary>
+    async Task<(HashSet<string> InService, IReadOnlyList<StoredCurve> Curves, IActionResult? Problem)> AreaDayAsync(string areaCode, DateOnly day, CancellationToken ct)
+    {
+        if (await archive.FindNodeAsync(NetworkLevel.TransformerArea, areaCode, ct) is null)
+        {
+            return ([], [], Problems.NotFound($"No transformer area '{areaCode}' in the network archive."));
+        }
+
+        HashSet<string> inService = await AreaMeters.InServiceAsync(archive, areaCode, day, ct);
+        try
+        {
+            return (inService, await curves.ListAreaDayAsync(areaCode, day, ct), null);
+        }
+        catch (UnreadableCurveException e)
+        {
+            // Stored bytes that do not decode are a defect of this system, not of the request.
+            return ([], [], Problems.Create(StatusCodes.Status500InternalServerError, "Stored curve unreadable", e.Message, "stored-curve-unreadable"));
+        }
     }
 }

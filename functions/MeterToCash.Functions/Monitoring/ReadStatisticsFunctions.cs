@@ -37,7 +37,7 @@ public sealed record VeeStatisticsDto(
     IReadOnlyDictionary<string, int> EstimatedByMethod);
 
 /// <summary>Read success rate (采集成功率) and VEE statistics per transformer area and day.</summary>
-public sealed class ReadStatisticsFunctions(ArchiveStore archive, CurveStore curves, RejectionStore rejections, MeterDirectory directory)
+public sealed class ReadStatisticsFunctions(ArchiveStore archive, CurveStore curves, RejectionStore rejections, MeterDirectory directory, RegisterStore registers)
 {
     /// <summary>
     /// VEE statistics of an area-day (<c>?day=yyyy-MM-dd&amp;channel=AI</c>): values stored by quality, flagged per soft
@@ -99,14 +99,29 @@ public sealed class ReadStatisticsFunctions(ArchiveStore archive, CurveStore cur
             return problem;
         }
 
-        // The billing channel (active import) decides. Daily frozen registers are stored now (MeterRegisters, one
-        // partition per meter) but not consulted here yet, so a meter counts as read only with a complete actual curve.
+        // A meter is read for the day with its daily frozen value (日冻结: the total active-import register read at the
+        // midnight that ends the day, as 采集成功率 is usually defined) or a complete actual active-import curve. The
+        // curves of the area-day are one query; registers live in one partition per meter, so they are only looked up for
+        // the meters the curves did not already settle.
         Dictionary<string, DayCurve> byMeter = stored
             .Where(s => s.Curve.Channel == MeterChannel.ActiveImport)
             .ToDictionary(s => s.Curve.Meter.Value.ToUpperInvariant(), s => s.Curve, StringComparer.Ordinal);
-        List<MeterDayReadStatus> statuses = [.. expected.Order(StringComparer.Ordinal).Select(m => byMeter.TryGetValue(m, out DayCurve? c)
-            ? new MeterDayReadStatus(new MeterId(m), true, false, c.ActualCount(), c.SlotCount)
-            : new MeterDayReadStatus(new MeterId(m), true, false, 0, 96))];
+        DateTimeOffset freeze = ChinaTime.DayStart(day.AddDays(1));
+        List<MeterDayReadStatus> statuses = [];
+        foreach (string m in expected.Order(StringComparer.Ordinal))
+        {
+            MeterDayReadStatus status = byMeter.TryGetValue(m, out DayCurve? c)
+                ? new MeterDayReadStatus(new MeterId(m), true, false, c.ActualCount(), c.SlotCount)
+                : new MeterDayReadStatus(new MeterId(m), true, false, 0, 96);
+            if (!status.Succeeded)
+            {
+                IReadOnlyList<StoredRegister> frozen = await registers.HistoryAsync(new MeterId(m), freeze, freeze.AddTicks(1), ct);
+                status = status with { DailyRegisterReceived = frozen.Any(r => r.Reading.Channel == MeterChannel.ActiveImport && r.Reading.Band == RegisterBand.Total) };
+            }
+
+            statuses.Add(status);
+        }
+
         ReadSuccessRate rate = ReadSuccessRate.Compute(areaCode, day, statuses);
         return new OkObjectResult(new ReadSuccessRateDto(areaCode, day, rate.Expected, rate.Succeeded, rate.Rate,
             [.. statuses.Where(s => !s.Succeeded).Select(s => new MeterReadDto(s.Meter.Value, s.ActualSlots, s.SlotCount))]));

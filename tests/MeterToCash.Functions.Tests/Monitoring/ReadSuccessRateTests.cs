@@ -40,6 +40,25 @@ public class ReadSuccessRateTests(BackendFixture backend)
     }
 
     [Fact]
+    public async Task ReadSuccessRate_DailyFrozenRegisterWithoutCurve_CountsAsRead()
+    {
+        string area = await MonitoringAreas.NewAsync(Client);
+        DateOnly day = new(2025, 5, 7);
+        string frozen = await ReadingJson.CreateMeterAsync(Client, area);
+        string wrongTime = await ReadingJson.CreateMeterAsync(Client, area);
+        DateTimeOffset endOfDay = new(2025, 5, 8, 0, 0, 0, TimeSpan.FromHours(8));
+        HttpResponseMessage pushed = await Client.PostAsync("api/meter-readings", ReadingJson.Bytes(ReadingJson.Combine(
+            ReadingJson.Registers(frozen, ReadingJson.Register(ReadingJson.ActiveImportTotalRegister, endOfDay, 1234.5m)),
+            ReadingJson.Registers(wrongTime, ReadingJson.Register(ReadingJson.ActiveImportTotalRegister, endOfDay.AddHours(-6), 777m)))));
+        Assert.True(pushed.IsSuccessStatusCode, await pushed.Content.ReadAsStringAsync());
+
+        JsonElement rate = JsonDocument.Parse(await Client.GetStringAsync(new Uri($"api/areas/{area}/read-success-rate?day=2025-05-07", UriKind.Relative))).RootElement;
+
+        Assert.Equal((2, 1, 0.5m), (rate.GetProperty("expected").GetInt32(), rate.GetProperty("succeeded").GetInt32(), rate.GetProperty("rate").GetDecimal()));
+        Assert.Equal(wrongTime, Assert.Single(rate.GetProperty("notRead").EnumerateArray()).GetProperty("meter").GetString(), StringComparer.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task ReadSuccessRate_BadDayOrUnknownArea_400NamingField_404()
     {
         await Problem.AssertAsync(await Client.GetAsync("api/areas/TA0009/read-success-rate"), HttpStatusCode.BadRequest, "day", "date-format");

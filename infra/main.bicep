@@ -210,6 +210,7 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Monitoring__SweepSchedule', value: '0 */5 * * * *' }
         { name: 'Monitoring__Silence', value: '01:00:00' }
         { name: 'Monitoring__NoReadAfter', value: '2.00:00:00' }
+        { name: 'Monitoring__OutboxSchedule', value: '0 */5 * * * *' }
         // Nightly VEE (estimation, consumption alarms) of the previous China-local day.
         { name: 'Vee__DailySchedule', value: '0 30 17 * * *' } // 01:30 China time, in UTC
         // Bulk meter-reading files (upload and the meter-drop container).

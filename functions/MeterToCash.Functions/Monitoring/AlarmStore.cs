@@ -50,8 +50,9 @@ public enum AlarmUpdateOutcome
 /// Notifications are published after the row write succeeds and only when the lifecycle state or the severity changed:
 /// a repeat observation that only bumps the occurrence count is not news, and a redelivery changes nothing so publishes
 /// nothing. Each change happens once per alarm (an alarm is opened, acknowledged and closed once), so (alarm id, change,
-/// severity) is the consumer's dedup key for the rare duplicate of a retried request; a crash between the row write and
-/// the send loses that one message (no outbox yet).
+/// severity) is the consumer's dedup key for the rare duplicate. The message is written as an outbox row (<c>o~…</c>) in
+/// the same transaction as the alarm change and deleted after the send; <see cref="DrainOutboxAsync"/> sends what a
+/// crash left behind, so a stored change is always notified, at least once.
 /// </para>
 /// </summary>
 public sealed class AlarmStore(TableServiceClient tables, QueueServiceClient queues, IOptions<MonitoringOptions> options, ILogger<AlarmStore> logger)
@@ -59,6 +60,7 @@ public sealed class AlarmStore(TableServiceClient tables, QueueServiceClient que
     public const string TableName = "Alarms";
     const string AlarmPrefix = "a~";
     const string PointerPrefix = "k~";
+    const string OutboxPrefix = "o~", OutboxEnd = "o\u007f";
     const char Separator = '~';
     const int MaxAttempts = 8;
 
@@ -100,10 +102,11 @@ public sealed class AlarmStore(TableServiceClient tables, QueueServiceClient que
                     return stored;
                 }
 
-                StoredAlarm updated = await ReplaceAsync(current with { Alarm = next }, cancellationToken);
-                if (next.Severity != current.Alarm.Severity)
+                string? change = next.Severity != current.Alarm.Severity ? "SeverityRaised" : null;
+                StoredAlarm updated = await ReplaceAsync(current with { Alarm = next }, change, cancellationToken);
+                if (change is not null)
                 {
-                    await PublishAsync(updated, "SeverityRaised", cancellationToken);
+                    await PublishAsync(updated, change, cancellationToken);
                 }
 
                 return updated;
@@ -133,11 +136,14 @@ public sealed class AlarmStore(TableServiceClient tables, QueueServiceClient que
             AlarmTransition closed = AlarmRules.Close(current.Alarm, at);
             try
             {
-                StoredAlarm stored = await ReplaceAsync(current with { Alarm = closed.Alarm }, cancellationToken);
+                StoredAlarm stored = await ReplaceAsync(current with { Alarm = closed.Alarm }, "Closed", cancellationToken);
                 await PublishAsync(stored, "Closed", cancellationToken);
                 return stored;
             }
             catch (RequestFailedException e) when (e.Status == 412 && attempt < MaxAttempts)
+            {
+            }
+            catch (TableTransactionFailedException e) when (e.Status is 409 or 412 && attempt < MaxAttempts)
             {
             }
         }
@@ -245,13 +251,16 @@ public sealed class AlarmStore(TableServiceClient tables, QueueServiceClient que
 
             try
             {
-                StoredAlarm stored = await ReplaceAsync(current with { Alarm = result.Alarm, Note = note ?? current.Note }, cancellationToken);
+                StoredAlarm stored = await ReplaceAsync(current with { Alarm = result.Alarm, Note = note ?? current.Note }, change, cancellationToken);
                 await PublishAsync(stored, change, cancellationToken);
                 return (AlarmUpdateOutcome.Applied, stored, null);
             }
             catch (RequestFailedException e) when (e.Status == 412 && attempt < MaxAttempts)
             {
                 // Changed concurrently (e.g. the pipeline folded a new observation): re-read and re-apply.
+            }
+            catch (TableTransactionFailedException e) when (e.Status is 409 or 412 && attempt < MaxAttempts)
+            {
             }
         }
     }
@@ -275,31 +284,90 @@ public sealed class AlarmStore(TableServiceClient tables, QueueServiceClient que
         string rowKey = AlarmRowKey(alarm.Key, alarm.OpenedAt);
         TableEntity entity = ToEntity(area, rowKey, alarm, null);
         TableEntity newPointer = new(area, PointerRowKey(alarm.Key)) { ["AlarmRowKey"] = rowKey };
+        StoredAlarm stored = new(IdOf(area, rowKey), area, alarm, null, default);
         List<TableTransactionAction> actions =
         [
             pointer is null
                 ? new TableTransactionAction(TableTransactionActionType.Add, newPointer)
                 : new TableTransactionAction(TableTransactionActionType.UpdateReplace, newPointer, pointer.ETag),
             new TableTransactionAction(TableTransactionActionType.Add, entity),
+            new TableTransactionAction(TableTransactionActionType.UpsertReplace, OutboxEntity(stored, "Opened")),
         ];
         Response<IReadOnlyList<Response>> response = await table.SubmitTransactionAsync(actions, cancellationToken);
-        return new StoredAlarm(IdOf(area, rowKey), area, alarm, null, response.Value[1].Headers.ETag ?? default);
+        return stored with { ETag = response.Value[1].Headers.ETag ?? default };
     }
 
-    async Task<StoredAlarm> ReplaceAsync(StoredAlarm alarm, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes the alarm row; with a <paramref name="change"/> to publish, its outbox row goes in the same entity-group
+    /// transaction, so the notification can be lost neither by a crash before the send nor sent for a change that was
+    /// not stored.
+    /// </summary>
+    async Task<StoredAlarm> ReplaceAsync(StoredAlarm alarm, string? change, CancellationToken cancellationToken)
     {
         TableEntity entity = ToEntity(alarm.Area, AlarmPrefix + alarm.Id[(alarm.Area.Length + 1)..], alarm.Alarm, alarm.Note);
-        Response response = await table.UpdateEntityAsync(entity, alarm.ETag, TableUpdateMode.Replace, cancellationToken);
-        return alarm with { ETag = response.Headers.ETag ?? default };
+        if (change is null)
+        {
+            Response response = await table.UpdateEntityAsync(entity, alarm.ETag, TableUpdateMode.Replace, cancellationToken);
+            return alarm with { ETag = response.Headers.ETag ?? default };
+        }
+
+        Response<IReadOnlyList<Response>> written = await table.SubmitTransactionAsync(
+            [
+                new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, alarm.ETag),
+                new TableTransactionAction(TableTransactionActionType.UpsertReplace, OutboxEntity(alarm, change)),
+            ],
+            cancellationToken);
+        return alarm with { ETag = written.Value[0].Headers.ETag ?? default };
     }
 
+    /// <summary>Sends the notification of a stored change and removes its outbox row (a crash in between sends it again later: at least once).</summary>
     async Task PublishAsync(StoredAlarm alarm, string change, CancellationToken cancellationToken)
+    {
+        TableEntity outbox = OutboxEntity(alarm, change);
+        await queue.SendMessageAsync(BinaryData.FromString(outbox.GetString("Message")), cancellationToken: cancellationToken);
+        await DeleteOutboxAsync(outbox.PartitionKey, outbox.RowKey, cancellationToken);
+        logger.AlarmChanged(alarm.Id, alarm.Alarm.State.ToString(), change);
+    }
+
+    /// <summary>
+    /// Sends what the outbox still holds from before <paramref name="olderThan"/>: changes stored by a process that died
+    /// before its send. A scan across areas over the outbox rows only, which exist for seconds in normal operation.
+    /// </summary>
+    public async Task<int> DrainOutboxAsync(DateTimeOffset olderThan, CancellationToken cancellationToken)
+    {
+        await EnsureCreatedAsync();
+        int sent = 0;
+        string filter = TableClient.CreateQueryFilter($"RowKey gt {OutboxPrefix} and RowKey lt {OutboxEnd} and Timestamp lt {olderThan}");
+        await foreach (TableEntity row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            await queue.SendMessageAsync(BinaryData.FromString(row.GetString("Message")), cancellationToken: cancellationToken);
+            await DeleteOutboxAsync(row.PartitionKey, row.RowKey, cancellationToken);
+            sent++;
+        }
+
+        return sent;
+    }
+
+    async Task DeleteOutboxAsync(string partitionKey, string rowKey, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await table.DeleteEntityAsync(partitionKey, rowKey, ETag.All, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            // Drained concurrently: sent twice at worst, which the consumer's dedup key absorbs.
+        }
+    }
+
+    /// <summary>The outbox row of a change: one per (alarm, change, severity), holding the message as it will be sent.</summary>
+    static TableEntity OutboxEntity(StoredAlarm alarm, string change)
     {
         AlarmNotification message = new(
             alarm.Id, change, alarm.Alarm.State, alarm.Alarm.Key.Kind, alarm.Alarm.Key.Subject, alarm.Area, alarm.Alarm.Severity, alarm.Alarm.Department,
             alarm.Alarm.OpenedAt, alarm.Alarm.ClosedAt, alarm.Alarm.ClosedAt is { } closedAt ? (long)(closedAt - alarm.Alarm.OpenedAt).TotalSeconds : null);
-        await queue.SendMessageAsync(BinaryData.FromObjectAsJson(message, MessageJson), cancellationToken: cancellationToken);
-        logger.AlarmChanged(alarm.Id, alarm.Alarm.State.ToString(), change);
+        string rowKey = string.Create(CultureInfo.InvariantCulture, $"{OutboxPrefix}{alarm.Id[(alarm.Area.Length + 1)..]}{Separator}{change}{Separator}{alarm.Alarm.Severity}");
+        return new TableEntity(alarm.Area, rowKey) { ["Message"] = JsonSerializer.Serialize(message, MessageJson) };
     }
 
     /// <summary>

@@ -21,4 +21,7 @@ internal static partial class Logs
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Monitoring sweep {SweepId}: {Areas} areas, {Meters} meters, {Down} down; outages +{Opened}/-{Closed}; no-read +{NoReadOpened}/-{NoReadClosed}")]
     public static partial void SweepCompleted(this ILogger logger, string sweepId, int areas, int meters, int down, int opened, int closed, int noReadOpened, int noReadClosed);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sent {Count} alarm notifications left in the outbox by an earlier process")]
+    public static partial void OutboxDrained(this ILogger logger, int count);
 }

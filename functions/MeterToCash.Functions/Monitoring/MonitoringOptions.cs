@@ -40,6 +40,14 @@ public sealed class MonitoringOptions
     [Required]
     public string SweepSchedule { get; set; } = "0 */5 * * * *";
 
+    /// <summary>NCRONTAB of the alarm-outbox drain, read by the timer trigger as <c>%Monitoring__OutboxSchedule%</c>.</summary>
+    [Required]
+    public string OutboxSchedule { get; set; } = "0 */5 * * * *";
+
+    /// <summary>How old an outbox row must be before the drain sends it (younger ones belong to a writer still sending).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan OutboxGrace { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Transformer areas per sub-orchestration of a sweep.</summary>
     [Range(1, 1000)]
     public int SweepAreasPerBatch { get; set; } = 50;

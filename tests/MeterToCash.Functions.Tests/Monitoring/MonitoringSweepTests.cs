@@ -62,6 +62,37 @@ public class MonitoringSweepTests
     }
 
     [Fact]
+    public async Task Outbox_ChangeStoredButNotSent_DrainSendsItOnce_NormalChangesLeaveNoRow()
+    {
+        await using Azurite azurite = await Azurite.StartAsync();
+        await using LocalHostProcess host = await LocalHostProcess.StartAsync(azurite, settings: new Dictionary<string, string> { ["Monitoring__OutboxGrace"] = "00:00:00" });
+        using HttpClient client = host.Client();
+        await BackendFixture.SeedNetworkAsync(client, new DemoUtility(customers: 0, areas: 3));
+        string meter = await ReadingJson.CreateMeterAsync(client);
+        HttpResponseMessage pushed = await client.PostAsync("api/meter-readings", ReadingJson.Bytes(AlarmApiTests.Events((meter, "3.12.0.257", AlarmApiTests.Minute(DateTimeOffset.UtcNow.AddHours(-1))))));
+        Assert.True(pushed.IsSuccessStatusCode, await pushed.Content.ReadAsStringAsync());
+        Azure.Data.Tables.TableClient alarms = new(azurite.ConnectionString, "Alarms");
+        Azure.Storage.Queues.QueueClient queue = new(azurite.ConnectionString, "alarm-notifications", new Azure.Storage.Queues.QueueClientOptions { MessageEncoding = Azure.Storage.Queues.QueueMessageEncoding.Base64 });
+        Assert.Empty(alarms.Query<Azure.Data.Tables.TableEntity>("RowKey gt 'o~' and RowKey lt 'o\u007f'")); // sent, so removed
+        Assert.Equal(1, (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount);
+
+        // What a process that died after storing a change and before sending it leaves behind.
+        await alarms.AddEntityAsync(new Azure.Data.Tables.TableEntity("TA0001", "o~Tamper~X~1~Closed~Major") { ["Message"] = "{\"alarmId\":\"TA0001~Tamper~X~1\",\"change\":\"Closed\"}" });
+        using HttpClient admin = host.Client(LocalHostProcess.MasterKey);
+        Assert.Equal(HttpStatusCode.Accepted, (await admin.PostAsync("admin/functions/DrainAlarmOutbox", new StringContent("{}"))).StatusCode);
+        DateTime deadline = DateTime.UtcNow.AddSeconds(30);
+        while ((await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount < 2 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200);
+        }
+
+        Azure.Storage.Queues.Models.QueueMessage[] messages = (await queue.ReceiveMessagesAsync(32)).Value;
+        Assert.Equal(2, messages.Length);
+        Assert.Contains(messages, m => m.Body.ToString().Contains("\"change\":\"Closed\"", StringComparison.Ordinal));
+        Assert.Empty(alarms.Query<Azure.Data.Tables.TableEntity>("RowKey gt 'o~' and RowKey lt 'o\u007f'"));
+    }
+
+    [Fact]
     public async Task SweepStatus_UnknownId_Is404()
     {
         await using Azurite azurite = await Azurite.StartAsync();

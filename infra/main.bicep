@@ -206,6 +206,9 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Archive__MaxImportBytes', value: '52428800' }
         { name: 'Archive__ImportRetentionDays', value: '30' }
         { name: 'Archive__PurgeSchedule', value: '0 30 19 * * *' } // 03:30 China time, in UTC
+        // Interval-curve retention: day tables older than this are dropped.
+        { name: 'Ingestion__CurveRetentionDays', value: '1100' }
+        { name: 'Ingestion__CurveRetentionSchedule', value: '0 45 19 * * *' } // 03:45 China time, in UTC
         // Online monitoring: the silence sweep over every transformer area.
         { name: 'Monitoring__SweepSchedule', value: '0 */5 * * * *' }
         { name: 'Monitoring__Silence', value: '01:00:00' }

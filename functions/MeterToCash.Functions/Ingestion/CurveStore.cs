@@ -42,8 +42,17 @@ public sealed class CurveStore(IngestionStorage storage)
     {
         await storage.EnsureCreatedAsync();
         string pk = IngestionKeys.CurvePartition(areaCode, day), rk = IngestionKeys.CurveRow(meter.Value, channel);
-        NullableResponse<TableEntity> response = await storage.Curves.GetEntityIfExistsAsync<TableEntity>(pk, rk, cancellationToken: cancellationToken);
-        return response.HasValue
+        NullableResponse<TableEntity>? response = null;
+        try
+        {
+            response = await storage.Curves(day).GetEntityIfExistsAsync<TableEntity>(pk, rk, cancellationToken: cancellationToken);
+        }
+        catch (RequestFailedException e) when (IngestionStorage.IsMissingTable(e))
+        {
+            // No curve was ever written for that day.
+        }
+
+        return response is { HasValue: true }
             ? Decode(response.Value!, meter, channel, day)
             : new StoredCurve(DayCurve.Empty(meter, channel, day, intervalMinutes), null, 0);
     }
@@ -77,7 +86,7 @@ public sealed class CurveStore(IngestionStorage storage)
             Dictionary<string, CurveKey> wanted = chunk.ToDictionary(k => IngestionKeys.CurveRow(k.Meter.Value, k.Channel), StringComparer.Ordinal);
             string first = IngestionKeys.CurveRow(chunk[0].Meter.Value, chunk[0].Channel), last = IngestionKeys.CurveRow(chunk[^1].Meter.Value, chunk[^1].Channel);
             string filter = TableClient.CreateQueryFilter($"PartitionKey eq {pk} and RowKey ge {first} and RowKey le {last}");
-            await foreach (TableEntity e in storage.Curves.QueryAsync<TableEntity>(filter, cancellationToken: ct))
+            await foreach (TableEntity e in QueryDayAsync(chunk[0].Day, filter, null, ct))
             {
                 if (wanted.Remove(e.RowKey, out CurveKey key))
                 {
@@ -111,7 +120,7 @@ public sealed class CurveStore(IngestionStorage storage)
         await storage.EnsureCreatedAsync();
         string pk = IngestionKeys.CurvePartition(areaCode, day);
         List<StoredCurve> curves = [];
-        await foreach (TableEntity e in storage.Curves.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {pk}"), cancellationToken: cancellationToken))
+        await foreach (TableEntity e in QueryDayAsync(day, TableClient.CreateQueryFilter($"PartitionKey eq {pk}"), null, cancellationToken))
         {
             if (MeterId.TryParse(e.GetString("Meter"), out MeterId meter) && ReadingTypeCodes.TryParseChannelCode(e.GetString("Channel"), out MeterChannel channel))
             {
@@ -134,7 +143,7 @@ public sealed class CurveStore(IngestionStorage storage)
         foreach (DateOnly day in days)
         {
             string pk = IngestionKeys.CurvePartition(areaCode, day);
-            await foreach (TableEntity e in storage.Curves.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {pk}"), select: ["Meter", "Timestamp"], cancellationToken: cancellationToken))
+            await foreach (TableEntity e in QueryDayAsync(day, TableClient.CreateQueryFilter($"PartitionKey eq {pk}"), ["Meter", "Timestamp"], cancellationToken))
             {
                 if (e.GetString("Meter") is { } meter && e.Timestamp is { } written)
                 {
@@ -212,8 +221,15 @@ public sealed class CurveStore(IngestionStorage storage)
 
             try
             {
-                await storage.Curves.SubmitTransactionAsync(actions, cancellationToken);
+                DateOnly day = chunk[0].Known.Curve.Day;
+                await storage.EnsureCurvesTableAsync(day);
+                await storage.Curves(day).SubmitTransactionAsync(actions, cancellationToken);
                 return writes;
+            }
+            catch (RequestFailedException e) when (IngestionStorage.IsMissingTable(e) && attempt < MaxAttempts)
+            {
+                // The day's table was dropped (retention on another instance) after this process created it: create it again.
+                storage.ForgetCurvesTable(chunk[0].Known.Curve.Day);
             }
             catch (RequestFailedException e) when (e.Status is 409 or 412 && attempt < MaxAttempts)
             {
@@ -221,6 +237,28 @@ public sealed class CurveStore(IngestionStorage storage)
                 await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(10, 50) * attempt), cancellationToken);
                 current = await Task.WhenAll(chunk.Select(c => TryGetAsync(c, cancellationToken)));
             }
+        }
+    }
+
+    /// <summary>A query of one day's table; a day whose table was never created has no curves.</summary>
+    async IAsyncEnumerable<TableEntity> QueryDayAsync(DateOnly day, string filter, IEnumerable<string>? select, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using IAsyncEnumerator<TableEntity> page = storage.Curves(day).QueryAsync<TableEntity>(filter, select: select, cancellationToken: cancellationToken).GetAsyncEnumerator(cancellationToken);
+        while (true)
+        {
+            try
+            {
+                if (!await page.MoveNextAsync())
+                {
+                    yield break;
+                }
+            }
+            catch (RequestFailedException e) when (IngestionStorage.IsMissingTable(e))
+            {
+                yield break;
+            }
+
+            yield return page.Current;
         }
     }
 

@@ -7,15 +7,20 @@ namespace MeterToCash.Functions.Ingestion;
 /// Key design of the meter-data tables and blobs, shared by every writer and reader.
 /// </summary>
 /// <remarks>
-/// <para><b>MeterCurves</b> (one entity per meter, channel and China-local day, the packed <see cref="DayCurve"/> in one
-/// binary column): PartitionKey = <c>{areaCode}-{yyyyMMdd}</c>, RowKey = <c>{METERNO}-{channel}</c>. Why:
+/// <para><b>MeterCurves{yyyyMMdd}</b> (one table per China-local day; one entity per meter and channel, the packed
+/// <see cref="DayCurve"/> in one binary column): PartitionKey = <c>{areaCode}-{yyyyMMdd}</c>, RowKey = <c>{METERNO}-{channel}</c>. Why:
 /// head-ends deliver a day of an area's meters together, so a delivery's curves fall in few partitions and one
 /// entity-group transaction carries up to 100 meter-days of an area (atomic: a failed write leaves nothing
 /// half-written); "an area's load on a day" is one partition query; a meter's curve is a point read once the
 /// meter's area is known from the <see cref="MeterDirectory"/>; and because the day is in the partition key, the
 /// write load of an area moves to a new partition every day and one partition sees a few hundred meters × 4
 /// channels per day, far below the 2,000 entities/s per-partition limit. PK = meter (the domain doc's suggestion)
-/// would make area load a fan-out of hundreds of queries and forbid batching across meters.</para>
+/// would make area load a fan-out of hundreds of queries and forbid batching across meters. A table per day (Azure's
+/// high-volume delete pattern) because interval data is kept for a retention period and Table storage has no TTL:
+/// dropping a day's table is one request where deleting its entities would be a million; every access names its day
+/// already, so no read crosses tables it did not before (a range of days was a point read per day before too). The day
+/// stays in the PartitionKey so keys read the same in every tool. Azurite also profits: it scans a whole table for a
+/// query and keeps sorted key indexes per table, so its cost per request grew with everything ever stored.</para>
 /// <para><b>MeterDayTotals</b> (month-to-date as day blocks): PartitionKey = <c>{areaCode}-{yyyyMM}</c>, RowKey =
 /// <c>{channel}-{dd}</c>; one entity holds every meter's band totals of that area, channel and day, with the curve
 /// revision each was derived from. Why: a delivery is an area-day, so the totals it changes are one entity: one point
@@ -35,7 +40,10 @@ namespace MeterToCash.Functions.Ingestion;
 /// </remarks>
 public static class IngestionKeys
 {
-    public const string CurvesTable = "MeterCurves", MonthToDateTable = "MeterDayTotals", RegistersTable = "MeterRegisters", RejectionsTable = "VeeRejections";
+    /// <summary>Prefix of the per-day curve tables (<see cref="CurvesTable"/>).</summary>
+    public const string CurvesTablePrefix = "MeterCurves";
+
+    public const string MonthToDateTable = "MeterDayTotals", RegistersTable = "MeterRegisters", RejectionsTable = "VeeRejections";
 
     public const string RawContainer = "meter-raw", QuarantineContainer = "meter-quarantine";
 
@@ -51,6 +59,17 @@ public static class IngestionKeys
 
     /// <summary>Meter numbers are case-insensitive (as in the archive index); keys use the upper-case form.</summary>
     public static string Meter(string meterNo) => meterNo.ToUpperInvariant();
+
+    /// <summary>The curve table of a China-local day: <c>MeterCurves{yyyyMMdd}</c>.</summary>
+    public static string CurvesTable(DateOnly day) =>
+        CurvesTablePrefix + day.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
+
+    /// <summary>The day of a curve table's name, or null for a name that is not one.</summary>
+    public static DateOnly? DayOfCurvesTable(string tableName) =>
+        tableName.Length == CurvesTablePrefix.Length + 8 && tableName.StartsWith(CurvesTablePrefix, StringComparison.Ordinal)
+        && DateOnly.TryParseExact(tableName.AsSpan(CurvesTablePrefix.Length), "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out DateOnly day)
+            ? day
+            : null;
 
     public static string CurvePartition(string areaCode, DateOnly day) =>
         areaCode + "-" + day.ToString("yyyyMMdd", CultureInfo.InvariantCulture);

@@ -18,4 +18,16 @@ public sealed class IngestionOptions
     /// <summary>Most meters kept in the resolution cache per instance.</summary>
     [Range(16, 10_000_000)]
     public int MeterCacheSize { get; set; } = 200_000;
+
+    /// <summary>
+    /// Days of interval curves kept: a day's curve table is dropped once the day is more than this many days before
+    /// today (China local). The default, 1,100 days, covers the three years of metering data that billing disputes and
+    /// audits may reach back to.
+    /// </summary>
+    [Range(35, 36_500)]
+    public int CurveRetentionDays { get; set; } = 1_100;
+
+    /// <summary>NCRONTAB of the retention sweep (seconds first), read by the timer trigger as <c>%Ingestion__CurveRetentionSchedule%</c>.</summary>
+    [Required]
+    public string CurveRetentionSchedule { get; set; } = "0 45 3 * * *";
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Azure;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
@@ -10,7 +11,6 @@ public sealed class IngestionStorage(TableServiceClient tables, BlobServiceClien
     readonly Lazy<Task> created = new(async () =>
     {
         await Task.WhenAll(
-            CreateTableAsync(tables, IngestionKeys.CurvesTable),
             CreateTableAsync(tables, IngestionKeys.MonthToDateTable),
             CreateTableAsync(tables, IngestionKeys.RegistersTable),
             CreateTableAsync(tables, IngestionKeys.RejectionsTable),
@@ -18,7 +18,40 @@ public sealed class IngestionStorage(TableServiceClient tables, BlobServiceClien
             CreateContainerAsync(blobs, IngestionKeys.QuarantineContainer));
     });
 
-    public TableClient Curves { get; } = tables.GetTableClient(IngestionKeys.CurvesTable);
+    readonly ConcurrentDictionary<DateOnly, Lazy<Task>> curveTablesCreated = new();
+
+    /// <summary>The curve table of a China-local day (it may not exist yet: readers treat a missing table as no curves).</summary>
+    public TableClient Curves(DateOnly day) => tables.GetTableClient(IngestionKeys.CurvesTable(day));
+
+    /// <summary>Creates a day's curve table once per process, before the first write to it.</summary>
+    public Task EnsureCurvesTableAsync(DateOnly day) =>
+        curveTablesCreated.GetOrAdd(day, d => new Lazy<Task>(() => CreateTableAsync(tables, IngestionKeys.CurvesTable(d)))).Value;
+
+    /// <summary>Forgets that a day's curve table was created, so the next write creates it again.</summary>
+    public void ForgetCurvesTable(DateOnly day) => curveTablesCreated.TryRemove(day, out _);
+
+    /// <summary>The curve tables that exist, with their days (for retention).</summary>
+    public async IAsyncEnumerable<(string Name, DateOnly Day)> ListCurveTablesAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        string filter = TableServiceClient.CreateQueryFilter($"TableName ge {IngestionKeys.CurvesTablePrefix} and TableName lt {IngestionKeys.CurvesTablePrefix + "~"}");
+        await foreach (Azure.Data.Tables.Models.TableItem table in tables.QueryAsync(filter, cancellationToken: cancellationToken))
+        {
+            if (IngestionKeys.DayOfCurvesTable(table.Name) is { } day)
+            {
+                yield return (table.Name, day);
+            }
+        }
+    }
+
+    /// <summary>Deletes a whole day's curve table (retention).</summary>
+    public async Task DeleteCurvesTableAsync(DateOnly day, CancellationToken cancellationToken)
+    {
+        await tables.DeleteTableAsync(IngestionKeys.CurvesTable(day), cancellationToken);
+        ForgetCurvesTable(day);
+    }
+
+    /// <summary>True for the error a read gets from a day whose curve table was never created: no curves that day.</summary>
+    public static bool IsMissingTable(RequestFailedException e) => e.Status == 404 && e.ErrorCode == "TableNotFound";
 
     public TableClient MonthToDate { get; } = tables.GetTableClient(IngestionKeys.MonthToDateTable);
 

@@ -27,7 +27,7 @@ public class IngestionCrashTests(ITestOutputHelper output)
         // One head-end delivery of a whole day for 600 meters (57,600 values): big enough to be cut off half-way.
         DateOnly day = new(2026, 11, 10);
         byte[] document = MeterReadingsJsonWriter.Write(Enumerable.Range(0, meters).SelectMany(i => Day(i, day)), [], []);
-        TableClient curves = new TableServiceClient(azurite.ConnectionString).GetTableClient("MeterCurves");
+        TableClient curves = new TableServiceClient(azurite.ConnectionString).GetTableClient($"MeterCurves{day:yyyyMMdd}");
         Task<HttpResponseMessage> cutOff = client.PostAsync("api/meter-readings", Content(document));
 
         // Kill the host as soon as the first area's curves are written, so the batch is cut between transactions.

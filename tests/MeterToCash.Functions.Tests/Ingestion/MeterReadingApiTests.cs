@@ -68,7 +68,7 @@ public class MeterReadingApiTests(BackendFixture backend)
         string meter = await ReadingJson.CreateMeterAsync(Client);
         DateOnly day = new(2025, 4, 3);
         JsonObject document = ReadingJson.Document(meter, day, ReadingJson.Day(0.3m));
-        TableClient curves = new(backend.StorageConnectionString, "MeterCurves");
+        TableClient curves = new(backend.StorageConnectionString, "MeterCurves20250403");
         TableClient totals = new(backend.StorageConnectionString, "MeterDayTotals");
 
         JsonElement first = await PostAsync(document);

@@ -55,7 +55,7 @@ public class ReadingFileCrashTests(ITestOutputHelper output)
         Assert.Equal(0, counts.GetProperty("quarantined").GetInt32());
 
         // Every meter-day stored once, whole; each sampled meter's month-to-date agrees with its curve.
-        TableClient curves = new TableServiceClient(azurite.ConnectionString).GetTableClient("MeterCurves");
+        TableClient curves = new TableServiceClient(azurite.ConnectionString).GetTableClient($"MeterCurves{day:yyyyMMdd}");
         Assert.Equal(meters, curves.Query<TableEntity>(select: ["RowKey"]).Count());
         for (int i = 0; i < meters; i += 17)
         {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using MeterToCash.Domain.Common;
 using Microsoft.AspNetCore.Http;
@@ -70,6 +71,60 @@ public static class RequestJson
             }
 
             await destination.WriteAsync(chunk.AsMemory(0, read), cancellationToken);
+        }
+    }
+}
+
+/// <summary>
+/// A request body read into an <see cref="ArrayPool{T}"/> buffer, returned on dispose: the memory it hands out is only
+/// valid until then.
+/// </summary>
+public sealed class PooledBody : IDisposable
+{
+    byte[]? buffer;
+
+    /// <summary>Reads the whole body, at most <paramref name="maxBytes"/> (else <see cref="BodyTooLargeException"/>).</summary>
+    public async Task<ReadOnlyMemory<byte>> ReadAsync(Stream source, long? contentLength, int maxBytes, CancellationToken cancellationToken)
+    {
+        buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp((contentLength ?? 0) + 1, 4096, (long)maxBytes + 1));
+        int length = 0;
+        while (true)
+        {
+            if (length == buffer.Length)
+            {
+                if (length > maxBytes)
+                {
+                    throw new BodyTooLargeException();
+                }
+
+                byte[] larger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, (long)maxBytes + 1));
+                buffer.AsSpan(0, length).CopyTo(larger);
+                ArrayPool<byte>.Shared.Return(buffer);
+                buffer = larger;
+            }
+
+            int read = await source.ReadAsync(buffer.AsMemory(length), cancellationToken);
+            if (read == 0)
+            {
+                break;
+            }
+
+            length += read;
+            if (length > maxBytes)
+            {
+                throw new BodyTooLargeException();
+            }
+        }
+
+        return buffer.AsMemory(0, length);
+    }
+
+    public void Dispose()
+    {
+        if (buffer is not null)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            buffer = null;
         }
     }
 }

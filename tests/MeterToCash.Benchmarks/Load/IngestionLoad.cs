@@ -21,14 +21,24 @@ internal static class IngestionLoad
 {
     const int Parallelism = 8;
 
-    public static async Task RunAsync(int meters, int days, int areas)
+    public static async Task RunAsync(int meters, int days, int areas, int inFlight)
     {
-        Console.WriteLine($"Ingestion load: {meters:N0} meters × {days} day(s) × 96 values over {areas} areas; {Environment.ProcessorCount} cores");
+        Console.WriteLine($"Ingestion load: {meters:N0} meters × {days} day(s) × 96 values over {areas} areas, {inFlight} documents in flight; {Environment.ProcessorCount} cores");
         await using Azurite azurite = await Azurite.StartAsync();
         TableServiceClient tables = new(azurite.ConnectionString);
 
-        double ceilingEntities = await PackedCeilingAsync(tables.GetTableClient("CeilingCurves"), meters, areas);
-        Console.WriteLine($"  raw Azurite ceiling, packed curves (100/transaction, {Parallelism} in flight): {ceilingEntities,9:N0} entities/s = {ceilingEntities * 96,11:N0} values/s");
+        // The ceiling: one day's curves of every meter into a fresh day table per round, as the pipeline stores them,
+        // after a warm-up round (a cold Azurite and client measured a third of their warm rate). The best of three
+        // rounds is the figure, so the pipeline is compared with the most Azurite can do, not with a slow round.
+        await PackedCeilingAsync(tables, "CeilingWarmup", Math.Min(meters, 4_000), areas);
+        List<double> rounds = [];
+        for (int round = 1; round <= 3; round++)
+        {
+            rounds.Add(await PackedCeilingAsync(tables, $"CeilingCurves{round}", meters, areas));
+        }
+
+        double ceilingEntities = rounds.Max();
+        Console.WriteLine($"  raw Azurite ceiling, packed curves (100/transaction, {Parallelism} in flight, best of {string.Join(" / ", rounds.Select(r => r.ToString("N0", CultureInfo.InvariantCulture)))} entities/s): {ceilingEntities,9:N0} entities/s = {ceilingEntities * 96,11:N0} values/s");
 
         double naive = await NaiveAsync(tables.GetTableClient("NaiveReadings"), 20_000);
         Console.WriteLine($"  naive: one upsert per reading ({Parallelism} in flight):                  {naive,9:N0} values/s");
@@ -54,7 +64,7 @@ internal static class IngestionLoad
                 .ToList();
             ConcurrentBag<int> accepted = [];
             Stopwatch clock = Stopwatch.StartNew();
-            await Parallel.ForEachAsync(documents, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (document, ct) =>
+            await Parallel.ForEachAsync(documents, new ParallelOptions { MaxDegreeOfParallelism = inFlight }, async (document, ct) =>
             {
                 using ByteArrayContent content = new(document);
                 content.Headers.ContentType = new("application/json");
@@ -112,8 +122,9 @@ internal static class IngestionLoad
         }
     }
 
-    static async Task<double> PackedCeilingAsync(TableClient table, int meters, int areas)
+    static async Task<double> PackedCeilingAsync(TableServiceClient tables, string name, int meters, int areas)
     {
+        TableClient table = tables.GetTableClient(name);
         await table.CreateIfNotExistsAsync();
         byte[] curve = new byte[400]; // a full day of actual values packs to about 400 bytes
         Random.Shared.NextBytes(curve);

@@ -94,7 +94,7 @@ public static class MeterReadingsJsonParser
 
     private static MeterReadingBatch Map(JsonElement root, ParserLimits limits)
     {
-        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("MeterReading", out JsonElement list) || list.ValueKind != JsonValueKind.Array)
+        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("MeterReading"u8, out JsonElement list) || list.ValueKind != JsonValueKind.Array)
         {
             return BatchBuilder.Failed(RejectReason.MissingField, "$.MeterReading", null);
         }
@@ -117,14 +117,14 @@ public static class MeterReadingsJsonParser
                 continue;
             }
 
-            Common.MeterId? meter = CimMapping.Meter(Str(Obj(mr, "Meter"), "mRID"));
+            Common.MeterId? meter = CimMapping.Meter(Str(Obj(mr, "Meter"u8), "mRID"u8));
             int j = 0;
-            foreach (JsonElement block in Arr(mr, "IntervalBlocks"))
+            foreach (JsonElement block in Arr(mr, "IntervalBlocks"u8))
             {
                 int blockIndex = j++;
-                ReadingTypeInfo? type = CimMapping.Type(Ref(block, "ReadingType"));
+                ReadingTypeInfo? type = CimMapping.Type(Ref(block, "ReadingType"u8));
                 int k = 0;
-                foreach (JsonElement ir in Arr(block, "IntervalReadings"))
+                foreach (JsonElement ir in Arr(block, "IntervalReadings"u8))
                 {
                     int itemIndex = k++;
                     string Position() => string.Create(CultureInfo.InvariantCulture, $"{MrPath()}.IntervalBlocks[{blockIndex}].IntervalReadings[{itemIndex}]");
@@ -134,21 +134,21 @@ public static class MeterReadingsJsonParser
                         return builder.Build();
                     }
 
-                    JsonElement? period = Obj(ir, "timePeriod");
+                    JsonElement? period = Obj(ir, "timePeriod"u8);
 
                     RejectReason? r = ir.ValueKind != JsonValueKind.Object
                         ? RejectReason.MissingField
                         : Value(ir, out string? text, out decimal? number) ?? CimMapping.Interval(
-                            builder, meter, type, Str(period, "start"), Str(period, "end"), Str(ir, "timeStamp"), text, number, Qualities(ir));
+                            builder, meter, type, Str(period, "start"u8), Str(period, "end"u8), Str(ir, "timeStamp"u8), text, number, Qualities(ir));
                     if (r is { } reason)
                     {
-                        builder.Reject(Position(), reason, Raw(ir, "value"));
+                        builder.Reject(Position(), reason, Raw(ir, "value"u8));
                     }
                 }
             }
 
             int n = 0;
-            foreach (JsonElement reading in Arr(mr, "Readings"))
+            foreach (JsonElement reading in Arr(mr, "Readings"u8))
             {
                 int readingIndex = n++;
                 string Position() => string.Create(CultureInfo.InvariantCulture, $"{MrPath()}.Readings[{readingIndex}]");
@@ -161,15 +161,15 @@ public static class MeterReadingsJsonParser
                 RejectReason? r = reading.ValueKind != JsonValueKind.Object
                     ? RejectReason.MissingField
                     : Value(reading, out string? text, out decimal? number) ?? CimMapping.Register(
-                        builder, meter, CimMapping.Type(Ref(reading, "ReadingType")), Str(reading, "timeStamp"), text, number, Qualities(reading), Digits(reading));
+                        builder, meter, CimMapping.Type(Ref(reading, "ReadingType"u8)), Str(reading, "timeStamp"u8), text, number, Qualities(reading), Digits(reading));
                 if (r is { } reason)
                 {
-                    builder.Reject(Position(), reason, Raw(reading, "value"));
+                    builder.Reject(Position(), reason, Raw(reading, "value"u8));
                 }
             }
 
             int e = 0;
-            foreach (JsonElement ev in Arr(mr, "EndDeviceEvents"))
+            foreach (JsonElement ev in Arr(mr, "EndDeviceEvents"u8))
             {
                 int eventIndex = e++;
                 string Position() => string.Create(CultureInfo.InvariantCulture, $"{MrPath()}.EndDeviceEvents[{eventIndex}]");
@@ -179,10 +179,10 @@ public static class MeterReadingsJsonParser
                     return builder.Build();
                 }
 
-                string? type = ev.ValueKind == JsonValueKind.Object ? Ref(ev, "EndDeviceEventType") : null;
+                string? type = ev.ValueKind == JsonValueKind.Object ? Ref(ev, "EndDeviceEventType"u8) : null;
                 RejectReason? r = ev.ValueKind != JsonValueKind.Object
                     ? RejectReason.MissingField
-                    : CimMapping.Event(builder, meter, type, Str(ev, "createdDateTime"));
+                    : CimMapping.Event(builder, meter, type, Str(ev, "createdDateTime"u8));
                 if (r is { } reason)
                 {
                     builder.Reject(Position(), reason, type);
@@ -193,32 +193,32 @@ public static class MeterReadingsJsonParser
         return builder.Build();
     }
 
-    private static JsonElement? Obj(JsonElement? parent, string name) =>
+    private static JsonElement? Obj(JsonElement? parent, ReadOnlySpan<byte> name) =>
         parent is { ValueKind: JsonValueKind.Object } p && p.TryGetProperty(name, out JsonElement v) && v.ValueKind == JsonValueKind.Object ? v : null;
 
-    private static JsonElement.ArrayEnumerator Arr(JsonElement parent, string name) =>
+    private static JsonElement.ArrayEnumerator Arr(JsonElement parent, ReadOnlySpan<byte> name) =>
         parent.ValueKind == JsonValueKind.Object && parent.TryGetProperty(name, out JsonElement v) && v.ValueKind == JsonValueKind.Array
             ? v.EnumerateArray()
             : default;
 
-    private static string? Str(JsonElement? parent, string name) =>
+    private static string? Str(JsonElement? parent, ReadOnlySpan<byte> name) =>
         parent is { ValueKind: JsonValueKind.Object } p && p.TryGetProperty(name, out JsonElement v) && v.ValueKind == JsonValueKind.String ? Text(v) : null;
 
-    private static string? Ref(JsonElement parent, string name)
+    private static string? Ref(JsonElement parent, ReadOnlySpan<byte> name)
     {
         if (parent.ValueKind != JsonValueKind.Object || !parent.TryGetProperty(name, out JsonElement v))
         {
             return null;
         }
 
-        return v.ValueKind == JsonValueKind.String ? Text(v) : Str(v, "ref");
+        return v.ValueKind == JsonValueKind.String ? Text(v) : Str(v, "ref"u8);
     }
 
     private static RejectReason? Value(JsonElement item, out string? text, out decimal? number)
     {
         text = null;
         number = null;
-        if (!item.TryGetProperty("value", out JsonElement v))
+        if (!item.TryGetProperty("value"u8, out JsonElement v))
         {
             return RejectReason.MissingField;
         }
@@ -243,7 +243,7 @@ public static class MeterReadingsJsonParser
 
     private static string? Digits(JsonElement item)
     {
-        if (!item.TryGetProperty("meterDigits", out JsonElement v))
+        if (!item.TryGetProperty("meterDigits"u8, out JsonElement v))
         {
             return null;
         }
@@ -254,7 +254,7 @@ public static class MeterReadingsJsonParser
 
     private static IReadOnlyList<string?> Qualities(JsonElement item)
     {
-        if (item.ValueKind != JsonValueKind.Object || !item.TryGetProperty("ReadingQualities", out JsonElement rq))
+        if (item.ValueKind != JsonValueKind.Object || !item.TryGetProperty("ReadingQualities"u8, out JsonElement rq))
         {
             return CimMapping.NoQualities;
         }
@@ -268,12 +268,12 @@ public static class MeterReadingsJsonParser
         var list = new List<string?>();
         foreach (JsonElement q in rq.EnumerateArray())
         {
-            list.Add(q.ValueKind == JsonValueKind.Object ? Ref(q, "ReadingQualityType") : null);
+            list.Add(q.ValueKind == JsonValueKind.Object ? Ref(q, "ReadingQualityType"u8) : null);
         }
 
         return list;
     }
 
-    private static string? Raw(JsonElement item, string name) =>
+    private static string? Raw(JsonElement item, ReadOnlySpan<byte> name) =>
         item.ValueKind == JsonValueKind.Object && item.TryGetProperty(name, out JsonElement v) ? v.GetRawText() : null;
 }

@@ -21,7 +21,7 @@ internal static class IngestionLoad
 {
     const int Parallelism = 8;
 
-    public static async Task RunAsync(int meters, int days, int areas, int inFlight)
+    public static async Task RunAsync(int meters, int days, int areas, int inFlight, int warmupDays)
     {
         Console.WriteLine($"Ingestion load: {meters:N0} meters × {days} day(s) × 96 values over {areas} areas, {inFlight} documents in flight; {Environment.ProcessorCount} cores");
         await using Azurite azurite = await Azurite.StartAsync();
@@ -82,21 +82,25 @@ internal static class IngestionLoad
             total += values;
             elapsed += clock.Elapsed;
             lastDay = values / clock.Elapsed.TotalSeconds;
-            if (d > 0)
+            // Day 1 meets a cold meter directory; the days up to warmupDays a LocalHost whose JIT is still tiering up its
+            // hot paths (the rate climbs for about 20 s of load). A deployed instance runs for hours, so the sustained rate
+            // is read from the days after both.
+            if (d >= Math.Max(1, warmupDays))
             {
                 warmDays.Add(lastDay);
             }
 
-            Console.WriteLine($"  pipeline, day {d + 1} ({(d == 0 ? "cold meter cache" : "warm")}): {documents.Count} documents, {values:N0} values in {clock.Elapsed.TotalSeconds:N1} s ({accepted.Sum():N0} accepted): {lastDay,11:N0} values/s");
+            string phase = d == 0 ? "cold meter cache" : d < warmupDays ? "warm-up" : "steady";
+            Console.WriteLine($"  pipeline, day {d + 1} ({phase}): {documents.Count} documents, {values:N0} values in {clock.Elapsed.TotalSeconds:N1} s ({accepted.Sum():N0} accepted): {lastDay,11:N0} values/s");
         }
 
         double pipeline = total / elapsed.TotalSeconds;
         Console.WriteLine($"  pipeline overall, cold day included: {pipeline:N0} values/s = {pipeline / (ceilingEntities * 96):P1} of the packed ceiling, {pipeline / naive:N0}× naive");
         if (warmDays.Count > 0)
         {
-            // Sustained rate: the median warm day (a day's documents all finish before the next day starts, so each day is one sample).
+            // Sustained rate: the median steady day (a day's documents all finish before the next day starts, so each day is one sample).
             double steady = warmDays.Order().ElementAt(warmDays.Count / 2);
-            Console.WriteLine($"  pipeline sustained (median warm day): {steady:N0} values/s = {steady / (ceilingEntities * 96):P1} of the packed ceiling, {steady / naive:N0}× naive; target 500,000 values/s and 60 % of the ceiling: {(steady >= 500_000 && steady >= 0.6 * ceilingEntities * 96 ? "met" : "not met")}");
+            Console.WriteLine($"  pipeline sustained (median of {warmDays.Count} steady days): {steady:N0} values/s = {steady / (ceilingEntities * 96):P1} of the packed ceiling, {steady / naive:N0}× naive; target 500,000 values/s and 60 % of the ceiling: {(steady >= 500_000 && steady >= 0.6 * ceilingEntities * 96 ? "met" : "not met")}");
         }
     }
 

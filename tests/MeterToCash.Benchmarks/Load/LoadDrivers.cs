@@ -21,10 +21,10 @@ internal static class LoadDrivers
                 await ArchiveImportLoad.RunAsync(Option("rows", 20_000), Option("areas", 40));
                 return 0;
             case "ingestion":
-                await IngestionLoad.RunAsync(Option("meters", 4_000), Option("days", 1), Option("areas", 40), Option("inflight", 4));
+                await IngestionLoad.RunAsync(Option("meters", 4_000), Option("days", 1), Option("areas", 40), Option("inflight", 8), Option("warmup", 4));
                 return 0;
             default:
-                await Console.Error.WriteLineAsync("usage: load archive-import [--rows N] [--areas N] | load ingestion [--meters N] [--days N] [--areas N] [--inflight N]");
+                await Console.Error.WriteLineAsync("usage: load archive-import [--rows N] [--areas N] | load ingestion [--meters N] [--days N] [--areas N] [--inflight N] [--warmup DAYS]");
                 return 2;
         }
     }

@@ -158,6 +158,17 @@ internal sealed class BatchBuilder(ParserLimits limits)
 
     public MeterReadingBatch Build() => new(Intervals, Registers, Events, Rejected);
 
+    /// <summary>
+    /// Sizes the interval list for the number of items the document says it holds (at most the item limit): a push of
+    /// an area-day has about ten thousand, and growing the list by doubling allocated five large-object arrays per
+    /// document, each of which brings a full garbage collection closer.
+    /// </summary>
+    /// <remarks>Capped at <see cref="ExpectedIntervalsCap"/>: a hostile document of empty items must not reserve memory far beyond its own size.</remarks>
+    public void ExpectIntervals(int count) => Intervals.Capacity = Math.Max(Intervals.Capacity, Math.Min(count, Math.Min(limits.MaxItems, ExpectedIntervalsCap)));
+
+    /// <summary>Most interval items reserved up front (a few megabytes); a larger document grows the list as it goes.</summary>
+    public const int ExpectedIntervalsCap = 100_000;
+
     public void Reject(string position, RejectReason reason, string? raw) => Rejected.Add(new RejectedItem(position, reason, Sanitise(raw)));
 
     public static MeterReadingBatch Failed(RejectReason reason, string position, string? raw) =>

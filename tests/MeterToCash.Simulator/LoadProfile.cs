@@ -55,8 +55,10 @@ public static class LoadProfile
 /// <summary>A simulated meter.</summary>
 /// <param name="Meter">Meter number.</param>
 /// <param name="Class">Customer class.</param>
-/// <param name="AverageKwhPerDay">Typical daily consumption.</param>
-public sealed record SimulatedMeter(Domain.Common.MeterId Meter, CustomerClass Class, double AverageKwhPerDay);
+/// <param name="AverageKwhPerDay">Typical daily consumption, kWh on the primary (customer) side.</param>
+/// <param name="Multiplier">The meter's CT × PT ratio from the archive: a transformer-rated meter registers the primary
+/// energy divided by it, and ingestion multiplies it back.</param>
+public sealed record SimulatedMeter(Domain.Common.MeterId Meter, CustomerClass Class, double AverageKwhPerDay, double Multiplier = 1);
 
 /// <summary>Deterministic pseudo-random numbers keyed by (seed, text, number): the same inputs give the same output.</summary>
 public static class DeterministicRandom
@@ -82,15 +84,15 @@ public static class DeterministicRandom
 public static class CurveGenerator
 {
     /// <summary>
-    /// The 15-minute active-import values of one interval: class shape × daily average / 96 × noise (±15 %), rounded to
-    /// 0.001 kWh half away from zero. Deterministic in (seed, meter, interval start).
+    /// The 15-minute active-import values of one interval as the meter registers them: class shape × daily average / 96
+    /// × noise (±15 %) ÷ CT×PT, rounded to 0.001 kWh half away from zero. Deterministic in (seed, meter, interval start).
     /// </summary>
     public static IntervalReading Interval(SimulatedMeter meter, DateTimeOffset start, int seed, int intervalMinutes = 15)
     {
         ArgumentNullException.ThrowIfNull(meter);
         double slotsPerDay = 1440.0 / intervalMinutes;
         double noise = 0.85 + (0.3 * DeterministicRandom.Uniform(seed, meter.Meter.Value, start.ToUnixTimeSeconds()));
-        double kwh = LoadProfile.Shape(meter.Class, start) * meter.AverageKwhPerDay / slotsPerDay * noise;
+        double kwh = LoadProfile.Shape(meter.Class, start) * meter.AverageKwhPerDay / slotsPerDay * noise / Math.Max(meter.Multiplier, 1);
         decimal value = decimal.Round((decimal)kwh, 3, MidpointRounding.AwayFromZero);
         return new IntervalReading(meter.Meter, MeterChannel.ActiveImport, start.ToUniversalTime(), intervalMinutes, value, EnergyUnit.Kwh, ReadingQuality.Valid);
     }

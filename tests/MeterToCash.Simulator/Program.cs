@@ -52,14 +52,14 @@ if (options.TryGetValue("areas", out string? areaList))
 
     foreach (string area in areaList.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
     {
-        List<(string Meter, string? Class)> found = await ArchiveMetersAsync(http, apiBase, area);
+        List<(string Meter, string? Class, double Multiplier)> found = await ArchiveMetersAsync(http, apiBase, area);
         metersByArea[area] = [.. found.Select(f => f.Meter)];
         meters.AddRange(found.Select(f => Meter(f.Meter, f.Class switch
         {
             "Commercial" => CustomerClass.Commercial,
             "LargeIndustrial" => CustomerClass.Industrial,
             _ => CustomerClass.Residential,
-        })));
+        }, f.Multiplier)));
     }
 
     Console.WriteLine($"{meters.Count} meters in {metersByArea.Count} areas: " + string.Join(", ", metersByArea.Select(a => $"{a.Key} {a.Value.Count}")));
@@ -230,13 +230,17 @@ async Task<IResult> SwitchAsync(bool cut, string? area, string? meterList)
     return Results.Ok(new { action, meters = delivery.Events.Count, at = now, cutOff = simulation.CutOff.Count });
 }
 
-static SimulatedMeter Meter(string meterNo, CustomerClass customerClass) =>
-    new(new MeterId(meterNo), customerClass, customerClass switch { CustomerClass.Residential => 8, CustomerClass.Commercial => 120, _ => 2400 });
+// Primary-side kWh a day: a household, a shop on a 50 kVA supply, a factory on a 630–1,575 kVA transformer.
+static SimulatedMeter Meter(string meterNo, CustomerClass customerClass, double multiplier = 1) =>
+    new(new MeterId(meterNo), customerClass, customerClass switch { CustomerClass.Residential => 8, CustomerClass.Commercial => 120, _ => 12_000 }, multiplier);
+
+static double Ratio(JsonElement meter, string name) =>
+    meter.TryGetProperty(name, out JsonElement r) && r.ValueKind == JsonValueKind.Number && r.GetDouble() >= 1 ? r.GetDouble() : 1;
 
 // Every meter in service in an area, paging through the archive API.
-static async Task<List<(string Meter, string? Class)>> ArchiveMetersAsync(HttpClient http, Uri apiBase, string area)
+static async Task<List<(string Meter, string? Class, double Multiplier)>> ArchiveMetersAsync(HttpClient http, Uri apiBase, string area)
 {
-    List<(string, string?)> found = [];
+    List<(string, string?, double)> found = [];
     string? token = null;
     do
     {
@@ -249,7 +253,7 @@ static async Task<List<(string Meter, string? Class)>> ArchiveMetersAsync(HttpCl
             {
                 foreach (JsonElement meter in point.GetProperty("meters").EnumerateArray().Where(m => m.TryGetProperty("removalDate", out JsonElement r) is false || r.ValueKind == JsonValueKind.Null))
                 {
-                    found.Add((meter.GetProperty("meterNo").GetString()!, cls));
+                    found.Add((meter.GetProperty("meterNo").GetString()!, cls, Ratio(meter, "ctRatio") * Ratio(meter, "ptRatio")));
                 }
             }
         }

@@ -18,6 +18,23 @@ public class SimulatorTests
     ];
 
     [Theory]
+    [InlineData(1)]
+    [InlineData(20)]
+    [InlineData(4000)]
+    public void Day_TransformerRatedMeter_RegistersPrimaryEnergyDividedByCtPt(double multiplier)
+    {
+        SimulatedMeter primary = new(new MeterId("I2"), CustomerClass.Industrial, 12_000);
+        SimulatedMeter rated = primary with { Multiplier = multiplier };
+
+        decimal primaryDay = CurveGenerator.Day(primary, Monday, seed: 3).Sum(r => r.Value);
+        decimal meterSideDay = CurveGenerator.Day(rated, Monday, seed: 3).Sum(r => r.Value);
+
+        // Each value is rounded to 0.001 kWh on the meter side, so the day agrees within 96 half-units times the ratio.
+        Assert.InRange(meterSideDay * (decimal)multiplier, primaryDay - (0.048m * (decimal)multiplier), primaryDay + (0.048m * (decimal)multiplier));
+        Assert.True(primaryDay > 5_000m, $"a factory day should be thousands of kWh, was {primaryDay}");
+    }
+
+    [Theory]
     [InlineData(CustomerClass.Residential, 20, 3, 0)]
     [InlineData(CustomerClass.Commercial, 12, 3, 0)]
     [InlineData(CustomerClass.Commercial, 12, 12, 5)]

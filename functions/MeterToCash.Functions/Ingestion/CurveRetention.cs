@@ -18,7 +18,7 @@ public sealed class CurveRetention(IngestionStorage storage, IOptions<IngestionO
         // The oldest day kept: a day strictly before it is dropped.
         DateOnly oldestKept = ChinaTime.LocalDay(time.GetUtcNow()).AddDays(-options.Value.CurveRetentionDays);
         List<DateOnly> expired = [];
-        await foreach ((string _, DateOnly day) in storage.ListCurveTablesAsync(cancellationToken))
+        await foreach (DateOnly day in storage.ListCurveTableDaysAsync(cancellationToken))
         {
             if (day < oldestKept)
             {

@@ -30,15 +30,15 @@ public sealed class IngestionStorage(TableServiceClient tables, BlobServiceClien
     /// <summary>Forgets that a day's curve table was created, so the next write creates it again.</summary>
     public void ForgetCurvesTable(DateOnly day) => curveTablesCreated.TryRemove(day, out _);
 
-    /// <summary>The curve tables that exist, with their days (for retention).</summary>
-    public async IAsyncEnumerable<(string Name, DateOnly Day)> ListCurveTablesAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>The days whose curve table exists (for retention).</summary>
+    public async IAsyncEnumerable<DateOnly> ListCurveTableDaysAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         string filter = TableServiceClient.CreateQueryFilter($"TableName ge {IngestionKeys.CurvesTablePrefix} and TableName lt {IngestionKeys.CurvesTablePrefix + "~"}");
         await foreach (Azure.Data.Tables.Models.TableItem table in tables.QueryAsync(filter, cancellationToken: cancellationToken))
         {
             if (IngestionKeys.DayOfCurvesTable(table.Name) is { } day)
             {
-                yield return (table.Name, day);
+                yield return day;
             }
         }
     }

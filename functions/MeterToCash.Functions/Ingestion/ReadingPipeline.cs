@@ -163,7 +163,7 @@ public sealed class ReadingPipeline(
         for (int i = 0; i < batch.Intervals.Count; i++)
         {
             IntervalReading r = batch.Intervals[i];
-            if (!ReferenceEquals(r.Meter.Value, lastMeter) && !string.Equals(r.Meter.Value, lastMeter, StringComparison.Ordinal))
+            if (!string.Equals(r.Meter.Value, lastMeter, StringComparison.Ordinal))
             {
                 lastMeter = r.Meter.Value;
                 location = locations[IngestionKeys.Meter(r.Meter.Value)];
@@ -189,8 +189,7 @@ public sealed class ReadingPipeline(
                 lastChannel = r.Channel;
             }
 
-            list.Indexes.Add(i);
-            list.Readings.Add(primary);
+            list.Add(i, primary);
         }
 
         // 3. VEE per series against the stored curves of the days it touches, then the values to merge per curve.
@@ -202,9 +201,8 @@ public sealed class ReadingPipeline(
         {
             MeterLocation place = locations[meter]!;
             DateOnly? lastDay = null;
-            foreach (IntervalReading reading in readings.Readings)
+            foreach (DateOnly day in readings.Days)
             {
-                DateOnly day = ChinaTime.LocalDay(reading.Start);
                 if (day != lastDay)
                 {
                     keys.Add(new CurveKey(place.AreaCode, place.Entry.Meter, channel, day, place.Entry.IntervalMinutes));
@@ -340,12 +338,7 @@ public sealed class ReadingPipeline(
     {
         MeterArchiveEntry entry = location.Entry;
         Dictionary<DateOnly, StoredCurve?> stored = [];
-        DateOnly[] days = new DateOnly[readings.Readings.Count];
-        for (int i = 0; i < days.Length; i++)
-        {
-            days[i] = ChinaTime.LocalDay(readings.Readings[i].Start);
-        }
-
+        List<DateOnly> days = readings.Days;
         foreach (DateOnly day in days.Distinct())
         {
             StoredCurve? curve = storedCurves[new CurveKey(location.AreaCode, entry.Meter, channel, day, entry.IntervalMinutes)];
@@ -426,33 +419,30 @@ public sealed class ReadingPipeline(
         }
     }
 
-    /// <summary>One (meter, channel) series of a delivery: its values in delivery order and their indexes in the document.</summary>
+    /// <summary>
+    /// One (meter, channel) series of a delivery: its values in delivery order, their indexes in the document and their
+    /// China-local days (what the curve reads and the per-day split both need).
+    /// </summary>
     sealed class Series
     {
         // A day of 15-minute values; most series are exactly that.
         public List<int> Indexes { get; } = new(96);
 
         public List<IntervalReading> Readings { get; } = new(96);
+
+        public List<DateOnly> Days { get; } = new(96);
+
+        public void Add(int index, IntervalReading reading)
+        {
+            Indexes.Add(index);
+            Readings.Add(reading);
+            Days.Add(ChinaTime.LocalDay(reading.Start));
+        }
     }
 
     async Task<Dictionary<string, MeterLocation?>> ResolveAsync(IEnumerable<MeterId> delivered, CancellationToken cancellationToken)
     {
-        return await directory.ResolveManyAsync(Runs(delivered), cancellationToken);
-
-        // A document lists a meter's values together: one meter number per run, not per value (upper-casing and hashing
-        // 96 copies of the same number was a visible share of a delivery's CPU).
-        static IEnumerable<string> Runs(IEnumerable<MeterId> meters)
-        {
-            string? last = null;
-            foreach (MeterId meter in meters)
-            {
-                if (!string.Equals(meter.Value, last, StringComparison.Ordinal))
-                {
-                    last = meter.Value;
-                    yield return last;
-                }
-            }
-        }
+        return await directory.ResolveManyAsync(delivered.Select(m => m.Value), cancellationToken);
     }
 
     /// <summary>Uploads unless the blob exists; false when it did (a redelivery). Immutable: never overwrites.</summary>

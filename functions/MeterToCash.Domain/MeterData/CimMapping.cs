@@ -178,7 +178,7 @@ internal static class CimMapping
     /// <summary>No qualities: valid.</summary>
     public static readonly string?[] NoQualities = [];
 
-    private static bool TryQuality(IReadOnlyList<string?> codes, out ReadingQuality quality)
+    public static bool TryQuality(IReadOnlyList<string?> codes, out ReadingQuality quality)
     {
         quality = ReadingQuality.Valid;
         foreach (string? code in codes)

@@ -28,6 +28,13 @@ public static class MeterReadingsJsonParser
             return BatchBuilder.Failed(RejectReason.InvalidEncoding, "document", null);
         }
 
+        // The canonical shape in one streaming pass; anything else (or anything to reject) through the document tree.
+        return MeterReadingsJsonFastPath.TryParse(utf8.Span, limits) ?? ParseTree(utf8, limits);
+    }
+
+    /// <summary>The general parse through a document tree: every shape, every rejection explained. The caller has checked size and UTF-8.</summary>
+    internal static MeterReadingBatch ParseTree(ReadOnlyMemory<byte> utf8, ParserLimits limits)
+    {
         JsonDocument doc;
         try
         {

@@ -195,10 +195,12 @@ internal sealed class BatchBuilder(ParserLimits limits)
         return sb.ToString();
     }
 
-    public static bool TryTimestamp(string? text, out DateTimeOffset instant)
+    public static bool TryTimestamp(string? text, out DateTimeOffset instant) => TryTimestamp(text.AsSpan(), out instant);
+
+    public static bool TryTimestamp(ReadOnlySpan<char> text, out DateTimeOffset instant)
     {
         instant = default;
-        ReadOnlySpan<char> t = text.AsSpan().Trim();
+        ReadOnlySpan<char> t = text.Trim();
         if (t.Length is < 20 or > 40)
         {
             return false;

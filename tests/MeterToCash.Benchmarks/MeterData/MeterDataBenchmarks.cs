@@ -31,9 +31,13 @@ public class MeterDataBenchmarks
         _encoded = _curves[0].Merge(_updates).Curve.Encode();
     }
 
-    /// <summary>JSON push body → normalised readings.</summary>
+    /// <summary>JSON push body → normalised readings (the streaming fast path, as ingestion runs it).</summary>
     [Benchmark]
     public int ParseJson() => MeterReadingsJsonParser.Parse(_json).Intervals.Count;
+
+    /// <summary>Baseline: the same body through the document-tree parse alone (the parser before the fast path, and its fallback).</summary>
+    [Benchmark]
+    public int ParseJsonTree() => MeterReadingsJsonParser.ParseTree(_json, ParserLimits.Default).Intervals.Count;
 
     /// <summary>VEE over 100 series of 96 values without history.</summary>
     [Benchmark]

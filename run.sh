@@ -33,7 +33,7 @@ for port in 10000 10001 10002 "$PORT" "${SIM_CONTROL:-7072}"; do
 done
 
 echo "==> Starting Azurite on 127.0.0.1:10000-10002 (data in .azurite/)"
-node node_modules/azurite/dist/src/azurite.js --silent --skipApiVersionCheck --loose --location .azurite \
+node node_modules/azurite/dist/src/azurite.js --silent --disableTelemetry --skipApiVersionCheck --loose --location .azurite \
   --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 > .azurite/azurite.log 2>&1 &
 pids+=($!)
 

@@ -34,7 +34,7 @@ public sealed class Azurite : IAsyncDisposable
         Azurite azurite = new(ChildProcess.FreePort(), ChildProcess.FreePort(), ChildProcess.FreePort());
         azurite.process = ChildProcess.Start("node",
         [
-            Repository.Azurite, "--inMemoryPersistence", "--skipApiVersionCheck", "--loose",
+            Repository.Azurite, "--inMemoryPersistence", "--skipApiVersionCheck", "--loose", "--silent", "--disableTelemetry",
             "--blobHost", "127.0.0.1", "--blobPort", azurite.BlobPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--queueHost", "127.0.0.1", "--queuePort", azurite.QueuePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--tableHost", "127.0.0.1", "--tablePort", azurite.TablePort.ToString(System.Globalization.CultureInfo.InvariantCulture),

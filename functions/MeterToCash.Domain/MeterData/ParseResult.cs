@@ -302,13 +302,15 @@ internal sealed class BatchBuilder(ParserLimits limits)
             return RejectReason.NumberOutOfRange;
         }
 
-        decimal scaled = raw * scale;
+        // Scale 1 (kWh delivered as kWh) is almost every value: multiplying by 1m changes neither value nor scale.
+        decimal scaled = scale == 1m ? raw : raw * scale;
         if (scaled > MeterChannels.MaxMagnitude || scaled < -MeterChannels.MaxMagnitude)
         {
             return RejectReason.NumberOutOfRange;
         }
 
-        if (decimal.Round(scaled, MeterChannels.StoredDecimals) != scaled)
+        // Few enough decimals needs no rounding to tell; more may still be trailing zeros (0.10000), which Round keeps.
+        if (scaled.Scale > MeterChannels.StoredDecimals && decimal.Round(scaled, MeterChannels.StoredDecimals) != scaled)
         {
             return RejectReason.ExcessPrecision;
         }

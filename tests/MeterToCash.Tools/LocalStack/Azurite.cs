@@ -62,6 +62,9 @@ public sealed class Azurite : IAsyncDisposable
 
     public void Stop() => process?.Kill();
 
+    /// <summary>CPU time Azurite has used so far.</summary>
+    public TimeSpan CpuTime => process?.CpuTime ?? TimeSpan.Zero;
+
     public async ValueTask DisposeAsync()
     {
         if (process is not null)

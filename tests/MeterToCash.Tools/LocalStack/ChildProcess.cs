@@ -41,6 +41,16 @@ public sealed class ChildProcess : IAsyncDisposable
 
     public bool HasExited => process.HasExited;
 
+    /// <summary>CPU time used so far by all of the process's threads (user + kernel), for load drivers' per-value CPU figures.</summary>
+    public TimeSpan CpuTime
+    {
+        get
+        {
+            process.Refresh();
+            return process.TotalProcessorTime;
+        }
+    }
+
     public string Output => string.Join(Environment.NewLine, output);
 
     void Keep(string? line)

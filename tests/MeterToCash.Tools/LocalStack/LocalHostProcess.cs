@@ -83,6 +83,9 @@ public sealed class LocalHostProcess : IAsyncDisposable
 
     public void Kill() => process?.Kill();
 
+    /// <summary>CPU time the LocalHost has used so far (since its last start).</summary>
+    public TimeSpan CpuTime => process?.CpuTime ?? TimeSpan.Zero;
+
     /// <summary>A client as a back-office system holds it: with the function key.</summary>
     public HttpClient Client(string? key = FunctionKey)
     {

@@ -77,6 +77,14 @@ public static class IngestionKeys
     public static string CurveRow(string meterNo, MeterChannel channel) =>
         Meter(meterNo) + "-" + ReadingTypeCodes.ChannelCode(channel);
 
+    /// <summary>The channel of a curve row key (its code follows the last '-'; meter numbers may contain '-', codes do not).</summary>
+    public static bool TryCurveRowChannel(string rowKey, out MeterChannel channel)
+    {
+        int dash = rowKey.LastIndexOf('-');
+        channel = default;
+        return dash > 0 && ReadingTypeCodes.TryParseChannelCode(rowKey.AsSpan(dash + 1), out channel);
+    }
+
     public static string MonthToDatePartition(string areaCode, int year, int month) =>
         string.Create(CultureInfo.InvariantCulture, $"{areaCode}-{year:D4}{month:D2}");
 

@@ -285,7 +285,10 @@ public static class IntervalValidator
         }
 
         decimal? spikeReference = SpikeReference(stored.Values, options);
-        var seen = new HashSet<DateTimeOffset>(delivery.Count);
+
+        // Starts seen so far, built only once a start is not after all before it: a head-end sends a series in order,
+        // and while it is in order no start can repeat.
+        HashSet<DateTimeOffset>? seen = null;
         DateTimeOffset latestInDelivery = DateTimeOffset.MinValue;
         var evaluatedBase = VeeRuleCatalog.IntervalRules & ~(spikeReference is null ? VeeRules.Spike : VeeRules.None);
         var failed = new VeeRules[delivery.Count];
@@ -299,7 +302,16 @@ public static class IntervalValidator
             }
 
             VeeRules f = VeeRules.None;
-            if (seen.Contains(r.Start))
+            if (seen is null && i > 0 && r.Start <= latestInDelivery)
+            {
+                seen = new HashSet<DateTimeOffset>(delivery.Count);
+                for (int j = 0; j < i; j++)
+                {
+                    seen.Add(delivery[j].Start);
+                }
+            }
+
+            if (seen is not null && seen.Contains(r.Start))
             {
                 // A repeat in one delivery is either an exact duplicate or a conflict; the first occurrence wins either way.
                 f |= VeeRules.Duplicate;
@@ -342,7 +354,7 @@ public static class IntervalValidator
                 f |= VeeRules.Spike;
             }
 
-            seen.Add(r.Start);
+            seen?.Add(r.Start);
             if (r.Start > latestInDelivery)
             {
                 latestInDelivery = r.Start;
@@ -488,6 +500,19 @@ public static class IntervalValidator
 
     private static void MarkProlongedZero(IReadOnlyList<IntervalReading> delivery, VeeRules[] failed, Dictionary<DateTimeOffset, IntervalReading> stored, int intervalMinutes, TimeSpan threshold)
     {
+        // Only values of this delivery are marked, and only zeros: without a storable zero in it there is nothing to
+        // find (most series), so the combined view is not built.
+        bool anyZero = false;
+        for (int i = 0; i < delivery.Count && !anyZero; i++)
+        {
+            anyZero = delivery[i].Value == 0m && VeeRuleCatalog.Disposition(failed[i]) is ValueDisposition.Accepted or ValueDisposition.Suspect;
+        }
+
+        if (!anyZero)
+        {
+            return;
+        }
+
         // Combined view: stored values overlaid by this delivery's storable values; -1 marks stored-only entries.
         var combined = new Dictionary<DateTimeOffset, (decimal Value, int Index)>(stored.Count + delivery.Count);
         foreach (KeyValuePair<DateTimeOffset, IntervalReading> s in stored)

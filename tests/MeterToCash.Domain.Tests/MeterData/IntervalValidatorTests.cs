@@ -173,4 +173,47 @@ public class IntervalValidatorTests
 
         return IntervalValidator.Validate(delivery, context).SequenceEqual(IntervalValidator.Validate(delivery, context));
     }
+
+    [FsCheck.Xunit.Property(MaxTest = 300)]
+    public bool Validate_AnyOrderOfSlots_DuplicateExactlyWhereTheSlotCameEarlier(int[] slots)
+    {
+        IntervalReading[] delivery = slots.Select(s => Interval(Math.Abs(s % 96), 0.2m)).ToArray();
+
+        ValidatedInterval[] results = IntervalValidator.Validate(delivery, Context());
+
+        return results.Select((r, i) => r.Failed.HasFlag(VeeRules.Duplicate) == delivery.Take(i).Any(d => d.Start == delivery[i].Start)).All(ok => ok);
+    }
+
+    [FsCheck.Xunit.Property(MaxTest = 300)]
+    public bool Validate_ZerosInAnyOrder_ProlongedZeroExactlyOnLongZeroRuns(int seed)
+    {
+        // A day with a few slots missing, mostly zeros, maybe shuffled: ProlongedZero is set on a value exactly when it
+        // is a zero whose run of contiguous zero slots reaches the threshold.
+        var random = new Random(seed);
+        int[] present = Enumerable.Range(0, 96).Where(_ => random.NextDouble() < 0.9).ToArray();
+        HashSet<int> zeros = [.. present.Where(_ => random.NextDouble() < 0.85)];
+        int[] order = random.Next(2) == 0 ? present : [.. present.OrderBy(_ => random.Next())];
+        IntervalReading[] delivery = order.Select(s => Interval(s, zeros.Contains(s) ? 0m : 0.3m)).ToArray();
+        var options = new VeeOptions { ProlongedZero = TimeSpan.FromHours(2) };
+        int threshold = (int)(options.ProlongedZero.TotalMinutes / 15);
+        int RunLength(int slot)
+        {
+            int first = slot, last = slot;
+            while (zeros.Contains(first - 1))
+            {
+                first--;
+            }
+
+            while (zeros.Contains(last + 1))
+            {
+                last++;
+            }
+
+            return last - first + 1;
+        }
+
+        ValidatedInterval[] results = IntervalValidator.Validate(delivery, Context(options: options));
+
+        return results.Select((r, i) => r.Failed.HasFlag(VeeRules.ProlongedZero) == (zeros.Contains(order[i]) && RunLength(order[i]) >= threshold)).All(ok => ok);
+    }
 }

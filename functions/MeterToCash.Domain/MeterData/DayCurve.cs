@@ -165,8 +165,13 @@ public sealed class DayCurve : IEquatable<DayCurve>
             throw new ArgumentOutOfRangeException(nameof(intervalMinutes), intervalMinutes, "15, 30 or 60 minutes.");
         }
 
-        return new DayCurve(meter, channel, day, intervalMinutes, new CurveSlot[1440 / intervalMinutes], []);
+        // Shared: a curve never writes into its slots (Merge copies them first), and every absent curve a delivery
+        // validates against would otherwise allocate its own empty day.
+        CurveSlot[] slots = intervalMinutes switch { 15 => EmptySlots15, 30 => EmptySlots30, _ => EmptySlots60 };
+        return new DayCurve(meter, channel, day, intervalMinutes, slots, []);
     }
+
+    private static readonly CurveSlot[] EmptySlots15 = new CurveSlot[96], EmptySlots30 = new CurveSlot[48], EmptySlots60 = new CurveSlot[24];
 
     /// <summary>Start of a slot, UTC, inclusive.</summary>
     public DateTimeOffset SlotStart(int slot) => ChinaTime.DayStart(Day).AddMinutes(slot * IntervalMinutes);
@@ -229,9 +234,9 @@ public sealed class DayCurve : IEquatable<DayCurve>
             }
 
             slots ??= (CurveSlot[])_slots.Clone();
-            history ??= [.. _history];
             if (outcome == MergeOutcome.Replaced)
             {
+                history ??= [.. _history];
                 history.Add(new CurveRevision(u.Slot, current.Version, current.Value, current.Quality, current.Failed, current.Method));
             }
 
@@ -244,7 +249,8 @@ public sealed class DayCurve : IEquatable<DayCurve>
             return this;
         }
 
-        CurveRevision[] ordered = [.. history!.OrderBy(h => h.Slot).ThenBy(h => h.Version)];
+        // Only a replacement adds history; a curve filled with new values keeps the (usually empty) history it had.
+        CurveRevision[] ordered = history is null ? _history : [.. history.OrderBy(h => h.Slot).ThenBy(h => h.Version)];
         return new DayCurve(Meter, Channel, Day, IntervalMinutes, slots, ordered);
     }
 

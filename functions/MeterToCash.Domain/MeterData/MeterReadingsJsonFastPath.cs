@@ -26,8 +26,6 @@ internal static class MeterReadingsJsonFastPath
         var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = limits.MaxDepth, CommentHandling = JsonCommentHandling.Disallow });
         var builder = new BatchBuilder(limits);
 
-        // A canonical interval item is 50–60 bytes; reserving by size spares the list its doublings (see ExpectIntervals).
-        builder.ExpectIntervals(utf8.Length / 40);
         try
         {
             // Read() after the root must find the end: trailing content throws, as it fails the tree-based parse.

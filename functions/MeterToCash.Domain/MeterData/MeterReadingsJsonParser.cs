@@ -107,7 +107,6 @@ public static class MeterReadingsJsonParser
         }
 
         var builder = new BatchBuilder(limits);
-        builder.ExpectIntervals(CountIntervals(list));
         int i = 0;
         foreach (JsonElement mr in list.EnumerateArray())
         {
@@ -199,24 +198,6 @@ public static class MeterReadingsJsonParser
         }
 
         return builder.Build();
-    }
-
-    /// <summary>How many interval items the document holds (array lengths are stored in the parsed document: no item is read).</summary>
-    private static int CountIntervals(JsonElement list)
-    {
-        long count = 0;
-        foreach (JsonElement mr in list.EnumerateArray())
-        {
-            foreach (JsonElement block in Arr(mr, "IntervalBlocks"u8))
-            {
-                if (block.ValueKind == JsonValueKind.Object && block.TryGetProperty("IntervalReadings"u8, out JsonElement items) && items.ValueKind == JsonValueKind.Array)
-                {
-                    count += items.GetArrayLength();
-                }
-            }
-        }
-
-        return (int)Math.Min(count, int.MaxValue);
     }
 
     private static JsonElement? Obj(JsonElement? parent, ReadOnlySpan<byte> name) =>

@@ -115,7 +115,8 @@ internal sealed class BatchBuilder(ParserLimits limits)
 
     private static readonly System.Buffers.SearchValues<char> NumberChars = System.Buffers.SearchValues.Create("0123456789+-.eE");
 
-    public List<IntervalReading> Intervals { get; } = [];
+    /// <summary>Interval readings in document order, kept off the large object heap (see <see cref="ChunkedList{T}"/>).</summary>
+    public ChunkedList<IntervalReading> Intervals { get; } = new();
 
     public List<RegisterReading> Registers { get; } = [];
 
@@ -157,17 +158,6 @@ internal sealed class BatchBuilder(ParserLimits limits)
     private bool _tooManyReported;
 
     public MeterReadingBatch Build() => new(Intervals, Registers, Events, Rejected);
-
-    /// <summary>
-    /// Sizes the interval list for the number of items the document says it holds (at most the item limit): a push of
-    /// an area-day has about ten thousand, and growing the list by doubling allocated five large-object arrays per
-    /// document, each of which brings a full garbage collection closer.
-    /// </summary>
-    /// <remarks>Capped at <see cref="ExpectedIntervalsCap"/>: a hostile document of empty items must not reserve memory far beyond its own size.</remarks>
-    public void ExpectIntervals(int count) => Intervals.Capacity = Math.Max(Intervals.Capacity, Math.Min(count, Math.Min(limits.MaxItems, ExpectedIntervalsCap)));
-
-    /// <summary>Most interval items reserved up front (a few megabytes); a larger document grows the list as it goes.</summary>
-    public const int ExpectedIntervalsCap = 100_000;
 
     public void Reject(string position, RejectReason reason, string? raw) => Rejected.Add(new RejectedItem(position, reason, Sanitise(raw)));
 

@@ -62,11 +62,26 @@ public sealed class CurveStore(IngestionStorage storage)
     /// bytes are unreadable. A delivery is mostly an area-day, so its curves share a partition: they are read with one
     /// RowKey-range query per 100 rows instead of one point read each.
     /// </summary>
-    public async Task<IReadOnlyDictionary<CurveKey, StoredCurve?>> GetManyAsync(IReadOnlyCollection<CurveKey> keys, CancellationToken cancellationToken)
+    /// <param name="keys">The curves.</param>
+    /// <param name="mayBeStored">
+    /// When given, keys it rejects are taken as absent without a read: the caller knows they were never written, and
+    /// <see cref="MergeAsync"/> creates them with Add, which fails (and re-reads) if one was written after all.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the reads.</param>
+    public async Task<IReadOnlyDictionary<CurveKey, StoredCurve?>> GetManyAsync(IReadOnlyCollection<CurveKey> keys, Func<CurveKey, bool>? mayBeStored, CancellationToken cancellationToken)
     {
         await storage.EnsureCreatedAsync();
         ConcurrentDictionary<CurveKey, StoredCurve?> found = new();
+        if (mayBeStored is not null)
+        {
+            foreach (CurveKey key in keys.Where(k => !mayBeStored(k)))
+            {
+                found[key] = Absent(key);
+            }
+        }
+
         IEnumerable<CurveKey[]> chunks = keys
+            .Where(k => !found.ContainsKey(k))
             .GroupBy(k => IngestionKeys.CurvePartition(k.AreaCode, k.Day), StringComparer.Ordinal)
             .SelectMany(g => g.OrderBy(k => IngestionKeys.CurveRow(k.Meter.Value, k.Channel), StringComparer.Ordinal).Chunk(100));
         await Parallel.ForEachAsync(chunks, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (chunk, ct) =>
@@ -96,11 +111,13 @@ public sealed class CurveStore(IngestionStorage storage)
 
             foreach (CurveKey absent in wanted.Values)
             {
-                found[absent] = new StoredCurve(DayCurve.Empty(absent.Meter, absent.Channel, absent.Day, absent.IntervalMinutes), null, 0);
+                found[absent] = Absent(absent);
             }
         });
         return found;
     }
+
+    static StoredCurve Absent(CurveKey key) => new(DayCurve.Empty(key.Meter, key.Channel, key.Day, key.IntervalMinutes), null, 0);
 
     async Task<StoredCurve?> TryGetAsync(CurveKey key, CancellationToken cancellationToken)
     {
@@ -287,7 +304,7 @@ public sealed class CurveStore(IngestionStorage storage)
             return false;
         }
 
-        stored = new StoredCurve(curve!, e.ETag, e.GetInt64("Revision") ?? 1);
+        stored = new StoredCurve(curve!, e.ETag, e.TryGetValue("Revision", out object? revision) ? revision switch { int i => i, long l => l, _ => 1 } : 1);
         return true;
     }
 
@@ -295,13 +312,15 @@ public sealed class CurveStore(IngestionStorage storage)
     /// Only what is read back: the day is the table and partition, the channel ends the row key, the interval length is
     /// inside the encoded curve, and the meter keeps its own spelling (the row key is upper-cased). The storage service
     /// parses and stores every property of every entity (on Azurite, property parsing was an eighth of its CPU in
-    /// ingestion); the Day, IntervalMinutes and Channel columns of entities written until 2026-12 are ignored.
+    /// ingestion); the Day, IntervalMinutes and Channel columns of entities written until 2026-12 are ignored. The revision
+    /// is an Int32 while it fits (a curve is written a few times a day): an Int64 travels as a string with a type
+    /// annotation, one more property per entity to send and parse. Entities written until 2026-12 hold an Int64; both read.
     /// </remarks>
     static TableEntity ToEntity(string areaCode, DayCurve curve, long revision) =>
         new(IngestionKeys.CurvePartition(areaCode, curve.Day), IngestionKeys.CurveRow(curve.Meter.Value, curve.Channel))
         {
             ["Curve"] = curve.Encode(),
             ["Meter"] = curve.Meter.Value,
-            ["Revision"] = revision,
+            ["Revision"] = revision <= int.MaxValue ? (object)(int)revision : revision,
         };
 }

@@ -76,6 +76,36 @@ public sealed class MonthToDateStore(IngestionStorage storage)
     }
 
     /// <summary>
+    /// Which of these curves the day blocks list, i.e. were stored and counted (one point read per area, channel and day).
+    /// A curve not listed was never written, or its delivery died between the curve write and this store's write; the
+    /// pipeline reads only the listed ones and creates the others conditionally, so a wrong "not listed" ends in a 409 and
+    /// a re-read, never in an overwrite.
+    /// </summary>
+    public async Task<HashSet<CurveKey>> ListedAsync(IReadOnlyCollection<CurveKey> keys, CancellationToken cancellationToken)
+    {
+        await storage.EnsureCreatedAsync();
+        HashSet<CurveKey> listed = [];
+        var blocks = keys
+            .GroupBy(k => (Pk: IngestionKeys.MonthToDatePartition(k.AreaCode, k.Day.Year, k.Day.Month), Rk: IngestionKeys.DayTotalsRow(k.Channel, k.Day)))
+            .ToList();
+        await Parallel.ForEachAsync(blocks, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (block, ct) =>
+        {
+            NullableResponse<TableEntity> stored = await storage.MonthToDate.GetEntityIfExistsAsync<TableEntity>(block.Key.Pk, block.Key.Rk, cancellationToken: ct);
+            if (!stored.HasValue)
+            {
+                return;
+            }
+
+            SortedDictionary<string, DayContribution> entries = Decode(stored.Value!);
+            lock (listed)
+            {
+                listed.UnionWith(block.Where(k => entries.ContainsKey(IngestionKeys.Meter(k.Meter.Value))));
+            }
+        });
+        return listed;
+    }
+
+    /// <summary>
     /// Brings the day blocks of one area and month up to date with the given stored curves (any meters and channels of
     /// that area, days of that month). Each block is read, merged and written conditionally on its ETag; a block that
     /// loses a race (409/412) is re-read and re-merged, so concurrent deliveries lose nothing. A block that would not

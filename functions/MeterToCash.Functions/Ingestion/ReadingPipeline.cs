@@ -211,7 +211,13 @@ public sealed class ReadingPipeline(
             }
         }
 
-        IReadOnlyDictionary<CurveKey, StoredCurve?> storedCurves = await curves.GetManyAsync(keys, cancellationToken);
+        // Only curves the month-to-date blocks list are read. A head-end delivers an area's day once it is over, so its
+        // curves are new: a point read of the day's block instead of a range query (which Azurite answers by scanning
+        // the whole day table, a tenth of its work in ingestion). A curve stored but not counted yet (a concurrent
+        // delivery, or one that died before its month-to-date write) is validated as new; its Add then conflicts and
+        // the merge re-reads it, as it does when another delivery writes between our read and our write.
+        HashSet<CurveKey> listed = await monthToDate.ListedAsync(keys, cancellationToken);
+        IReadOnlyDictionary<CurveKey, StoredCurve?> storedCurves = await curves.GetManyAsync(keys, listed.Contains, cancellationToken);
         Parallel.ForEach(series, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, s =>
         {
             MeterLocation location = locations[s.Key.Meter]!;
@@ -401,7 +407,10 @@ public sealed class ReadingPipeline(
         {
             var updates = new CurveUpdate[count];
             var indexes = new int[count];
-            var values = new ValidatedInterval[count];
+            // The usual series is one meter-day whose every value goes into its curve: those are the validated values
+            // in order, so the array is shared rather than copied.
+            bool all = count == validated.Length;
+            ValidatedInterval[] values = all ? validated : new ValidatedInterval[count];
             int n = 0;
             for (int i = 0; i < validated.Length && n < count; i++)
             {
@@ -410,7 +419,11 @@ public sealed class ReadingPipeline(
                     ValidatedInterval v = validated[i];
                     updates[n] = new CurveUpdate(target[i], v.Reading.Value, v.StoredQuality, v.Failed & StoredRuleFlags);
                     indexes[n] = readings.Indexes[i];
-                    values[n] = v;
+                    if (!all)
+                    {
+                        values[n] = v;
+                    }
+
                     n++;
                 }
             }

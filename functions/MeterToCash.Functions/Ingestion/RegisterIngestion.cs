@@ -68,7 +68,7 @@ public sealed class RegisterIngestion(RegisterStore registers, CurveStore curves
         {
             IReadOnlyList<StoredRegister> stored = await registers.NeighboursAsync(entry.Meter, reads, cancellationToken);
             RegisterCheck[] checks = RegisterSeries.Validate(reads, stored.Select(s => s.Reading).ToList(), entry, now, VeeOptions.Default);
-            IReadOnlyDictionary<CurveKey, StoredCurve?> dayCurves = await curves.GetManyAsync(CurveKeys(location, checks), cancellationToken);
+            IReadOnlyDictionary<CurveKey, StoredCurve?> dayCurves = await curves.GetManyAsync(CurveKeys(location, checks), null, cancellationToken);
 
             List<RegisterItem> items = [];
             List<(int Index, StoredRegister Read, RegisterItem Item)> toAdd = [];

@@ -91,6 +91,62 @@ public class MeterReadingApiTests(BackendFixture backend)
     }
 
     [Fact]
+    public async Task PushReadings_CurveStoredButNotCounted_RedeliveryMergesIntoStoredCurveAndRepairsTotals()
+    {
+        string meter = await ReadingJson.CreateMeterAsync(Client);
+        DateOnly day = new(2025, 4, 21);
+        TableClient curves = new(backend.StorageConnectionString, "MeterCurves20250421");
+        TableClient totals = new(backend.StorageConnectionString, "MeterDayTotals");
+        await PostAsync(ReadingJson.Document(meter, day, ReadingJson.Day(0.3m), new Dictionary<int, string> { [20] = "3.8.0" }));
+
+        // A delivery that died after its curve transaction and before its month-to-date write: the curve is stored, the
+        // day block does not count it. The pipeline reads only curves the block lists, so the redelivery takes this one
+        // as new; its Add must conflict, re-read the stored curve and merge into it instead of losing or doubling values.
+        await totals.DeleteEntityAsync("TA0001-202504", "AI-21");
+        JsonElement redelivered = await PostAsync(ReadingJson.Document(meter, day, ReadingJson.Day(0.3m)));
+
+        JsonElement counts = redelivered.GetProperty("counts");
+        Assert.Equal(1, counts.GetProperty("accepted").GetInt32()); // the actual value that replaces the estimate
+        Assert.Equal(95, counts.GetProperty("duplicate").GetInt32());
+        Assert.Equal(0, counts.GetProperty("quarantined").GetInt32());
+        JsonElement curve = await GetJsonAsync($"api/meters/{meter}/curve?day=2025-04-21");
+        Assert.Equal(2, curve.GetProperty("revision").GetInt64());
+        JsonElement replaced = curve.GetProperty("points")[20];
+        Assert.Equal("Valid", replaced.GetProperty("quality").GetString());
+        Assert.Equal(2, replaced.GetProperty("version").GetInt32());
+        Assert.Equal(96 * 0.3m, curve.GetProperty("total").GetDecimal());
+        JsonElement month = await GetJsonAsync($"api/meters/{meter}/month-to-date?month=2025-04");
+        Assert.Equal(96 * 0.3m, month.GetProperty("energy").GetProperty("total").GetDecimal());
+        Assert.Equal(0m, month.GetProperty("estimated").GetProperty("total").GetDecimal());
+
+        // Counted again, the next redelivery reads the stored curve and changes nothing.
+        ETag curveETag = (await curves.GetEntityAsync<TableEntity>($"TA0001-20250421", $"{meter.ToUpperInvariant()}-AI")).Value.ETag;
+        ETag totalETag = (await totals.GetEntityAsync<TableEntity>("TA0001-202504", "AI-21")).Value.ETag;
+        JsonElement again = await PostAsync(ReadingJson.Document(meter, day, ReadingJson.Day(0.3m)));
+        Assert.Equal(96, again.GetProperty("counts").GetProperty("duplicate").GetInt32());
+        Assert.Equal(curveETag, (await curves.GetEntityAsync<TableEntity>($"TA0001-20250421", $"{meter.ToUpperInvariant()}-AI")).Value.ETag);
+        Assert.Equal(totalETag, (await totals.GetEntityAsync<TableEntity>("TA0001-202504", "AI-21")).Value.ETag);
+    }
+
+    [Fact]
+    public async Task PushReadings_CurveWithInt64Revision_ReadsItAndCountsOn()
+    {
+        string meter = await ReadingJson.CreateMeterAsync(Client);
+        TableClient curves = new(backend.StorageConnectionString, "MeterCurves20250422");
+        await PostAsync(ReadingJson.Document(meter, new DateOnly(2025, 4, 22), ReadingJson.Day(0.3m), new Dictionary<int, string> { [5] = "3.8.0" }));
+        string row = $"{meter.ToUpperInvariant()}-AI";
+        Assert.IsType<int>((await curves.GetEntityAsync<TableEntity>("TA0001-20250422", row)).Value["Revision"]);
+
+        // Curves written before 2026-12 hold the revision as an Int64.
+        await curves.UpdateEntityAsync(new TableEntity("TA0001-20250422", row) { ["Revision"] = 7L }, ETag.All, TableUpdateMode.Merge);
+        Assert.Equal(7, (await GetJsonAsync($"api/meters/{meter}/curve?day=2025-04-22")).GetProperty("revision").GetInt64());
+
+        await PostAsync(ReadingJson.Document(meter, new DateOnly(2025, 4, 22), ReadingJson.Day(0.3m)));
+        Assert.Equal(8, (await GetJsonAsync($"api/meters/{meter}/curve?day=2025-04-22")).GetProperty("revision").GetInt64());
+        Assert.Equal(8, (await curves.GetEntityAsync<TableEntity>("TA0001-20250422", row)).Value["Revision"]);
+    }
+
+    [Fact]
     public async Task PushReadings_ConcurrentDeliveriesToOneCurve_KeepEveryValueAndTotal()
     {
         string meter = await ReadingJson.CreateMeterAsync(Client);

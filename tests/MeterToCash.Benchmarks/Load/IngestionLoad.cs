@@ -114,7 +114,7 @@ internal static class IngestionLoad
             }
 
             string phase = d == 0 ? "cold meter cache" : d < warmupDays ? "warm-up" : "steady";
-            Console.WriteLine($"  pipeline, day {d + 1} ({phase}): {documents.Count} documents, {values:N0} values in {clock.Elapsed.TotalSeconds:N1} s ({accepted.Sum():N0} accepted): {lastDay,11:N0} values/s");
+            Console.WriteLine($"  pipeline, day {d + 1} ({phase}): {documents.Count} documents, {values:N0} values in {clock.Elapsed.TotalSeconds:N1} s ({accepted.Sum():N0} accepted): {lastDay,11:N0} values/s; CPU {dayCpu.PerValue(values)}");
         }
 
         double pipeline = total / elapsed.TotalSeconds;

@@ -76,33 +76,26 @@ public sealed class MonthToDateStore(IngestionStorage storage)
     }
 
     /// <summary>
-    /// Which of these curves the day blocks list, i.e. were stored and counted (one point read per area, channel and day).
-    /// A curve not listed was never written, or its delivery died between the curve write and this store's write; the
-    /// pipeline reads only the listed ones and creates the others conditionally, so a wrong "not listed" ends in a 409 and
-    /// a re-read, never in an overwrite.
+    /// Reads the day blocks of these curves (one point read per area, channel and day) and says which curves they list,
+    /// i.e. were stored and counted. A curve not listed was never written, or its delivery died between the curve write
+    /// and this store's write; the pipeline reads only the listed ones and creates the others conditionally, so a wrong
+    /// "not listed" ends in a 409 and a re-read, never in an overwrite. The blocks read are handed back to
+    /// <see cref="ApplyAsync"/>, which then starts from them instead of reading them again.
     /// </summary>
-    public async Task<HashSet<CurveKey>> ListedAsync(IReadOnlyCollection<CurveKey> keys, CancellationToken cancellationToken)
+    public async Task<DayBlocks> ReadBlocksAsync(IReadOnlyCollection<CurveKey> keys, CancellationToken cancellationToken)
     {
         await storage.EnsureCreatedAsync();
-        HashSet<CurveKey> listed = [];
+        DayBlocks read = new();
         var blocks = keys
             .GroupBy(k => (Pk: IngestionKeys.MonthToDatePartition(k.AreaCode, k.Day.Year, k.Day.Month), Rk: IngestionKeys.DayTotalsRow(k.Channel, k.Day)))
             .ToList();
         await Parallel.ForEachAsync(blocks, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (block, ct) =>
         {
             NullableResponse<TableEntity> stored = await storage.MonthToDate.GetEntityIfExistsAsync<TableEntity>(block.Key.Pk, block.Key.Rk, cancellationToken: ct);
-            if (!stored.HasValue)
-            {
-                return;
-            }
-
-            SortedDictionary<string, DayContribution> entries = Decode(stored.Value!);
-            lock (listed)
-            {
-                listed.UnionWith(block.Where(k => entries.ContainsKey(IngestionKeys.Meter(k.Meter.Value))));
-            }
+            SortedDictionary<string, DayContribution> entries = stored.HasValue ? Decode(stored.Value!) : new(StringComparer.Ordinal);
+            read.Add(block.Key.Pk, block.Key.Rk, new StoredBlock(entries, stored.HasValue ? stored.Value!.ETag : null), block.Where(k => entries.ContainsKey(IngestionKeys.Meter(k.Meter.Value))));
         });
-        return listed;
+        return read;
     }
 
     /// <summary>
@@ -111,7 +104,13 @@ public sealed class MonthToDateStore(IngestionStorage storage)
     /// loses a race (409/412) is re-read and re-merged, so concurrent deliveries lose nothing. A block that would not
     /// change is not written, so a redelivery leaves every ETag as it was.
     /// </summary>
-    public async Task ApplyAsync(string areaCode, int year, int month, IReadOnlyList<StoredCurve> curves, CancellationToken cancellationToken)
+    /// <param name="areaCode">The area.</param>
+    /// <param name="year">Year of the month.</param>
+    /// <param name="month">Month, 1–12.</param>
+    /// <param name="curves">Stored curves of that area and month.</param>
+    /// <param name="known">Blocks read earlier by <see cref="ReadBlocksAsync"/>: the first attempt starts from them (a stale one fails its ETag and is read again). Consumed.</param>
+    /// <param name="cancellationToken">Cancels the writes.</param>
+    public async Task ApplyAsync(string areaCode, int year, int month, IReadOnlyList<StoredCurve> curves, DayBlocks? known, CancellationToken cancellationToken)
     {
         await storage.EnsureCreatedAsync();
         string pk = IngestionKeys.MonthToDatePartition(areaCode, year, month);
@@ -120,19 +119,19 @@ public sealed class MonthToDateStore(IngestionStorage storage)
             .Select(g => (RowKey: g.Key, Incoming: g.Select(c => (Meter: IngestionKeys.Meter(c.Curve.Meter.Value), Day: Contribution(c, year, month))).ToList()))
             .ToList();
         await Parallel.ForEachAsync(blocks, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken },
-            async (block, ct) => await ApplyBlockAsync(pk, block.RowKey, block.Incoming, ct));
+            async (block, ct) => await ApplyBlockAsync(pk, block.RowKey, block.Incoming, known?.Take(pk, block.RowKey), ct));
     }
 
-    async Task ApplyBlockAsync(string pk, string rk, List<(string Meter, DayContribution Day)> incoming, CancellationToken cancellationToken)
+    async Task ApplyBlockAsync(string pk, string rk, List<(string Meter, DayContribution Day)> incoming, StoredBlock? known, CancellationToken cancellationToken)
     {
         for (int attempt = 1; ; attempt++)
         {
-            NullableResponse<TableEntity> stored = await storage.MonthToDate.GetEntityIfExistsAsync<TableEntity>(pk, rk, cancellationToken: cancellationToken);
-            SortedDictionary<string, DayContribution> entries = stored.HasValue ? Decode(stored.Value!) : new(StringComparer.Ordinal);
+            StoredBlock block = attempt == 1 && known is not null ? known : await ReadBlockAsync(pk, rk, cancellationToken);
+            SortedDictionary<string, DayContribution> entries = block.Entries;
             bool changed = false;
             foreach ((string meter, DayContribution day) in incoming)
             {
-                if (!entries.TryGetValue(meter, out DayContribution? known) || (day.Revision > known.Revision && day != known))
+                if (!entries.TryGetValue(meter, out DayContribution? counted) || (day.Revision > counted.Revision && day != counted))
                 {
                     entries[meter] = day;
                     changed = true;
@@ -147,9 +146,9 @@ public sealed class MonthToDateStore(IngestionStorage storage)
             TableEntity entity = Encode(pk, rk, entries);
             try
             {
-                if (stored.HasValue)
+                if (block.ETag is { } etag)
                 {
-                    await storage.MonthToDate.UpdateEntityAsync(entity, stored.Value!.ETag, TableUpdateMode.Replace, cancellationToken);
+                    await storage.MonthToDate.UpdateEntityAsync(entity, etag, TableUpdateMode.Replace, cancellationToken);
                 }
                 else
                 {
@@ -164,6 +163,12 @@ public sealed class MonthToDateStore(IngestionStorage storage)
                 await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 25) * attempt), cancellationToken);
             }
         }
+    }
+
+    async Task<StoredBlock> ReadBlockAsync(string pk, string rk, CancellationToken cancellationToken)
+    {
+        NullableResponse<TableEntity> stored = await storage.MonthToDate.GetEntityIfExistsAsync<TableEntity>(pk, rk, cancellationToken: cancellationToken);
+        return stored.HasValue ? new StoredBlock(Decode(stored.Value!), stored.Value!.ETag) : new StoredBlock(new(StringComparer.Ordinal), null);
     }
 
     IAsyncEnumerable<TableEntity> QueryBlocksAsync(string areaCode, MeterChannel channel, int year, int month, CancellationToken cancellationToken)
@@ -242,4 +247,36 @@ public sealed class MonthToDateStore(IngestionStorage storage)
 
     static TouEnergy Sum(TouEnergy a, TouEnergy b) =>
         new(a.CriticalPeak + b.CriticalPeak, a.Peak + b.Peak, a.Flat + b.Flat, a.Valley + b.Valley);
+}
+
+/// <summary>A day block as read: its entries by meter key and its ETag (null when it does not exist yet).</summary>
+public sealed record StoredBlock(SortedDictionary<string, DayContribution> Entries, ETag? ETag);
+
+/// <summary>Day blocks read by <see cref="MonthToDateStore.ReadBlocksAsync"/>, and the curves they list.</summary>
+public sealed class DayBlocks
+{
+    readonly Lock gate = new();
+    readonly Dictionary<(string Partition, string Row), StoredBlock> blocks = [];
+    readonly HashSet<CurveKey> listed = [];
+
+    /// <summary>Whether the blocks list this curve: it was stored and counted. Read once every block is added.</summary>
+    public bool Lists(CurveKey key) => listed.Contains(key);
+
+    internal void Add(string partition, string row, StoredBlock block, IEnumerable<CurveKey> listedCurves)
+    {
+        lock (gate)
+        {
+            blocks[(partition, row)] = block;
+            listed.UnionWith(listedCurves);
+        }
+    }
+
+    /// <summary>The block as read, once: whoever takes it may change its entries.</summary>
+    internal StoredBlock? Take(string partition, string row)
+    {
+        lock (gate)
+        {
+            return blocks.Remove((partition, row), out StoredBlock? block) ? block : null;
+        }
+    }
 }

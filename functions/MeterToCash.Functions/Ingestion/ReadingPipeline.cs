@@ -216,8 +216,8 @@ public sealed class ReadingPipeline(
         // the whole day table, a tenth of its work in ingestion). A curve stored but not counted yet (a concurrent
         // delivery, or one that died before its month-to-date write) is validated as new; its Add then conflicts and
         // the merge re-reads it, as it does when another delivery writes between our read and our write.
-        HashSet<CurveKey> listed = await monthToDate.ListedAsync(keys, cancellationToken);
-        IReadOnlyDictionary<CurveKey, StoredCurve?> storedCurves = await curves.GetManyAsync(keys, listed.Contains, cancellationToken);
+        DayBlocks dayBlocks = await monthToDate.ReadBlocksAsync(keys, cancellationToken);
+        IReadOnlyDictionary<CurveKey, StoredCurve?> storedCurves = await curves.GetManyAsync(keys, dayBlocks.Lists, cancellationToken);
         Parallel.ForEach(series, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, s =>
         {
             MeterLocation location = locations[s.Key.Meter]!;
@@ -275,7 +275,7 @@ public sealed class ReadingPipeline(
 
         var months = touched.Values.GroupBy(t => (t.AreaCode, t.Curve.Curve.Day.Year, t.Curve.Curve.Day.Month));
         await Parallel.ForEachAsync(months, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (m, ct) =>
-            await monthToDate.ApplyAsync(m.Key.AreaCode, m.Key.Year, m.Key.Month, m.Select(t => t.Curve).ToList(), ct));
+            await monthToDate.ApplyAsync(m.Key.AreaCode, m.Key.Year, m.Key.Month, m.Select(t => t.Curve).ToList(), dayBlocks, ct));
 
         // 6. Register reads, after the curves so a delivery carrying a day's intervals and its midnight read can check one
         // against the other. Stored per meter (see RegisterStore); a few reads per meter-day.

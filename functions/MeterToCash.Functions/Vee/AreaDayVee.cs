@@ -137,7 +137,7 @@ public sealed class AreaDayVee(
 
         if (changed.Count > 0)
         {
-            await monthToDate.ApplyAsync(area, day.Year, day.Month, changed, cancellationToken);
+            await monthToDate.ApplyAsync(area, day.Year, day.Month, changed, null, cancellationToken);
         }
 
         (int drops, int reverse) = await ConsumptionAlarmsAsync(area, day, today, inService, DayAsync, cancellationToken);

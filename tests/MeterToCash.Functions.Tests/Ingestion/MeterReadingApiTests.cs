@@ -164,6 +164,26 @@ public class MeterReadingApiTests(BackendFixture backend)
     }
 
     [Fact]
+    public async Task PushReadings_ConcurrentDeliveriesToStoredCurve_KeepEveryValueAndTotal()
+    {
+        string meter = await ReadingJson.CreateMeterAsync(Client);
+        DateOnly day = new(2025, 4, 23);
+        await PostAsync(ReadingJson.Document(meter, day, Enumerable.Repeat<decimal?>(0.25m, 24).ToArray()));
+
+        // The curve exists: every delivery reads it with the same ETag, all but one lose the race to write it (412),
+        // re-read and merge again, and none of their values is lost from the curve or from the month's total.
+        JsonElement[] results = await Task.WhenAll(Enumerable.Range(1, 3).Select(q =>
+            PostAsync(ReadingJson.Document(meter, day, Enumerable.Repeat<decimal?>(0.25m, 24).ToArray(), firstSlot: q * 24))));
+
+        Assert.All(results, r => Assert.Equal(24, r.GetProperty("counts").GetProperty("accepted").GetInt32()));
+        JsonElement curve = await GetJsonAsync($"api/meters/{meter}/curve?day=2025-04-23");
+        Assert.All(curve.GetProperty("points").EnumerateArray(), p => Assert.Equal(0.25m, p.GetProperty("value").GetDecimal()));
+        Assert.Equal(4, curve.GetProperty("revision").GetInt64());
+        JsonElement month = await GetJsonAsync($"api/meters/{meter}/month-to-date?month=2025-04");
+        Assert.Equal(24m, month.GetProperty("energy").GetProperty("total").GetDecimal());
+    }
+
+    [Fact]
     public async Task PushReadings_UnknownMeter_QuarantinedWithReasonAndQuarantineBlob()
     {
         string unknown = "NOSUCH" + Guid.NewGuid().ToString("N")[..12];

@@ -91,9 +91,8 @@ public sealed class MonthToDateStore(IngestionStorage storage)
             .ToList();
         await Parallel.ForEachAsync(blocks, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (block, ct) =>
         {
-            NullableResponse<TableEntity> stored = await storage.MonthToDate.GetEntityIfExistsAsync<TableEntity>(block.Key.Pk, block.Key.Rk, cancellationToken: ct);
-            SortedDictionary<string, DayContribution> entries = stored.HasValue ? Decode(stored.Value!) : new(StringComparer.Ordinal);
-            read.Add(block.Key.Pk, block.Key.Rk, new StoredBlock(entries, stored.HasValue ? stored.Value!.ETag : null), block.Where(k => entries.ContainsKey(IngestionKeys.Meter(k.Meter.Value))));
+            StoredBlock stored = await ReadBlockAsync(block.Key.Pk, block.Key.Rk, ct);
+            read.Add(block.Key.Pk, block.Key.Rk, stored, block.Where(k => stored.Entries.ContainsKey(IngestionKeys.Meter(k.Meter.Value))));
         });
         return read;
     }
@@ -250,7 +249,7 @@ public sealed class MonthToDateStore(IngestionStorage storage)
 }
 
 /// <summary>A day block as read: its entries by meter key and its ETag (null when it does not exist yet).</summary>
-public sealed record StoredBlock(SortedDictionary<string, DayContribution> Entries, ETag? ETag);
+internal sealed record StoredBlock(SortedDictionary<string, DayContribution> Entries, ETag? ETag);
 
 /// <summary>Day blocks read by <see cref="MonthToDateStore.ReadBlocksAsync"/>, and the curves they list.</summary>
 public sealed class DayBlocks

@@ -213,7 +213,7 @@ public sealed class ReadingPipeline(
 
         // Only curves the month-to-date blocks list are read. A head-end delivers an area's day once it is over, so its
         // curves are new: a point read of the day's block instead of a range query (which Azurite answers by scanning
-        // the whole day table, a tenth of its work in ingestion). A curve stored but not counted yet (a concurrent
+        // the whole day table, 6 % of its CPU in ingestion). A curve stored but not counted yet (a concurrent
         // delivery, or one that died before its month-to-date write) is validated as new; its Add then conflicts and
         // the merge re-reads it, as it does when another delivery writes between our read and our write.
         DayBlocks dayBlocks = await monthToDate.ReadBlocksAsync(keys, cancellationToken);

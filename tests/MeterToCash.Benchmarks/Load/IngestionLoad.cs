@@ -181,7 +181,7 @@ internal static class IngestionLoad
         byte[] curve = new byte[400]; // a full day of actual values packs to about 400 bytes
         Random.Shared.NextBytes(curve);
         List<TableEntity[]> batches = Enumerable.Range(0, meters)
-            .Select(i => new TableEntity($"TA{i % areas:D4}-20261125", $"MTR{i:D9}-AI") { ["Curve"] = curve, ["Revision"] = 1 })
+            .Select(i => new TableEntity($"TA{i % areas:D4}-20261125", $"MTR{i:D9}-AI") { ["Curve"] = curve, ["Meter"] = $"MTR{i:D9}", ["Revision"] = 1 })
             .GroupBy(e => e.PartitionKey).SelectMany(g => g.Chunk(100)).ToList();
         Stopwatch clock = Stopwatch.StartNew();
         await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = Parallelism }, async (batch, ct) =>

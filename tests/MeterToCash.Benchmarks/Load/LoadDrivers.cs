@@ -15,16 +15,23 @@ internal static class LoadDrivers
 
         int Option(string name, int fallback) => options.TryGetValue(name, out string? v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
 
+        // Runtime settings for the LocalHost only (e.g. DOTNET_TieredPGO=0,DOTNET_gcServer=0), so an experiment on its
+        // runtime leaves the driver, and with it the ceiling rounds, as they are.
+        Dictionary<string, string> hostEnvironment = (options.GetValueOrDefault("host-env") ?? string.Empty)
+            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(pair => pair.Split('=', 2))
+            .ToDictionary(kv => kv[0], kv => kv.Length > 1 ? kv[1] : string.Empty, StringComparer.Ordinal);
+
         switch (args.FirstOrDefault())
         {
             case "archive-import":
                 await ArchiveImportLoad.RunAsync(Option("rows", 20_000), Option("areas", 40));
                 return 0;
             case "ingestion":
-                await IngestionLoad.RunAsync(Option("meters", 4_000), Option("days", 1), Option("areas", 40), Option("inflight", 8), Option("warmup", 4));
+                await IngestionLoad.RunAsync(Option("meters", 4_000), Option("days", 1), Option("areas", 40), Option("inflight", 8), Option("warmup", 8), hostEnvironment);
                 return 0;
             default:
-                await Console.Error.WriteLineAsync("usage: load archive-import [--rows N] [--areas N] | load ingestion [--meters N] [--days N] [--areas N] [--inflight N] [--warmup DAYS]");
+                await Console.Error.WriteLineAsync("usage: load archive-import [--rows N] [--areas N] | load ingestion [--meters N] [--days N] [--areas N] [--inflight N] [--warmup DAYS] [--host-env K=V,K=V]");
                 return 2;
         }
     }

@@ -98,7 +98,8 @@ internal static class IngestionLoad
                 throw new InvalidOperationException($"Push failed: {(int)response.StatusCode} {body[..Math.Min(body.Length, 500)]}");
             }
 
-            int accepted = JsonDocument.Parse(body).RootElement.GetProperty("counts").GetProperty("accepted").GetInt32();
+            using JsonDocument answer = JsonDocument.Parse(body);
+            int accepted = answer.RootElement.GetProperty("counts").GetProperty("accepted").GetInt32();
             lock (marking)
             {
                 acceptedInWindow += accepted;
@@ -113,7 +114,6 @@ internal static class IngestionLoad
 
         List<double> warmWindows = [];
         Cpu steadyCpu = default;
-        long steadyValues = 0;
         TimeSpan steadyTime = TimeSpan.Zero;
         for (int w = 1; w < marks.Count; w++)
         {
@@ -125,7 +125,6 @@ internal static class IngestionLoad
             {
                 warmWindows.Add(rate);
                 steadyCpu += cpu;
-                steadyValues += valuesPerWindow;
                 steadyTime += took;
             }
 
@@ -140,6 +139,7 @@ internal static class IngestionLoad
         {
             // Sustained: all steady windows as one span, values over time. Single windows are diagnostics: a window's
             // edges fall among documents still in flight, so its length is uncertain by up to inFlight documents.
+            long steadyValues = valuesPerWindow * warmWindows.Count;
             double sustained = steadyValues / steadyTime.TotalSeconds;
             double median = warmWindows.Order().ElementAt(warmWindows.Count / 2);
             Console.WriteLine($"    CPU per value, steady windows: {steadyCpu.PerValue(steadyValues)}; {Environment.ProcessorCount} cores would carry at most {Environment.ProcessorCount / steadyCpu.Total.TotalSeconds * steadyValues:N0} values/s at that cost");

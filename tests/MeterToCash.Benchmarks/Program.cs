@@ -6,6 +6,7 @@ using MeterToCash.Benchmarks.Load;
 // End-to-end load drivers (start their own Azurite and LocalHost; print the figure next to its baselines):
 //   dotnet run -c Release --project tests/MeterToCash.Benchmarks -- load archive-import [--rows 20000]
 //   dotnet run -c Release --project tests/MeterToCash.Benchmarks -- load ingestion [--meters 4000] [--days 1] [--warmup 8] [--host-env K=V,...]
+//   dotnet run -c Release --project tests/MeterToCash.Benchmarks -- load table-writes [--rounds 8] [--warmup 6]
 if (args.Length > 0 && args[0] == "load")
 {
     return await LoadDrivers.RunAsync(args[1..]);

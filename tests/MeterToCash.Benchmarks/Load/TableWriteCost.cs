@@ -26,15 +26,13 @@ internal static class TableWriteCost
         Console.WriteLine($"Table write cost: {meters:N0} curve entities per round (as the ingestion ceiling: ~400-byte curve, 100 per transaction, {Parallelism} in flight), {warmup} warm-up + {rounds} measured rounds per client; {Environment.ProcessorCount} cores");
         await using Azurite azurite = await Azurite.StartAsync();
         TableServiceClient tables = new(azurite.ConnectionString);
-        byte[] curve = new byte[400];
-        Random.Shared.NextBytes(curve);
         List<Round> sdk = [], minimal = [];
         for (int round = 1; round <= warmup + rounds; round++)
         {
             // Alternating, so a slow stretch of the machine falls on both clients alike.
             foreach (bool useSdk in new[] { true, false })
             {
-                Round r = await RoundAsync(azurite, tables, $"{(useSdk ? "Sdk" : "Minimal")}{round}", meters, areas, curve, useSdk);
+                Round r = await RoundAsync(azurite, tables, $"{(useSdk ? "Sdk" : "Minimal")}{round}", meters, areas, useSdk);
                 string phase = round <= warmup ? "warm-up" : "measured";
                 Console.WriteLine($"  {(useSdk ? "Azure.Data.Tables" : "minimal $batch  ")} round {round,2} ({phase}): {r.EntitiesPerSecond,7:N0} entities/s; CPU per entity: client {r.ClientMicros,6:N1} µs, Azurite {r.AzuriteMicros,6:N1} µs");
                 if (round > warmup)
@@ -56,13 +54,11 @@ internal static class TableWriteCost
 
     readonly record struct Round(double EntitiesPerSecond, double ClientMicros, double AzuriteMicros);
 
-    static async Task<Round> RoundAsync(Azurite azurite, TableServiceClient tables, string name, int meters, int areas, byte[] curve, bool useSdk)
+    static async Task<Round> RoundAsync(Azurite azurite, TableServiceClient tables, string name, int meters, int areas, bool useSdk)
     {
         TableClient table = tables.GetTableClient(name);
         await table.CreateIfNotExistsAsync();
-        List<TableEntity[]> batches = Enumerable.Range(0, meters)
-            .Select(i => new TableEntity($"TA{i % areas:D4}-20261125", $"MTR{i:D9}-AI") { ["Curve"] = curve, ["Meter"] = $"MTR{i:D9}", ["Revision"] = 1 })
-            .GroupBy(e => e.PartitionKey).SelectMany(g => g.Chunk(100)).ToList();
+        List<TableEntity[]> batches = IngestionLoad.CeilingBatches(meters, areas);
         TimeSpan client0 = Process.GetCurrentProcess().TotalProcessorTime, azurite0 = azurite.CpuTime;
         Stopwatch clock = Stopwatch.StartNew();
         await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = Parallelism }, async (batch, ct) =>

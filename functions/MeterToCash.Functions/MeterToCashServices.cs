@@ -3,6 +3,7 @@ using MeterToCash.Functions.Archive;
 using MeterToCash.Functions.Health;
 using MeterToCash.Functions.Ingestion;
 using MeterToCash.Functions.Infrastructure;
+using MeterToCash.Functions.MeterData;
 using MeterToCash.Functions.Monitoring;
 using MeterToCash.Functions.Vee;
 using Microsoft.Extensions.Configuration;
@@ -20,6 +21,7 @@ public static class MeterToCashServices
         services.AddStorage(configuration);
         services.AddHealth();
         services.AddArchive();
+        services.AddMeterData();
         services.AddIngestion();
         services.AddMonitoring();
         services.AddVee();

@@ -142,13 +142,30 @@ public static class VeeRuleCatalog
     public static IReadOnlyList<VeeRules> All { get; } =
         Enum.GetValues<VeeRules>().Where(r => r != VeeRules.None).ToArray();
 
+    /// <summary>Rules whose failure rejects the value: it is quarantined, never stored.</summary>
+    public const VeeRules Rejecting = VeeRules.FutureTimestamp | VeeRules.BeforeInstallation | VeeRules.AfterRemoval
+        | VeeRules.NegativeConsumption | VeeRules.RegisterRollback | VeeRules.UnitChannelMismatch;
+
+    /// <summary>Rules whose failure marks the value suspect: stored with quality Questionable and the rule kept.</summary>
+    public const VeeRules Suspecting = VeeRules.Spike | VeeRules.ProlongedZero | VeeRules.IntervalSumMismatch;
+
+    /// <summary>Rules that are only recorded (statistics); the value is unaffected.</summary>
+    public const VeeRules Noting = VeeRules.OutOfOrder | VeeRules.Gap;
+
+    /// <summary>
+    /// Rules kept with a stored value: the suspecting ones and <see cref="VeeRules.OutOfOrder"/>. Rejecting rules never
+    /// reach a curve, <see cref="VeeRules.Duplicate"/> is not a property of a value, and a gap is recorded by its estimate.
+    /// </summary>
+    public const VeeRules KeptWithValue = Suspecting | VeeRules.OutOfOrder;
+
+    /// <summary>The rules that explain a value's disposition: the failed ones less the noted ones and <see cref="VeeRules.Duplicate"/>.</summary>
+    public static VeeRules Reasons(VeeRules failed) => failed & ~(Noting | VeeRules.Duplicate);
+
     /// <summary>The action a failure of <paramref name="rule"/> triggers.</summary>
-    public static VeeRuleAction ActionOf(VeeRules rule) => rule switch
-    {
-        VeeRules.OutOfOrder or VeeRules.Gap => VeeRuleAction.Note,
-        VeeRules.Spike or VeeRules.ProlongedZero or VeeRules.IntervalSumMismatch => VeeRuleAction.Suspect,
-        _ => VeeRuleAction.Reject,
-    };
+    public static VeeRuleAction ActionOf(VeeRules rule) =>
+        (rule & Noting) != 0 ? VeeRuleAction.Note
+        : (rule & Suspecting) != 0 ? VeeRuleAction.Suspect
+        : VeeRuleAction.Reject;
 
     /// <summary>The disposition implied by a set of failed rules: duplicate, else reject, else suspect, else accepted.</summary>
     public static ValueDisposition Disposition(VeeRules failed)
@@ -158,15 +175,12 @@ public static class VeeRuleCatalog
             return ValueDisposition.Duplicate;
         }
 
-        const VeeRules rejecting = VeeRules.FutureTimestamp | VeeRules.BeforeInstallation | VeeRules.AfterRemoval
-            | VeeRules.NegativeConsumption | VeeRules.RegisterRollback | VeeRules.UnitChannelMismatch;
-        if ((failed & rejecting) != 0)
+        if ((failed & Rejecting) != 0)
         {
             return ValueDisposition.Rejected;
         }
 
-        const VeeRules suspect = VeeRules.Spike | VeeRules.ProlongedZero | VeeRules.IntervalSumMismatch;
-        return (failed & suspect) != 0 ? ValueDisposition.Suspect : ValueDisposition.Accepted;
+        return (failed & Suspecting) != 0 ? ValueDisposition.Suspect : ValueDisposition.Accepted;
     }
 
     /// <summary>The outcome of one rule given the evaluated/failed/estimated sets.</summary>

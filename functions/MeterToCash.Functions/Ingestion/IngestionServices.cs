@@ -8,11 +8,6 @@ public static class IngestionServices
     {
         services.AddOptions<IngestionOptions>().BindConfiguration(IngestionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IngestionStorage>();
-        services.AddSingleton<MeterDirectory>();
-        services.AddSingleton<CurveStore>();
-        services.AddSingleton<MonthToDateStore>();
-        services.AddSingleton<RejectionStore>();
-        services.AddSingleton<RegisterStore>();
         services.AddSingleton<RegisterIngestion>();
         services.AddSingleton<ReadingPipeline>();
         services.AddSingleton<MeterEventIngestion>();

@@ -4,9 +4,6 @@ namespace MeterToCash.Functions.Ingestion;
 
 internal static partial class Logs
 {
-    [LoggerMessage(Level = LogLevel.Information, Message = "Curve retention: {Tables} day tables before {OldestKept} dropped (past due: {PastDue})")]
-    public static partial void CurvesPurged(this ILogger logger, int tables, DateOnly oldestKept, bool pastDue);
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Meter data {RawBlob}: {Received} items, {Stored} stored, {Duplicate} duplicate, {Quarantined} quarantined")]
     public static partial void DeliveryProcessed(this ILogger logger, string rawBlob, int received, int stored, int duplicate, int quarantined);
 

@@ -12,13 +12,9 @@ using Microsoft.Extensions.Options;
 
 namespace MeterToCash.Functions.Ingestion;
 
-/// <summary>HTTP push of meter readings (IEC 61968-9 JSON) and the meter-data query API.</summary>
+/// <summary>HTTP push of meter readings (IEC 61968-9 JSON).</summary>
 public sealed class MeterReadingFunctions(
     ReadingPipeline pipeline,
-    MeterDirectory directory,
-    CurveStore curves,
-    MonthToDateStore monthToDate,
-    ArchiveStore archive,
     IOptions<IngestionOptions> options,
     ILogger<MeterReadingFunctions> logger)
 {
@@ -72,139 +68,6 @@ public sealed class MeterReadingFunctions(
         return new OkObjectResult(new IngestionResponseDto(result.RawBlob, result.RawAlreadyArchived, result.QuarantineBlob, result.Counts, result.Items));
     }
 
-    [Function(nameof(GetMeterCurve))]
-    public async Task<IActionResult> GetMeterCurve(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "meters/{meterNo}/curve")] HttpRequest request,
-        string meterNo)
-    {
-        List<ValidationError> errors = [];
-        MeterId meter = Meter(meterNo, errors);
-        DateOnly day = QueryRules.Day(request, errors);
-        MeterChannel channel = Channel(request, errors);
-        if (errors.Count > 0)
-        {
-            return RequestJson.Invalid(errors);
-        }
-
-        CancellationToken ct = request.HttpContext.RequestAborted;
-        if (await directory.ResolveAsync(meter.Value, ct) is not { } location)
-        {
-            return Problems.NotFound($"No meter '{meterNo}' in the archive.");
-        }
-
-        StoredCurve stored;
-        try
-        {
-            stored = await curves.GetAsync(location.AreaCode, location.Entry.Meter, channel, day, location.Entry.IntervalMinutes, ct);
-        }
-        catch (UnreadableCurveException e)
-        {
-            return Problems.Create(StatusCodes.Status500InternalServerError, "Stored curve unreadable", e.Message, "stored-curve-unreadable");
-        }
-
-        DayCurve curve = stored.Curve;
-        ReadOnlySpan<CurveSlot> slots = curve.Slots;
-        List<CurvePointDto> points = new(slots.Length);
-        for (int s = 0; s < slots.Length; s++)
-        {
-            CurveSlot slot = slots[s];
-            int revisions = curve.History.Count(h => h.Slot == s);
-            points.Add(slot.HasValue
-                ? new CurvePointDto(s, curve.SlotStart(s).ToOffset(ChinaTime.Offset), slot.Value, slot.Quality.ToString(), slot.Version,
-                    VeeRuleCatalog.All.Where(r => (slot.Failed & r) != 0).Select(r => r.ToString()).ToList(),
-                    slot.Quality == ReadingQuality.Estimated ? slot.Method.ToString() : null, revisions)
-                : new CurvePointDto(s, curve.SlotStart(s).ToOffset(ChinaTime.Offset), null, null, 0, [], null, revisions));
-        }
-
-        return new OkObjectResult(new CurveDto(location.Entry.Meter.Value, location.AreaCode, ReadingTypeCodes.ChannelCode(channel), Text(day),
-            curve.IntervalMinutes, stored.ETag?.ToString(), stored.Revision, curve.Total(), points));
-    }
-
-    [Function(nameof(GetAreaLoad))]
-    public async Task<IActionResult> GetAreaLoad(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "areas/{areaCode}/load")] HttpRequest request,
-        string areaCode)
-    {
-        List<ValidationError> errors = [];
-        QueryRules.AreaCode(areaCode, errors);
-        DateOnly day = QueryRules.Day(request, errors);
-        MeterChannel channel = Channel(request, errors);
-        if (errors.Count > 0)
-        {
-            return RequestJson.Invalid(errors);
-        }
-
-        CancellationToken ct = request.HttpContext.RequestAborted;
-        if (await archive.FindNodeAsync(NetworkLevel.TransformerArea, areaCode, ct) is null)
-        {
-            return Problems.NotFound($"No transformer area '{areaCode}' in the network archive.");
-        }
-
-        IReadOnlyList<StoredCurve> stored;
-        try
-        {
-            stored = await curves.ListAreaDayAsync(areaCode, day, ct);
-        }
-        catch (UnreadableCurveException e)
-        {
-            return Problems.Create(StatusCodes.Status500InternalServerError, "Stored curve unreadable", e.Message, "stored-curve-unreadable");
-        }
-
-        // The 15-minute grid; curves of other lengths are counted but not spread over it (that would invent a profile).
-        List<DayCurve> quarterHourly = stored.Select(s => s.Curve).Where(c => c.Channel == channel && c.IntervalMinutes == 15).ToList();
-        int other = stored.Count(s => s.Curve.Channel == channel && s.Curve.IntervalMinutes != 15);
-        DayCurve grid = DayCurve.Empty(new MeterId(areaCode), channel, day, 15);
-        var values = new decimal[grid.SlotCount];
-        var meters = new int[grid.SlotCount];
-        foreach (DayCurve c in quarterHourly)
-        {
-            ReadOnlySpan<CurveSlot> slots = c.Slots;
-            for (int s = 0; s < slots.Length; s++)
-            {
-                if (slots[s].HasValue)
-                {
-                    values[s] += slots[s].Value;
-                    meters[s]++;
-                }
-            }
-        }
-
-        List<AreaLoadPointDto> points = Enumerable.Range(0, grid.SlotCount)
-            .Select(s => new AreaLoadPointDto(s, grid.SlotStart(s).ToOffset(ChinaTime.Offset), values[s], meters[s])).ToList();
-        return new OkObjectResult(new AreaLoadDto(areaCode, Text(day), ReadingTypeCodes.ChannelCode(channel), 15, quarterHourly.Count, other, values.Sum(), points));
-    }
-
-    [Function(nameof(GetMonthToDate))]
-    public async Task<IActionResult> GetMonthToDate(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "meters/{meterNo}/month-to-date")] HttpRequest request,
-        string meterNo)
-    {
-        List<ValidationError> errors = [];
-        MeterId meter = Meter(meterNo, errors);
-        MeterChannel channel = Channel(request, errors);
-        string? monthText = request.Query["month"].FirstOrDefault();
-        if (!DateOnly.TryParseExact(monthText + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out DateOnly month) || month.Year is < 2000 or > 2099)
-        {
-            errors.Add(new("month", "month-format", "'month' is required as yyyy-MM (China local), 2000–2099."));
-        }
-
-        if (errors.Count > 0)
-        {
-            return RequestJson.Invalid(errors);
-        }
-
-        CancellationToken ct = request.HttpContext.RequestAborted;
-        if (await directory.ResolveAsync(meter.Value, ct) is not { } location)
-        {
-            return Problems.NotFound($"No meter '{meterNo}' in the archive.");
-        }
-
-        StoredMonthToDate? stored = await monthToDate.GetAsync(location.AreaCode, location.Entry.Meter, channel, month.Year, month.Month, ct);
-        TouEnergy energy = stored?.Totals.Energy ?? default, estimated = stored?.Totals.EstimatedEnergy ?? default;
-        return new OkObjectResult(new MonthToDateDto(location.Entry.Meter.Value, ReadingTypeCodes.ChannelCode(channel), month.ToString("yyyy-MM", CultureInfo.InvariantCulture),
-            MeterChannels.UnitOf(channel) == EnergyUnit.Kwh ? "kWh" : "kvarh", DefaultTouClassifier.Description, stored?.Days.Count ?? 0, Bands(energy), Bands(estimated)));
-    }
-
     static ObjectResult TooLarge(int maxBytes) =>
         Problems.Validation("body", "max-size", $"The body may be at most {maxBytes:N0} bytes; split the delivery.", StatusCodes.Status413PayloadTooLarge);
 
@@ -222,31 +85,4 @@ public sealed class MeterReadingFunctions(
         RejectReason.MissingField => "The body must be a JSON object with a 'MeterReading' array.",
         _ => $"The body is not well-formed JSON ({failure.Position}).",
     };
-
-    static MeterId Meter(string meterNo, List<ValidationError> errors)
-    {
-        if (MeterId.TryParse(meterNo, out MeterId meter))
-        {
-            return meter;
-        }
-
-        errors.Add(new("meterNo", "meter-number-format", "Meter numbers are 1–32 letters, digits or '-'."));
-        return default;
-    }
-
-    static MeterChannel Channel(HttpRequest request, List<ValidationError> errors)
-    {
-        string text = request.Query["channel"].FirstOrDefault() ?? "AI";
-        if (ReadingTypeCodes.TryParseChannelCode(text, out MeterChannel channel))
-        {
-            return channel;
-        }
-
-        errors.Add(new("channel", "channel-code", "'channel' is AI, AE, RI or RE."));
-        return default;
-    }
-
-    static string Text(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-
-    static BandsDto Bands(TouEnergy e) => new(e.CriticalPeak, e.Peak, e.Flat, e.Valley, e.Total);
 }

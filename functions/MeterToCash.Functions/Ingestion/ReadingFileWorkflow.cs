@@ -13,6 +13,7 @@ using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using MeterToCash.Functions.MeterData;
 
 namespace MeterToCash.Functions.Ingestion;
 
@@ -308,7 +309,7 @@ public sealed class ReadingFileWorkflow(
     {
         int max = options.Value.BatchValues;
         Dictionary<string, string> areaOf = new(StringComparer.Ordinal);
-        await Parallel.ForEachAsync(parsed.Intervals.Select(r => IngestionKeys.Meter(r.Meter.Value)).Distinct(StringComparer.Ordinal).ToList(),
+        await Parallel.ForEachAsync(parsed.Intervals.Select(r => MeterDataKeys.Meter(r.Meter.Value)).Distinct(StringComparer.Ordinal).ToList(),
             new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (meter, ct) =>
             {
                 // Unknown meters sort last, together: the pipeline quarantines them.
@@ -319,7 +320,7 @@ public sealed class ReadingFileWorkflow(
                 }
             });
 
-        var meterDays = parsed.Intervals.Select((reading, position) => (Reading: reading, Position: position, Meter: IngestionKeys.Meter(reading.Meter.Value)))
+        var meterDays = parsed.Intervals.Select((reading, position) => (Reading: reading, Position: position, Meter: MeterDataKeys.Meter(reading.Meter.Value)))
             .GroupBy(x => (Area: areaOf[x.Meter], Day: ChinaTime.LocalDay(x.Reading.Start), x.Meter))
             .OrderBy(g => g.Key.Area, StringComparer.Ordinal).ThenBy(g => g.Key.Day).ThenBy(g => g.Key.Meter, StringComparer.Ordinal);
 
@@ -347,8 +348,8 @@ public sealed class ReadingFileWorkflow(
             batches.Add((current, [], []));
         }
 
-        var others = parsed.Registers.Select(r => (Meter: IngestionKeys.Meter(r.Meter.Value), Register: (FileRegister?)FileRegister.From(r), Event: (FileEvent?)null))
-            .Concat(parsed.Events.Select(e => (Meter: IngestionKeys.Meter(e.Meter.Value), Register: (FileRegister?)null, Event: (FileEvent?)FileEvent.From(e))))
+        var others = parsed.Registers.Select(r => (Meter: MeterDataKeys.Meter(r.Meter.Value), Register: (FileRegister?)FileRegister.From(r), Event: (FileEvent?)null))
+            .Concat(parsed.Events.Select(e => (Meter: MeterDataKeys.Meter(e.Meter.Value), Register: (FileRegister?)null, Event: (FileEvent?)FileEvent.From(e))))
             .GroupBy(x => x.Meter)
             .OrderBy(g => g.Key, StringComparer.Ordinal);
         int firstOwn = batches.Count;

@@ -8,6 +8,7 @@ using Azure.Storage.Blobs.Models;
 using MeterToCash.Domain.Common;
 using MeterToCash.Domain.MeterData;
 using Microsoft.Extensions.Logging;
+using MeterToCash.Functions.MeterData;
 
 namespace MeterToCash.Functions.Ingestion;
 
@@ -80,13 +81,10 @@ public sealed class ReadingPipeline(
     MonthToDateStore monthToDate,
     RejectionStore rejections,
     RegisterIngestion registerIngestion,
-    Monitoring.AlarmMonitor monitor,
+    IEnumerable<IMeterEventObserver> eventObservers,
     TimeProvider time,
     ILogger<ReadingPipeline> logger)
 {
-    /// <summary>Rules kept with a stored value (rejecting rules never reach a curve; Duplicate is not a property of a value).</summary>
-    const VeeRules StoredRuleFlags = VeeRules.Spike | VeeRules.ProlongedZero | VeeRules.IntervalSumMismatch | VeeRules.OutOfOrder;
-
     public async Task<IngestionResult> ProcessAsync(MeterReadingBatch batch, Payload payload, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
@@ -166,7 +164,7 @@ public sealed class ReadingPipeline(
             if (!string.Equals(r.Meter.Value, lastMeter, StringComparison.Ordinal))
             {
                 lastMeter = r.Meter.Value;
-                location = locations[IngestionKeys.Meter(r.Meter.Value)];
+                location = locations[MeterDataKeys.Meter(r.Meter.Value)];
                 list = null;
             }
 
@@ -284,8 +282,11 @@ public sealed class ReadingPipeline(
             : await registerIngestion.ProcessAsync(batch.Registers, locations, now, rawBlob, cancellationToken);
         quarantine.AddRange(registerItems.Select(r => r.Quarantined).OfType<QuarantinedItem>());
 
-        // 7. Meter events raise, update and close alarms (after the readings, so a monitoring failure never loses them).
-        await monitor.ObserveAsync(batch.Events, cancellationToken);
+        // 7. Meter events go to their observers, e.g. alarms (after the readings, so an observer's failure never loses them).
+        foreach (IMeterEventObserver observer in eventObservers)
+        {
+            await observer.ObserveAsync(batch.Events, cancellationToken);
+        }
 
         // 8. The quarantine record of this payload: same name as the raw blob, so a redelivery does not add another.
         string? quarantineBlob = null;
@@ -315,7 +316,12 @@ public sealed class ReadingPipeline(
         {
             // Keyed by the payload's (or file part's) quarantine blob, so a redelivery rewrites its own counts.
             string payloadKey = Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(quarantineBlobName)))[..32];
-            await rejections.RecordAsync(payloadKey, now, items, locations, cancellationToken);
+            await rejections.RecordAsync(
+                payloadKey,
+                now,
+                items.Where(i => i.Status == ItemStatus.Quarantined && i.Register is null).Select(i => new RejectedValue(i.Meter, i.Channel, i.Start, i.Reason)),
+                locations,
+                cancellationToken);
         }
 
         IngestionCounts counts = new(
@@ -350,7 +356,7 @@ public sealed class ReadingPipeline(
             StoredCurve? curve = storedCurves[new CurveKey(location.AreaCode, entry.Meter, channel, day, entry.IntervalMinutes)];
             if (curve is null)
             {
-                logger.CurveUnreadable($"Stored curve {IngestionKeys.CurvePartition(location.AreaCode, day)}/{IngestionKeys.CurveRow(entry.Meter.Value, channel)} cannot be decoded.");
+                logger.CurveUnreadable($"Stored curve {MeterDataKeys.CurvePartition(location.AreaCode, day)}/{MeterDataKeys.CurveRow(entry.Meter.Value, channel)} cannot be decoded.");
             }
 
             stored[day] = curve;
@@ -387,7 +393,7 @@ public sealed class ReadingPipeline(
                     decided.Add((index, Result(at(index), v.Reading, ItemStatus.Duplicate, null), null));
                     continue;
                 case ValueDisposition.Rejected:
-                    string rules = RuleNames(v.Failed & ~(VeeRules.OutOfOrder | VeeRules.Duplicate));
+                    string rules = RuleNames(VeeRuleCatalog.Reasons(v.Failed));
                     decided.Add((index, Result(at(index), v.Reading, ItemStatus.Quarantined, rules), QuarantinedItem.Of(at(index), v.Reading, rules)));
                     continue;
             }
@@ -417,7 +423,7 @@ public sealed class ReadingPipeline(
                 if (target[i] >= 0 && days[i] == day)
                 {
                     ValidatedInterval v = validated[i];
-                    updates[n] = new CurveUpdate(target[i], v.Reading.Value, v.StoredQuality, v.Failed & StoredRuleFlags);
+                    updates[n] = new CurveUpdate(target[i], v.Reading.Value, v.StoredQuality, v.Failed & VeeRuleCatalog.KeptWithValue);
                     indexes[n] = readings.Indexes[i];
                     if (!all)
                     {
@@ -492,7 +498,7 @@ public sealed class ReadingPipeline(
 
     static (ItemStatus, string?) Stored(ValidatedInterval v) =>
         v.StoredQuality == ReadingQuality.Estimated ? (ItemStatus.Estimated, null)
-        : v.Disposition == ValueDisposition.Suspect ? (ItemStatus.Suspect, RuleNames(v.Failed & (VeeRules.Spike | VeeRules.ProlongedZero | VeeRules.IntervalSumMismatch)))
+        : v.Disposition == ValueDisposition.Suspect ? (ItemStatus.Suspect, RuleNames(v.Failed & VeeRuleCatalog.Suspecting))
         : (ItemStatus.Accepted, null);
 
     static ItemResult Quarantine(List<QuarantinedItem> quarantine, string position, IntervalReading r, string reason)

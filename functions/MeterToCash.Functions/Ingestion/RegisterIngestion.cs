@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using Azure;
 using MeterToCash.Domain.MeterData;
+using MeterToCash.Functions.MeterData;
 
 namespace MeterToCash.Functions.Ingestion;
 
@@ -33,7 +34,7 @@ public sealed class RegisterIngestion(RegisterStore registers, CurveStore curves
         Dictionary<string, List<int>> byMeter = new(StringComparer.Ordinal);
         for (int i = 0; i < reads.Count; i++)
         {
-            string meter = IngestionKeys.Meter(reads[i].Meter.Value);
+            string meter = MeterDataKeys.Meter(reads[i].Meter.Value);
             if (locations[meter] is null)
             {
                 items.Add(Quarantine(i, reads[i], nameof(ArchiveDecision.UnknownMeter)));
@@ -87,14 +88,14 @@ public sealed class RegisterIngestion(RegisterStore registers, CurveStore curves
                         items.Add(attempted.TryGetValue(index, out RegisterItem? earlier) ? earlier : Result(index, v.Reading, ItemStatus.Duplicate, null));
                         continue;
                     case ValueDisposition.Rejected:
-                        items.Add(Quarantine(index, v.Reading, RegisterStore.Rules(v.Failed & ~(VeeRules.OutOfOrder | VeeRules.Duplicate))));
+                        items.Add(Quarantine(index, v.Reading, RegisterStore.Rules(VeeRuleCatalog.Reasons(v.Failed))));
                         continue;
                 }
 
                 StoredRegister read = ToStored(location, check, dayCurves, rawBlob);
                 ValueDisposition disposition = VeeRuleCatalog.Disposition(read.Failed);
                 RegisterItem item = read.Reading.Quality == ReadingQuality.Estimated ? Result(index, read.Reading, ItemStatus.Estimated, null)
-                    : disposition == ValueDisposition.Suspect ? Result(index, read.Reading, ItemStatus.Suspect, RegisterStore.Rules(read.Failed & VeeRules.IntervalSumMismatch))
+                    : disposition == ValueDisposition.Suspect ? Result(index, read.Reading, ItemStatus.Suspect, RegisterStore.Rules(read.Failed & VeeRuleCatalog.Suspecting))
                     : Result(index, read.Reading, ItemStatus.Accepted, null);
                 toAdd.Add((index, read, item));
                 items.Add(item);
@@ -208,17 +209,10 @@ public sealed class RegisterIngestion(RegisterStore registers, CurveStore curves
 
     static RegisterItem Quarantine(int index, RegisterReading r, string reason) =>
         new(index, Result(index, r, ItemStatus.Quarantined, reason).Result,
-            new ReadingPipeline.QuarantinedItem(Position(index), r.Meter.Value, ReadingTypeCodes.ChannelCode(r.Channel), r.ReadAt.ToOffset(ChinaTime.Offset), r.Value, reason, BandName(r.Band)));
+            new ReadingPipeline.QuarantinedItem(Position(index), r.Meter.Value, ReadingTypeCodes.ChannelCode(r.Channel), r.ReadAt.ToOffset(ChinaTime.Offset), r.Value, reason, RegisterStore.BandName(r.Band)));
 
     static RegisterItem Result(int index, RegisterReading r, ItemStatus status, string? reason) =>
-        new(index, new ItemResult(Position(index), r.Meter.Value, ReadingTypeCodes.ChannelCode(r.Channel), r.ReadAt.ToOffset(ChinaTime.Offset), status, reason, BandName(r.Band)), null);
-
-    /// <summary>A register band as the API names it: total, criticalPeak, peak, flat, valley.</summary>
-    internal static string BandName(RegisterBand band)
-    {
-        string name = band.ToString();
-        return char.ToLowerInvariant(name[0]) + name[1..];
-    }
+        new(index, new ItemResult(Position(index), r.Meter.Value, ReadingTypeCodes.ChannelCode(r.Channel), r.ReadAt.ToOffset(ChinaTime.Offset), status, reason, RegisterStore.BandName(r.Band)), null);
 
     internal static string Position(int index) => string.Create(CultureInfo.InvariantCulture, $"register[{index}]");
 }

@@ -3,9 +3,9 @@ using Azure.Data.Tables;
 using MeterToCash.Domain.Common;
 using MeterToCash.Domain.MeterData;
 using MeterToCash.Functions.Archive;
-using MeterToCash.Functions.Ingestion;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using MeterToCash.Functions.MeterData;
 
 namespace MeterToCash.Functions.Monitoring;
 
@@ -30,7 +30,7 @@ public sealed class AlarmMonitor(
     TableServiceClient tables,
     TimeProvider time,
     IOptions<MonitoringOptions> options,
-    ILogger<AlarmMonitor> logger)
+    ILogger<AlarmMonitor> logger) : IMeterEventObserver
 {
     public const string StatesTable = "AlarmMeterStates";
 
@@ -46,6 +46,13 @@ public sealed class AlarmMonitor(
             // Created concurrently.
         }
     });
+
+    /// <summary>
+    /// Raises (or bumps) the alarm of a condition another feature observed, e.g. VEE's sudden drop to zero; it goes
+    /// through the same store, lifecycle and notification outbox as the alarms of events.
+    /// </summary>
+    public Task<StoredAlarm?> RaiseAsync(string area, AlarmCondition condition, CancellationToken cancellationToken) =>
+        alarms.RaiseAsync(area, condition, cancellationToken);
 
     /// <summary>Applies a delivery's events. Events of meters not in the archive are not monitored (they cannot be placed in an area).</summary>
     public async Task ObserveAsync(IReadOnlyList<MeterEvent> events, CancellationToken cancellationToken)
@@ -206,7 +213,7 @@ public sealed class AlarmMonitor(
             {
                 if (stored.Curve.Channel == MeterChannel.ActiveImport)
                 {
-                    string meter = IngestionKeys.Meter(stored.Curve.Meter.Value);
+                    string meter = MeterDataKeys.Meter(stored.Curve.Meter.Value);
                     if (!curvesByMeter.TryGetValue(meter, out List<DayCurve>? list))
                     {
                         curvesByMeter[meter] = list = [];

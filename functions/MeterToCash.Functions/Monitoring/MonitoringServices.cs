@@ -1,3 +1,4 @@
+using MeterToCash.Functions.MeterData;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MeterToCash.Functions.Monitoring;
@@ -11,6 +12,7 @@ public static class MonitoringServices
             .ValidateOnStart();
         services.AddSingleton<AlarmStore>();
         services.AddSingleton<AlarmMonitor>();
+        services.AddSingleton<IMeterEventObserver>(sp => sp.GetRequiredService<AlarmMonitor>());
         return services;
     }
 }

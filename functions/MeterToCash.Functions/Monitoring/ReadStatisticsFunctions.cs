@@ -3,10 +3,10 @@ using MeterToCash.Domain.Common;
 using MeterToCash.Domain.MeterData;
 using MeterToCash.Functions.Archive;
 using MeterToCash.Functions.Infrastructure;
-using MeterToCash.Functions.Ingestion;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
+using MeterToCash.Functions.MeterData;
 
 namespace MeterToCash.Functions.Monitoring;
 

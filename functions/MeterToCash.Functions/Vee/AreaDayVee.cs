@@ -1,10 +1,10 @@
 using MeterToCash.Domain.Common;
 using MeterToCash.Domain.MeterData;
 using MeterToCash.Functions.Archive;
-using MeterToCash.Functions.Ingestion;
 using MeterToCash.Functions.Monitoring;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using MeterToCash.Functions.MeterData;
 
 namespace MeterToCash.Functions.Vee;
 
@@ -45,7 +45,7 @@ public sealed class AreaDayVee(
     MonthToDateStore monthToDate,
     MeterDirectory directory,
     ArchiveStore archive,
-    AlarmStore alarms,
+    AlarmMonitor alarms,
     IOptions<DailyVeeOptions> options,
     ILogger<AreaDayVee> logger)
 {
@@ -63,7 +63,7 @@ public sealed class AreaDayVee(
                 found = [];
                 foreach (StoredCurve stored in await curves.ListAreaDayAsync(area, d, cancellationToken))
                 {
-                    found[(IngestionKeys.Meter(stored.Curve.Meter.Value), stored.Curve.Channel)] = stored.Curve;
+                    found[(MeterDataKeys.Meter(stored.Curve.Meter.Value), stored.Curve.Channel)] = stored.Curve;
                 }
 
                 byDay[d] = found;
@@ -76,7 +76,7 @@ public sealed class AreaDayVee(
         Dictionary<(string Meter, MeterChannel Channel), StoredCurve> today = [];
         foreach (StoredCurve stored in await curves.ListAreaDayAsync(area, day, cancellationToken))
         {
-            today[(IngestionKeys.Meter(stored.Curve.Meter.Value), stored.Curve.Channel)] = stored;
+            today[(MeterDataKeys.Meter(stored.Curve.Meter.Value), stored.Curve.Channel)] = stored;
         }
 
         byDay[day] = today.ToDictionary(t => t.Key, t => t.Value.Curve);
@@ -127,11 +127,11 @@ public sealed class AreaDayVee(
             if (write.After is { } after && write.Outcomes.Any(x => x is MergeOutcome.Inserted or MergeOutcome.Replaced))
             {
                 changed.Add(after);
-                today[(IngestionKeys.Meter(after.Curve.Meter.Value), after.Curve.Channel)] = after;
+                today[(MeterDataKeys.Meter(after.Curve.Meter.Value), after.Curve.Channel)] = after;
             }
             else if (write.After is null)
             {
-                logger.CurveSkipped(IngestionKeys.CurvePartition(area, day), IngestionKeys.CurveRow(write.Change.Known.Curve.Meter.Value, write.Change.Known.Curve.Channel));
+                logger.CurveSkipped(MeterDataKeys.CurvePartition(area, day), MeterDataKeys.CurveRow(write.Change.Known.Curve.Meter.Value, write.Change.Known.Curve.Channel));
             }
         }
 

@@ -2,21 +2,27 @@ using System.Text.Json;
 using Azure.Data.Tables;
 using MeterToCash.Domain.MeterData;
 
-namespace MeterToCash.Functions.Ingestion;
+namespace MeterToCash.Functions.MeterData;
 
-/// <summary>Quarantined interval values counted per area-day, channel and reason, for VEE statistics. Keys: <see cref="IngestionKeys.RejectionPartition"/>.</summary>
-public sealed class RejectionStore(IngestionStorage storage)
+/// <summary>Quarantined interval values counted per area-day, channel and reason, for VEE statistics. Keys: <see cref="MeterDataKeys.RejectionPartition"/>.</summary>
+/// <summary>An interval value that was not stored: its meter, channel code and start as far as known, and why.</summary>
+/// <param name="Meter">Meter number, or null when the item named none.</param>
+/// <param name="Channel">Channel code (AI, AE, RI, RE), or null.</param>
+/// <param name="Start">Interval start, or null.</param>
+/// <param name="Reason">Rule or reason; several rules are comma-separated.</param>
+public sealed record RejectedValue(string? Meter, string? Channel, DateTimeOffset? Start, string? Reason);
+
+public sealed class RejectionStore(MeterDataStorage storage)
 {
-    /// <summary>Records the quarantined interval items of one payload (register reads are counted with registers, not here).</summary>
-    public async Task RecordAsync(string payloadHash, DateTimeOffset receivedAt, IReadOnlyList<ItemResult> items, IReadOnlyDictionary<string, MeterLocation?> locations, CancellationToken cancellationToken)
+    /// <summary>Records the quarantined interval values of one payload (register reads are counted with registers, not here).</summary>
+    public async Task RecordAsync(string payloadHash, DateTimeOffset receivedAt, IEnumerable<RejectedValue> values, IReadOnlyDictionary<string, MeterLocation?> locations, CancellationToken cancellationToken)
     {
-        var groups = items
-            .Where(i => i.Status == ItemStatus.Quarantined && i.Register is null)
+        var groups = values
             .GroupBy(i =>
             {
-                MeterLocation? location = i.Meter is { } m ? locations.GetValueOrDefault(IngestionKeys.Meter(m)) : null;
+                MeterLocation? location = i.Meter is { } m ? locations.GetValueOrDefault(MeterDataKeys.Meter(m)) : null;
                 DateOnly day = ChinaTime.LocalDay(location is not null && i.Start is { } start ? start : receivedAt);
-                return (Partition: IngestionKeys.RejectionPartition(location?.AreaCode, day), Channel: i.Channel ?? "-");
+                return (Partition: MeterDataKeys.RejectionPartition(location?.AreaCode, day), Channel: i.Channel ?? "-");
             })
             .Select(g => new TableEntity(g.Key.Partition, payloadHash + "~" + g.Key.Channel)
             {
@@ -42,7 +48,7 @@ public sealed class RejectionStore(IngestionStorage storage)
         await storage.EnsureCreatedAsync();
         int items = 0;
         Dictionary<string, int> rules = new(StringComparer.Ordinal);
-        string pk = IngestionKeys.RejectionPartition(areaCode, day), suffix = "~" + channelCode;
+        string pk = MeterDataKeys.RejectionPartition(areaCode, day), suffix = "~" + channelCode;
         await foreach (TableEntity row in storage.Rejections.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {pk}"), cancellationToken: cancellationToken))
         {
             if (!row.RowKey.EndsWith(suffix, StringComparison.Ordinal))

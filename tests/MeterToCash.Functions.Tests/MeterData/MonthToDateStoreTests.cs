@@ -1,11 +1,10 @@
 using Azure.Data.Tables;
-using Azure.Storage.Blobs;
 using MeterToCash.Domain.Common;
 using MeterToCash.Domain.MeterData;
-using MeterToCash.Functions.Ingestion;
 using MeterToCash.Functions.Tests.Infrastructure;
+using MeterToCash.Functions.MeterData;
 
-namespace MeterToCash.Functions.Tests.Ingestion;
+namespace MeterToCash.Functions.Tests.MeterData;
 
 /// <summary>The month-to-date store against Azurite: what the pipeline relies on when it reuses the day blocks it read.</summary>
 [Collection(BackendCollection.Name)]
@@ -14,7 +13,7 @@ public class MonthToDateStoreTests(BackendFixture backend)
     static readonly DateOnly Day = new(2025, 5, 14);
 
     MonthToDateStore Store() =>
-        new(new IngestionStorage(new TableServiceClient(backend.StorageConnectionString), new BlobServiceClient(backend.StorageConnectionString)));
+        new(new MeterDataStorage(new TableServiceClient(backend.StorageConnectionString)));
 
     static StoredCurve Curve(string meter, decimal value)
     {

@@ -5,7 +5,7 @@ using MeterToCash.Domain.MeterData;
 using MeterToCash.Functions.Archive;
 using Microsoft.Extensions.Options;
 
-namespace MeterToCash.Functions.Ingestion;
+namespace MeterToCash.Functions.MeterData;
 
 /// <summary>Where a meter is in the archive: its account, transformer area and the facts VEE and CT/PT need.</summary>
 /// <param name="AccountNo">Account holding the meter.</param>
@@ -15,7 +15,7 @@ public sealed record MeterLocation(string AccountNo, string AreaCode, MeterArchi
 
 /// <summary>
 /// Resolves meter numbers to <see cref="MeterLocation"/> through <see cref="ArchiveStore"/>, caching answers (also
-/// "unknown") for <see cref="IngestionOptions.MeterCacheSeconds"/>: ingestion resolves every meter of every delivery,
+/// "unknown") for <see cref="MeterDataOptions.MeterCacheSeconds"/>: ingestion resolves every meter of every delivery,
 /// and an uncached resolution costs three table reads (meter index, account index, customer).
 /// <para>
 /// <see cref="ResolveManyAsync"/> resolves a delivery's meters: a delivery is mostly one transformer area, so after the
@@ -24,7 +24,7 @@ public sealed record MeterLocation(string AccountNo, string AreaCode, MeterArchi
 /// from it; the rest (e.g. a meter caught mid-move between two accounts) are resolved one by one with the index check.
 /// </para>
 /// </summary>
-public sealed class MeterDirectory(ArchiveStore archive, TimeProvider time, IOptions<IngestionOptions> options)
+public sealed class MeterDirectory(ArchiveStore archive, TimeProvider time, IOptions<MeterDataOptions> options)
 {
     readonly ConcurrentDictionary<string, (MeterLocation? Location, DateTimeOffset Expires)> cache = new(StringComparer.Ordinal);
     readonly ConcurrentDictionary<string, DateTimeOffset> warmedAreas = new(StringComparer.Ordinal);
@@ -46,13 +46,13 @@ public sealed class MeterDirectory(ArchiveStore archive, TimeProvider time, IOpt
         }
     }
 
-    /// <summary>Resolves many meters (key form or not); the answer is keyed by <see cref="IngestionKeys.Meter"/>.</summary>
+    /// <summary>Resolves many meters (key form or not); the answer is keyed by <see cref="MeterDataKeys.Meter"/>.</summary>
     public async Task<Dictionary<string, MeterLocation?>> ResolveManyAsync(IEnumerable<string> meterNumbers, CancellationToken cancellationToken)
     {
         Dictionary<string, MeterLocation?> found = new(StringComparer.Ordinal);
         List<string> missing = [];
         DateTimeOffset now = time.GetUtcNow();
-        foreach (string key in Runs(meterNumbers).Select(IngestionKeys.Meter).Distinct(StringComparer.Ordinal))
+        foreach (string key in Runs(meterNumbers).Select(MeterDataKeys.Meter).Distinct(StringComparer.Ordinal))
         {
             if (cache.TryGetValue(key, out var cached) && cached.Expires > now)
             {
@@ -105,7 +105,7 @@ public sealed class MeterDirectory(ArchiveStore archive, TimeProvider time, IOpt
                 {
                     foreach (Meter meter in point.Meters)
                     {
-                        string key = IngestionKeys.Meter(meter.MeterNo.Value);
+                        string key = MeterDataKeys.Meter(meter.MeterNo.Value);
                         if (!held.TryGetValue(key, out List<MeterLocation>? holders))
                         {
                             held[key] = holders = [];
@@ -130,7 +130,7 @@ public sealed class MeterDirectory(ArchiveStore archive, TimeProvider time, IOpt
 
     public async Task<MeterLocation?> ResolveAsync(string meterNo, CancellationToken cancellationToken)
     {
-        string key = IngestionKeys.Meter(meterNo);
+        string key = MeterDataKeys.Meter(meterNo);
         DateTimeOffset now = time.GetUtcNow();
         if (cache.TryGetValue(key, out var cached) && cached.Expires > now)
         {

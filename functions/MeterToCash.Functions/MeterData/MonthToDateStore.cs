@@ -4,7 +4,7 @@ using Azure.Data.Tables;
 using MeterToCash.Domain.Common;
 using MeterToCash.Domain.MeterData;
 
-namespace MeterToCash.Functions.Ingestion;
+namespace MeterToCash.Functions.MeterData;
 
 /// <summary>
 /// The band classifier used while no tariff schedule is wired to ingestion: Shanghai-style two-band residential
@@ -37,9 +37,9 @@ public sealed record StoredMonthToDate(MonthToDate Totals, IReadOnlyList<DayCont
 /// Why blocks and not one entity per meter: a head-end delivers an area-day, so its totals change one block: one point
 /// read and one ETag-conditional write per delivery, instead of a range query and a transaction over a hundred
 /// per-meter entities whose size grows with the month. On Azurite that halved the storage work of a delivery (see
-/// docs/benchmarks.md). Keys and limits: <see cref="IngestionKeys"/>.
+/// docs/benchmarks.md). Keys and limits: <see cref="MeterDataKeys"/>.
 /// </remarks>
-public sealed class MonthToDateStore(IngestionStorage storage)
+public sealed class MonthToDateStore(MeterDataStorage storage)
 {
     const int MaxAttempts = 10;
 
@@ -50,7 +50,7 @@ public sealed class MonthToDateStore(IngestionStorage storage)
     public async Task<StoredMonthToDate?> GetAsync(string areaCode, MeterId meter, MeterChannel channel, int year, int month, CancellationToken cancellationToken)
     {
         await storage.EnsureCreatedAsync();
-        string key = IngestionKeys.Meter(meter.Value);
+        string key = MeterDataKeys.Meter(meter.Value);
         List<DayContribution> days = [];
         await foreach (TableEntity block in QueryBlocksAsync(areaCode, channel, year, month, cancellationToken))
         {
@@ -87,12 +87,12 @@ public sealed class MonthToDateStore(IngestionStorage storage)
         await storage.EnsureCreatedAsync();
         DayBlocks read = new();
         var blocks = keys
-            .GroupBy(k => (Pk: IngestionKeys.MonthToDatePartition(k.AreaCode, k.Day.Year, k.Day.Month), Rk: IngestionKeys.DayTotalsRow(k.Channel, k.Day)))
+            .GroupBy(k => (Pk: MeterDataKeys.MonthToDatePartition(k.AreaCode, k.Day.Year, k.Day.Month), Rk: MeterDataKeys.DayTotalsRow(k.Channel, k.Day)))
             .ToList();
         await Parallel.ForEachAsync(blocks, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (block, ct) =>
         {
             StoredBlock stored = await ReadBlockAsync(block.Key.Pk, block.Key.Rk, ct);
-            read.Add(block.Key.Pk, block.Key.Rk, stored, block.Where(k => stored.Entries.ContainsKey(IngestionKeys.Meter(k.Meter.Value))));
+            read.Add(block.Key.Pk, block.Key.Rk, stored, block.Where(k => stored.Entries.ContainsKey(MeterDataKeys.Meter(k.Meter.Value))));
         });
         return read;
     }
@@ -112,10 +112,10 @@ public sealed class MonthToDateStore(IngestionStorage storage)
     public async Task ApplyAsync(string areaCode, int year, int month, IReadOnlyList<StoredCurve> curves, DayBlocks? known, CancellationToken cancellationToken)
     {
         await storage.EnsureCreatedAsync();
-        string pk = IngestionKeys.MonthToDatePartition(areaCode, year, month);
+        string pk = MeterDataKeys.MonthToDatePartition(areaCode, year, month);
         var blocks = curves
-            .GroupBy(c => IngestionKeys.DayTotalsRow(c.Curve.Channel, c.Curve.Day))
-            .Select(g => (RowKey: g.Key, Incoming: g.Select(c => (Meter: IngestionKeys.Meter(c.Curve.Meter.Value), Day: Contribution(c, year, month))).ToList()))
+            .GroupBy(c => MeterDataKeys.DayTotalsRow(c.Curve.Channel, c.Curve.Day))
+            .Select(g => (RowKey: g.Key, Incoming: g.Select(c => (Meter: MeterDataKeys.Meter(c.Curve.Meter.Value), Day: Contribution(c, year, month))).ToList()))
             .ToList();
         await Parallel.ForEachAsync(blocks, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken },
             async (block, ct) => await ApplyBlockAsync(pk, block.RowKey, block.Incoming, known?.Take(pk, block.RowKey), ct));
@@ -172,8 +172,8 @@ public sealed class MonthToDateStore(IngestionStorage storage)
 
     IAsyncEnumerable<TableEntity> QueryBlocksAsync(string areaCode, MeterChannel channel, int year, int month, CancellationToken cancellationToken)
     {
-        string pk = IngestionKeys.MonthToDatePartition(areaCode, year, month);
-        string from = IngestionKeys.DayTotalsRow(channel, new DateOnly(year, month, 1)), to = IngestionKeys.DayTotalsRow(channel, new DateOnly(year, month, DateTime.DaysInMonth(year, month)));
+        string pk = MeterDataKeys.MonthToDatePartition(areaCode, year, month);
+        string from = MeterDataKeys.DayTotalsRow(channel, new DateOnly(year, month, 1)), to = MeterDataKeys.DayTotalsRow(channel, new DateOnly(year, month, DateTime.DaysInMonth(year, month)));
         return storage.MonthToDate.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {pk} and RowKey ge {from} and RowKey le {to}"), cancellationToken: cancellationToken);
     }
 
@@ -229,7 +229,7 @@ public sealed class MonthToDateStore(IngestionStorage storage)
             buffer.Write(entity.GetBinary("Data" + c.ToString(CultureInfo.InvariantCulture)));
         }
 
-        DateOnly day = IngestionKeys.DayOfDayTotalsRow(entity.PartitionKey, entity.RowKey);
+        DateOnly day = MeterDataKeys.DayOfDayTotalsRow(entity.PartitionKey, entity.RowKey);
         buffer.Position = 0;
         using BinaryReader reader = new(buffer, System.Text.Encoding.UTF8);
         while (buffer.Position < buffer.Length)

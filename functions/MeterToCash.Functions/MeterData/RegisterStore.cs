@@ -3,7 +3,7 @@ using Azure.Data.Tables;
 using MeterToCash.Domain.Common;
 using MeterToCash.Domain.MeterData;
 
-namespace MeterToCash.Functions.Ingestion;
+namespace MeterToCash.Functions.MeterData;
 
 /// <summary>
 /// A validated register read as stored: the read as delivered (meter side), its primary-side value, the delta to the
@@ -33,8 +33,8 @@ public sealed record StoredRegister(
     IntervalSumCheck? IntervalSum,
     string RawBlob);
 
-/// <summary>Reads and writes register reads (table <c>MeterRegisters</c>; keys and reasons: <see cref="IngestionKeys"/>).</summary>
-public sealed class RegisterStore(IngestionStorage storage)
+/// <summary>Reads and writes register reads (table <c>MeterRegisters</c>; keys and reasons: <see cref="MeterDataKeys"/>).</summary>
+public sealed class RegisterStore(MeterDataStorage storage)
 {
     const int MaxTransaction = 100, PageSize = 100;
 
@@ -57,7 +57,7 @@ public sealed class RegisterStore(IngestionStorage storage)
         DateTimeOffset latest = DateTimeOffset.MinValue, first = DateTimeOffset.MaxValue;
         foreach (RegisterReading r in delivered)
         {
-            string code = IngestionKeys.RegisterCode(r.Channel, r.Band);
+            string code = MeterDataKeys.RegisterCode(r.Channel, r.Band);
             earliest[code] = earliest.TryGetValue(code, out DateTimeOffset e) && e < r.ReadAt ? e : r.ReadAt;
             latest = r.ReadAt > latest ? r.ReadAt : latest;
             first = r.ReadAt < first ? r.ReadAt : first;
@@ -68,8 +68,8 @@ public sealed class RegisterStore(IngestionStorage storage)
             return [];
         }
 
-        string pk = IngestionKeys.RegisterPartition(meter.Value);
-        string from = IngestionKeys.RegisterTime(Clamp(latest, NextLookahead)), to = IngestionKeys.RegisterTime(Clamp(first, -PreviousLookback));
+        string pk = MeterDataKeys.RegisterPartition(meter.Value);
+        string from = MeterDataKeys.RegisterTime(Clamp(latest, NextLookahead)), to = MeterDataKeys.RegisterTime(Clamp(first, -PreviousLookback));
         string filter = TableClient.CreateQueryFilter($"PartitionKey eq {pk} and RowKey ge {from} and RowKey le {to + "~~"}");
         List<StoredRegister> found = [];
         HashSet<string> waiting = new(earliest.Keys, StringComparer.Ordinal);
@@ -80,7 +80,7 @@ public sealed class RegisterStore(IngestionStorage storage)
                 continue;
             }
 
-            string code = IngestionKeys.RegisterCode(stored.Reading.Channel, stored.Reading.Band);
+            string code = MeterDataKeys.RegisterCode(stored.Reading.Channel, stored.Reading.Band);
             if (!earliest.TryGetValue(code, out DateTimeOffset needBefore))
             {
                 continue;
@@ -102,9 +102,9 @@ public sealed class RegisterStore(IngestionStorage storage)
     public async Task<IReadOnlyList<StoredRegister>> HistoryAsync(MeterId meter, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
         await storage.EnsureCreatedAsync();
-        string pk = IngestionKeys.RegisterPartition(meter.Value);
+        string pk = MeterDataKeys.RegisterPartition(meter.Value);
         // Newest first in key order: readAt < to  ⇔  RowKey > key(to); readAt ≥ from  ⇔  RowKey ≤ key(from)~….
-        string low = IngestionKeys.RegisterTime(to) + "~~", high = IngestionKeys.RegisterTime(from) + "~~";
+        string low = MeterDataKeys.RegisterTime(to) + "~~", high = MeterDataKeys.RegisterTime(from) + "~~";
         string filter = TableClient.CreateQueryFilter($"PartitionKey eq {pk} and RowKey gt {low} and RowKey le {high}");
         List<StoredRegister> found = [];
         await foreach (TableEntity e in storage.Registers.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
@@ -142,7 +142,7 @@ public sealed class RegisterStore(IngestionStorage storage)
     {
         RegisterReading read = r.Reading;
         // Decimals as invariant strings: Azure Tables has no decimal type and a double would not add up exactly.
-        return new TableEntity(IngestionKeys.RegisterPartition(read.Meter.Value), IngestionKeys.RegisterRow(read.Channel, read.Band, read.ReadAt))
+        return new TableEntity(MeterDataKeys.RegisterPartition(read.Meter.Value), MeterDataKeys.RegisterRow(read.Channel, read.Band, read.ReadAt))
         {
             ["Meter"] = read.Meter.Value,
             ["Channel"] = ReadingTypeCodes.ChannelCode(read.Channel),
@@ -222,4 +222,11 @@ public sealed class RegisterStore(IngestionStorage storage)
 
     static decimal? Number(TableEntity e, string name) =>
         decimal.TryParse(e.GetString(name), NumberStyles.Number, CultureInfo.InvariantCulture, out decimal value) ? value : null;
+
+    /// <summary>A register band as the API names it: total, criticalPeak, peak, flat, valley.</summary>
+    public static string BandName(RegisterBand band)
+    {
+        string name = band.ToString();
+        return char.ToLowerInvariant(name[0]) + name[1..];
+    }
 }

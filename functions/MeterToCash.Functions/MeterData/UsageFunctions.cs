@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 
-namespace MeterToCash.Functions.Ingestion;
+namespace MeterToCash.Functions.MeterData;
 
 /// <summary>
 /// Register history of a meter and a customer's daily and monthly usage. Days and months are China local and both ends
@@ -51,7 +51,7 @@ public sealed class UsageFunctions(MeterDirectory directory, RegisterStore regis
             .Select(ToDto)
             .ToList();
         return new OkObjectResult(new RegisterHistoryDto(location.Entry.Meter.Value, Text(from), Text(to),
-            channel is { } c ? ReadingTypeCodes.ChannelCode(c) : null, band is { } b ? BandName(b) : null, items.Count, items));
+            channel is { } c ? ReadingTypeCodes.ChannelCode(c) : null, band is { } b ? RegisterStore.BandName(b) : null, items.Count, items));
     }
 
     [Function(nameof(GetCustomerUsage))]
@@ -141,7 +141,7 @@ public sealed class UsageFunctions(MeterDirectory directory, RegisterStore regis
     /// </summary>
     static List<(string Area, MeterId Meter)> Meters(Customer customer) =>
         [.. customer.ServicePoints
-            .SelectMany(p => p.Meters.Select(m => (p.AreaCode, new MeterId(IngestionKeys.Meter(m.MeterNo.Value)))))
+            .SelectMany(p => p.Meters.Select(m => (p.AreaCode, new MeterId(MeterDataKeys.Meter(m.MeterNo.Value)))))
             .Distinct()];
 
     /// <summary>The month-to-date rows of every meter for every month touching [first, last]: one point read each.</summary>
@@ -173,7 +173,7 @@ public sealed class UsageFunctions(MeterDirectory directory, RegisterStore regis
 
         foreach (RegisterBand band in Enum.GetValues<RegisterBand>())
         {
-            if (string.Equals(BandName(band), text, StringComparison.OrdinalIgnoreCase))
+            if (string.Equals(RegisterStore.BandName(band), text, StringComparison.OrdinalIgnoreCase))
             {
                 return band;
             }
@@ -182,8 +182,6 @@ public sealed class UsageFunctions(MeterDirectory directory, RegisterStore regis
         errors.Add(new("register", "register-code", "'register' is total, criticalPeak, peak, flat or valley."));
         return null;
     }
-
-    static string BandName(RegisterBand band) => RegisterIngestion.BandName(band);
 
     static RegisterReadDto ToDto(StoredRegister r)
     {
@@ -194,7 +192,7 @@ public sealed class UsageFunctions(MeterDirectory directory, RegisterStore regis
             .ToList();
         return new RegisterReadDto(
             ReadingTypeCodes.ChannelCode(read.Channel),
-            BandName(read.Band),
+            RegisterStore.BandName(read.Band),
             read.ReadAt.ToOffset(ChinaTime.Offset),
             read.Value,
             r.PrimaryValue,

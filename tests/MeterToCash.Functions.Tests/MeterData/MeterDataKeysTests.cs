@@ -1,9 +1,9 @@
 using MeterToCash.Domain.MeterData;
-using MeterToCash.Functions.Ingestion;
+using MeterToCash.Functions.MeterData;
 
-namespace MeterToCash.Functions.Tests.Ingestion;
+namespace MeterToCash.Functions.Tests.MeterData;
 
-public class IngestionKeysTests
+public class MeterDataKeysTests
 {
     [Theory]
     [InlineData("3100012345", MeterChannel.ActiveImport)]
@@ -12,9 +12,9 @@ public class IngestionKeysTests
     [InlineData("X", MeterChannel.ReactiveExport)]
     public void TryCurveRowChannel_RowKeyOfCurveRow_GivesItsChannelBack(string meter, MeterChannel channel)
     {
-        string row = IngestionKeys.CurveRow(meter, channel);
+        string row = MeterDataKeys.CurveRow(meter, channel);
 
-        Assert.True(IngestionKeys.TryCurveRowChannel(row, out MeterChannel parsed));
+        Assert.True(MeterDataKeys.TryCurveRowChannel(row, out MeterChannel parsed));
         Assert.Equal(channel, parsed);
     }
 
@@ -26,5 +26,5 @@ public class IngestionKeysTests
     [InlineData("M1-XX")]
     [InlineData("M1-AIX")]
     public void TryCurveRowChannel_NotACurveRow_False(string rowKey) =>
-        Assert.False(IngestionKeys.TryCurveRowChannel(rowKey, out _));
+        Assert.False(MeterDataKeys.TryCurveRowChannel(rowKey, out _));
 }

@@ -4,7 +4,7 @@ using Azure.Data.Tables;
 using MeterToCash.Domain.Common;
 using MeterToCash.Domain.MeterData;
 
-namespace MeterToCash.Functions.Ingestion;
+namespace MeterToCash.Functions.MeterData;
 
 /// <summary>A day curve as stored, with the ETag that guards its next write and a write counter.</summary>
 /// <param name="Curve">The decoded curve.</param>
@@ -31,8 +31,8 @@ public sealed record CurveWrite(CurveChange Change, StoredCurve? After, MergeOut
 public sealed class UnreadableCurveException(string partition, string row)
     : Exception($"Stored curve {partition}/{row} cannot be decoded.");
 
-/// <summary>Reads and writes packed day curves (keys: <see cref="IngestionKeys"/>).</summary>
-public sealed class CurveStore(IngestionStorage storage)
+/// <summary>Reads and writes packed day curves (keys: <see cref="MeterDataKeys"/>).</summary>
+public sealed class CurveStore(MeterDataStorage storage)
 {
     const int MaxAttempts = 10;
 
@@ -41,13 +41,13 @@ public sealed class CurveStore(IngestionStorage storage)
     public async Task<StoredCurve> GetAsync(string areaCode, MeterId meter, MeterChannel channel, DateOnly day, int intervalMinutes, CancellationToken cancellationToken)
     {
         await storage.EnsureCreatedAsync();
-        string pk = IngestionKeys.CurvePartition(areaCode, day), rk = IngestionKeys.CurveRow(meter.Value, channel);
+        string pk = MeterDataKeys.CurvePartition(areaCode, day), rk = MeterDataKeys.CurveRow(meter.Value, channel);
         NullableResponse<TableEntity>? response = null;
         try
         {
             response = await storage.Curves(day).GetEntityIfExistsAsync<TableEntity>(pk, rk, cancellationToken: cancellationToken);
         }
-        catch (RequestFailedException e) when (IngestionStorage.IsMissingTable(e))
+        catch (RequestFailedException e) when (MeterDataStorage.IsMissingTable(e))
         {
             // No curve was ever written for that day.
         }
@@ -82,8 +82,8 @@ public sealed class CurveStore(IngestionStorage storage)
 
         IEnumerable<CurveKey[]> chunks = keys
             .Where(k => !found.ContainsKey(k))
-            .GroupBy(k => IngestionKeys.CurvePartition(k.AreaCode, k.Day), StringComparer.Ordinal)
-            .SelectMany(g => g.OrderBy(k => IngestionKeys.CurveRow(k.Meter.Value, k.Channel), StringComparer.Ordinal).Chunk(100));
+            .GroupBy(k => MeterDataKeys.CurvePartition(k.AreaCode, k.Day), StringComparer.Ordinal)
+            .SelectMany(g => g.OrderBy(k => MeterDataKeys.CurveRow(k.Meter.Value, k.Channel), StringComparer.Ordinal).Chunk(100));
         await Parallel.ForEachAsync(chunks, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (chunk, ct) =>
         {
             if (chunk.Length <= 2)
@@ -97,9 +97,9 @@ public sealed class CurveStore(IngestionStorage storage)
                 return;
             }
 
-            string pk = IngestionKeys.CurvePartition(chunk[0].AreaCode, chunk[0].Day);
-            Dictionary<string, CurveKey> wanted = chunk.ToDictionary(k => IngestionKeys.CurveRow(k.Meter.Value, k.Channel), StringComparer.Ordinal);
-            string first = IngestionKeys.CurveRow(chunk[0].Meter.Value, chunk[0].Channel), last = IngestionKeys.CurveRow(chunk[^1].Meter.Value, chunk[^1].Channel);
+            string pk = MeterDataKeys.CurvePartition(chunk[0].AreaCode, chunk[0].Day);
+            Dictionary<string, CurveKey> wanted = chunk.ToDictionary(k => MeterDataKeys.CurveRow(k.Meter.Value, k.Channel), StringComparer.Ordinal);
+            string first = MeterDataKeys.CurveRow(chunk[0].Meter.Value, chunk[0].Channel), last = MeterDataKeys.CurveRow(chunk[^1].Meter.Value, chunk[^1].Channel);
             string filter = TableClient.CreateQueryFilter($"PartitionKey eq {pk} and RowKey ge {first} and RowKey le {last}");
             await foreach (TableEntity e in QueryDayAsync(chunk[0].Day, filter, null, ct))
             {
@@ -135,11 +135,11 @@ public sealed class CurveStore(IngestionStorage storage)
     public async Task<IReadOnlyList<StoredCurve>> ListAreaDayAsync(string areaCode, DateOnly day, CancellationToken cancellationToken)
     {
         await storage.EnsureCreatedAsync();
-        string pk = IngestionKeys.CurvePartition(areaCode, day);
+        string pk = MeterDataKeys.CurvePartition(areaCode, day);
         List<StoredCurve> curves = [];
         await foreach (TableEntity e in QueryDayAsync(day, TableClient.CreateQueryFilter($"PartitionKey eq {pk}"), null, cancellationToken))
         {
-            if (MeterId.TryParse(e.GetString("Meter"), out MeterId meter) && IngestionKeys.TryCurveRowChannel(e.RowKey, out MeterChannel channel))
+            if (MeterId.TryParse(e.GetString("Meter"), out MeterId meter) && MeterDataKeys.TryCurveRowChannel(e.RowKey, out MeterChannel channel))
             {
                 curves.Add(Decode(e, meter, channel, day));
             }
@@ -159,12 +159,12 @@ public sealed class CurveStore(IngestionStorage storage)
         Dictionary<string, DateTimeOffset> latest = new(StringComparer.Ordinal);
         foreach (DateOnly day in days)
         {
-            string pk = IngestionKeys.CurvePartition(areaCode, day);
+            string pk = MeterDataKeys.CurvePartition(areaCode, day);
             await foreach (TableEntity e in QueryDayAsync(day, TableClient.CreateQueryFilter($"PartitionKey eq {pk}"), ["Meter", "Timestamp"], cancellationToken))
             {
                 if (e.GetString("Meter") is { } meter && e.Timestamp is { } written)
                 {
-                    string key = IngestionKeys.Meter(meter);
+                    string key = MeterDataKeys.Meter(meter);
                     if (!latest.TryGetValue(key, out DateTimeOffset known) || written > known)
                     {
                         latest[key] = written;
@@ -187,7 +187,7 @@ public sealed class CurveStore(IngestionStorage storage)
         await storage.EnsureCreatedAsync();
         ConcurrentBag<CurveWrite> results = [];
         IEnumerable<CurveChange[]> chunks = changes
-            .GroupBy(c => IngestionKeys.CurvePartition(c.AreaCode, c.Known.Curve.Day))
+            .GroupBy(c => MeterDataKeys.CurvePartition(c.AreaCode, c.Known.Curve.Day))
             .SelectMany(g => g.Chunk(100));
         await Parallel.ForEachAsync(chunks, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (chunk, ct) =>
         {
@@ -243,7 +243,7 @@ public sealed class CurveStore(IngestionStorage storage)
                 await storage.Curves(day).SubmitTransactionAsync(actions, cancellationToken);
                 return writes;
             }
-            catch (RequestFailedException e) when (IngestionStorage.IsMissingTable(e) && attempt < MaxAttempts)
+            catch (RequestFailedException e) when (MeterDataStorage.IsMissingTable(e) && attempt < MaxAttempts)
             {
                 // The day's table was dropped (retention on another instance) after this process created it: create it again.
                 storage.ForgetCurvesTable(chunk[0].Known.Curve.Day);
@@ -270,7 +270,7 @@ public sealed class CurveStore(IngestionStorage storage)
                     yield break;
                 }
             }
-            catch (RequestFailedException e) when (IngestionStorage.IsMissingTable(e))
+            catch (RequestFailedException e) when (MeterDataStorage.IsMissingTable(e))
             {
                 yield break;
             }
@@ -317,7 +317,7 @@ public sealed class CurveStore(IngestionStorage storage)
     /// annotation, one more property per entity to send and parse. Entities written until 2026-12 hold an Int64; both read.
     /// </remarks>
     static TableEntity ToEntity(string areaCode, DayCurve curve, long revision) =>
-        new(IngestionKeys.CurvePartition(areaCode, curve.Day), IngestionKeys.CurveRow(curve.Meter.Value, curve.Channel))
+        new(MeterDataKeys.CurvePartition(areaCode, curve.Day), MeterDataKeys.CurveRow(curve.Meter.Value, curve.Channel))
         {
             ["Curve"] = curve.Encode(),
             ["Meter"] = curve.Meter.Value,

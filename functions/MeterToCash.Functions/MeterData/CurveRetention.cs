@@ -3,14 +3,14 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace MeterToCash.Functions.Ingestion;
+namespace MeterToCash.Functions.MeterData;
 
 /// <summary>
-/// Retention of interval data: curves live in one table per China-local day (<see cref="IngestionKeys.CurvesTable"/>),
-/// so a day past <see cref="IngestionOptions.CurveRetentionDays"/> goes with one table delete. Month-to-date totals,
+/// Retention of interval data: curves live in one table per China-local day (<see cref="MeterDataKeys.CurvesTable"/>),
+/// so a day past <see cref="MeterDataOptions.CurveRetentionDays"/> goes with one table delete. Month-to-date totals,
 /// register reads and the raw payloads (the source of truth) are kept; billing never reads curves that old.
 /// </summary>
-public sealed class CurveRetention(IngestionStorage storage, IOptions<IngestionOptions> options, TimeProvider time, ILogger<CurveRetention> logger)
+public sealed class CurveRetention(MeterDataStorage storage, IOptions<MeterDataOptions> options, TimeProvider time, ILogger<CurveRetention> logger)
 {
     [Function(nameof(PurgeExpiredCurves))]
     public async Task PurgeExpiredCurves([TimerTrigger("%Ingestion__CurveRetentionSchedule%")] TimerInfo timer, CancellationToken cancellationToken)

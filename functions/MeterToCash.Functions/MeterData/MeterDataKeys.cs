@@ -1,0 +1,107 @@
+using System.Globalization;
+using MeterToCash.Domain.MeterData;
+
+namespace MeterToCash.Functions.MeterData;
+
+/// <summary>
+/// Key design of the meter-data tables, shared by every writer and reader (all inside the MeterData feature).
+/// </summary>
+/// <remarks>
+/// <para><b>MeterCurves{yyyyMMdd}</b> (one table per China-local day; one entity per meter and channel, the packed
+/// <see cref="DayCurve"/> in one binary column): PartitionKey = <c>{areaCode}-{yyyyMMdd}</c>, RowKey = <c>{METERNO}-{channel}</c>. Why:
+/// head-ends deliver a day of an area's meters together, so a delivery's curves fall in few partitions and one
+/// entity-group transaction carries up to 100 meter-days of an area (atomic: a failed write leaves nothing
+/// half-written); "an area's load on a day" is one partition query; a meter's curve is a point read once the
+/// meter's area is known from the <see cref="MeterDirectory"/>; and because the day is in the partition key, the
+/// write load of an area moves to a new partition every day and one partition sees a few hundred meters × 4
+/// channels per day, far below the 2,000 entities/s per-partition limit. PK = meter (the domain doc's suggestion)
+/// would make area load a fan-out of hundreds of queries and forbid batching across meters. A table per day (Azure's
+/// high-volume delete pattern) because interval data is kept for a retention period and Table storage has no TTL:
+/// dropping a day's table is one request where deleting its entities would be a million; every access names its day
+/// already, so no read crosses tables it did not before (a range of days was a point read per day before too). The day
+/// stays in the PartitionKey so keys read the same in every tool. Azurite also profits: it scans a whole table for a
+/// query and keeps sorted key indexes per table, so its cost per request grew with everything ever stored.</para>
+/// <para><b>MeterDayTotals</b> (month-to-date as day blocks): PartitionKey = <c>{areaCode}-{yyyyMM}</c>, RowKey =
+/// <c>{channel}-{dd}</c>; one entity holds every meter's band totals of that area, channel and day, with the curve
+/// revision each was derived from. Why: a delivery is an area-day, so the totals it changes are one entity: one point
+/// read and one ETag-conditional write per delivery. The former design (one entity per meter and month, RowKey =
+/// <c>{METERNO}-{channel}</c>) needed a range query and a transaction over a hundred entities that grew through the
+/// month, and cost as much storage work as the curves themselves. A meter's month is one RowKey-range query over at
+/// most 31 blocks (billing reads a whole area's month with the same query); the area comes from the
+/// <see cref="MeterDirectory"/>, as for curves. Each entry is replaced, not added to, so an update is idempotent and a
+/// crash between the curve and the total write is repaired by the next delivery. An entity holds at most 1 MiB, about
+/// 6,500 meters per area-day-channel (a 台区 has hundreds). Like a curve, a meter's day is filed under the area it
+/// belongs to when the data arrives; a meter moved mid-month has its month split across the two areas' partitions (the
+/// query API reads the current area's).</para>
+/// </remarks>
+public static class MeterDataKeys
+{
+    /// <summary>Prefix of the per-day curve tables (<see cref="CurvesTable"/>).</summary>
+    public const string CurvesTablePrefix = "MeterCurves";
+
+    public const string MonthToDateTable = "MeterDayTotals", RegistersTable = "MeterRegisters", RejectionsTable = "VeeRejections";
+
+    /// <summary>
+    /// <b>VeeRejections</b> (counts of quarantined interval values, for VEE statistics): PartitionKey =
+    /// <c>{areaCode}-{yyyyMMdd}</c> (the values' China-local day; <c>~unplaced-{yyyyMMdd}</c> by received day for values of
+    /// meters not in the archive and items too broken to name a meter), RowKey = <c>{payload key}~{channel}</c> (the payload key hashes the name of its quarantine blob: content hash, or file id and batch). One
+    /// row per payload, written with upsert, so a redelivery rewrites the same counts instead of adding to them; the
+    /// statistics of an area-day are one partition query. Written only for payloads with rejections.
+    /// </summary>
+    public static string RejectionPartition(string? areaCode, DateOnly day) =>
+        (areaCode ?? "~unplaced") + "-" + day.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
+
+    /// <summary>Meter numbers are case-insensitive (as in the archive index); keys use the upper-case form.</summary>
+    public static string Meter(string meterNo) => meterNo.ToUpperInvariant();
+
+    /// <summary>The curve table of a China-local day: <c>MeterCurves{yyyyMMdd}</c>.</summary>
+    public static string CurvesTable(DateOnly day) =>
+        CurvesTablePrefix + day.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
+
+    /// <summary>The day of a curve table's name, or null for a name that is not one.</summary>
+    public static DateOnly? DayOfCurvesTable(string tableName) =>
+        tableName.Length == CurvesTablePrefix.Length + 8 && tableName.StartsWith(CurvesTablePrefix, StringComparison.Ordinal)
+        && DateOnly.TryParseExact(tableName.AsSpan(CurvesTablePrefix.Length), "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out DateOnly day)
+            ? day
+            : null;
+
+    public static string CurvePartition(string areaCode, DateOnly day) =>
+        areaCode + "-" + day.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
+
+    public static string CurveRow(string meterNo, MeterChannel channel) =>
+        Meter(meterNo) + "-" + ReadingTypeCodes.ChannelCode(channel);
+
+    /// <summary>The channel of a curve row key (its code follows the last '-'; meter numbers may contain '-', codes do not).</summary>
+    public static bool TryCurveRowChannel(string rowKey, out MeterChannel channel)
+    {
+        int dash = rowKey.LastIndexOf('-');
+        channel = default;
+        return dash > 0 && ReadingTypeCodes.TryParseChannelCode(rowKey.AsSpan(dash + 1), out channel);
+    }
+
+    public static string MonthToDatePartition(string areaCode, int year, int month) =>
+        string.Create(CultureInfo.InvariantCulture, $"{areaCode}-{year:D4}{month:D2}");
+
+    /// <summary>RowKey of a day block of month-to-date totals: <c>{channel}-{dd}</c>, so a channel's month is one RowKey range.</summary>
+    public static string DayTotalsRow(MeterChannel channel, DateOnly day) =>
+        ReadingTypeCodes.ChannelCode(channel) + "-" + day.Day.ToString("D2", CultureInfo.InvariantCulture);
+
+    /// <summary>The day of a day block, from its keys (<c>{area}-{yyyyMM}</c>, <c>{channel}-{dd}</c>).</summary>
+    public static DateOnly DayOfDayTotalsRow(string partitionKey, string rowKey) => new(
+        int.Parse(partitionKey.AsSpan(partitionKey.Length - 6, 4), CultureInfo.InvariantCulture),
+        int.Parse(partitionKey.AsSpan(partitionKey.Length - 2, 2), CultureInfo.InvariantCulture),
+        int.Parse(rowKey.AsSpan(rowKey.Length - 2, 2), CultureInfo.InvariantCulture));
+
+    public static string RegisterPartition(string meterNo) => Meter(meterNo);
+
+    /// <summary>A register's code in keys: channel and TOU field, e.g. <c>AI-0</c> (total active import), <c>AI-2</c> (peak).</summary>
+    public static string RegisterCode(MeterChannel channel, RegisterBand band) =>
+        string.Create(CultureInfo.InvariantCulture, $"{ReadingTypeCodes.ChannelCode(channel)}-{(int)band}");
+
+    /// <summary>The time part of a register RowKey: ticks to <see cref="DateTimeOffset.MaxValue"/>, so later reads sort first.</summary>
+    public static string RegisterTime(DateTimeOffset readAt) =>
+        (DateTimeOffset.MaxValue.UtcTicks - readAt.UtcTicks).ToString("D19", CultureInfo.InvariantCulture);
+
+    public static string RegisterRow(MeterChannel channel, RegisterBand band, DateTimeOffset readAt) =>
+        RegisterTime(readAt) + "~" + RegisterCode(channel, band);
+}

@@ -1,0 +1,19 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace MeterToCash.Functions.MeterData;
+
+public static class MeterDataServices
+{
+    /// <summary>The meter-data stores (curves, month-to-date, registers, rejection counts), the meter directory and their read API.</summary>
+    public static IServiceCollection AddMeterData(this IServiceCollection services)
+    {
+        services.AddOptions<MeterDataOptions>().BindConfiguration(MeterDataOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<MeterDataStorage>();
+        services.AddSingleton<MeterDirectory>();
+        services.AddSingleton<CurveStore>();
+        services.AddSingleton<MonthToDateStore>();
+        services.AddSingleton<RejectionStore>();
+        services.AddSingleton<RegisterStore>();
+        return services;
+    }
+}

@@ -1,0 +1,72 @@
+using System.Collections.Concurrent;
+using Azure;
+using Azure.Data.Tables;
+
+namespace MeterToCash.Functions.MeterData;
+
+/// <summary>The meter-data tables, created once per process on first use. Keys: <see cref="MeterDataKeys"/>.</summary>
+public sealed class MeterDataStorage(TableServiceClient tables)
+{
+    readonly Lazy<Task> created = new(async () =>
+    {
+        await Task.WhenAll(
+            CreateTableAsync(tables, MeterDataKeys.MonthToDateTable),
+            CreateTableAsync(tables, MeterDataKeys.RegistersTable),
+            CreateTableAsync(tables, MeterDataKeys.RejectionsTable));
+    });
+
+    readonly ConcurrentDictionary<DateOnly, Lazy<Task>> curveTablesCreated = new();
+
+    /// <summary>The curve table of a China-local day (it may not exist yet: readers treat a missing table as no curves).</summary>
+    public TableClient Curves(DateOnly day) => tables.GetTableClient(MeterDataKeys.CurvesTable(day));
+
+    /// <summary>Creates a day's curve table once per process, before the first write to it.</summary>
+    public Task EnsureCurvesTableAsync(DateOnly day) =>
+        curveTablesCreated.GetOrAdd(day, d => new Lazy<Task>(() => CreateTableAsync(tables, MeterDataKeys.CurvesTable(d)))).Value;
+
+    /// <summary>Forgets that a day's curve table was created, so the next write creates it again.</summary>
+    public void ForgetCurvesTable(DateOnly day) => curveTablesCreated.TryRemove(day, out _);
+
+    /// <summary>The days whose curve table exists (for retention).</summary>
+    public async IAsyncEnumerable<DateOnly> ListCurveTableDaysAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        string filter = TableServiceClient.CreateQueryFilter($"TableName ge {MeterDataKeys.CurvesTablePrefix} and TableName lt {MeterDataKeys.CurvesTablePrefix + "~"}");
+        await foreach (Azure.Data.Tables.Models.TableItem table in tables.QueryAsync(filter, cancellationToken: cancellationToken))
+        {
+            if (MeterDataKeys.DayOfCurvesTable(table.Name) is { } day)
+            {
+                yield return day;
+            }
+        }
+    }
+
+    /// <summary>Deletes a whole day's curve table (retention).</summary>
+    public async Task DeleteCurvesTableAsync(DateOnly day, CancellationToken cancellationToken)
+    {
+        await tables.DeleteTableAsync(MeterDataKeys.CurvesTable(day), cancellationToken);
+        ForgetCurvesTable(day);
+    }
+
+    /// <summary>True for the error a read gets from a day whose curve table was never created: no curves that day.</summary>
+    public static bool IsMissingTable(RequestFailedException e) => e.Status == 404 && e.ErrorCode == "TableNotFound";
+
+    public TableClient MonthToDate { get; } = tables.GetTableClient(MeterDataKeys.MonthToDateTable);
+
+    public TableClient Registers { get; } = tables.GetTableClient(MeterDataKeys.RegistersTable);
+
+    public TableClient Rejections { get; } = tables.GetTableClient(MeterDataKeys.RejectionsTable);
+
+    public Task EnsureCreatedAsync() => created.Value;
+
+    static async Task CreateTableAsync(TableServiceClient service, string name)
+    {
+        try
+        {
+            await service.CreateTableIfNotExistsAsync(name);
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            // Created by a concurrent instance between the check and the create.
+        }
+    }
+}

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using MeterToCash.Domain.Calendar;
+using MeterToCash.Domain.Tariffs;
 using MeterToCash.Functions.Tests.Infrastructure;
 using MeterToCash.Tools;
 using MeterToCash.Tools.LocalStack;
@@ -28,7 +29,7 @@ public class CalendarApiTests(BackendFixture backend)
         JsonElement answer = await ReadAsync(response, HttpStatusCode.Created);
         Assert.Equal(1, answer.GetProperty("revision").GetInt32());
         Assert.True(answer.GetProperty("changed").GetBoolean());
-        Assert.Equal(calendar.CountOf(Domain.Tariffs.DayType.Holiday), answer.GetProperty("days").GetProperty("holidays").GetInt32());
+        Assert.Equal(calendar.CountOf(DayType.Holiday), answer.GetProperty("days").GetProperty("holidays").GetInt32());
         HttpResponseMessage get = await Client.GetAsync("api/calendars/2030");
         Assert.Equal(HttpStatusCode.OK, get.StatusCode);
         Assert.Equal(calendar, HolidayCalendarJson.Load(await get.Content.ReadAsStringAsync()).Calendar);

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using MeterToCash.Functions.Archive;
+using MeterToCash.Functions.Calendar;
 using MeterToCash.Functions.Health;
 using MeterToCash.Functions.Ingestion;
 using MeterToCash.Functions.Infrastructure;
@@ -25,6 +26,7 @@ public static class MeterToCashServices
         services.AddIngestion();
         services.AddMonitoring();
         services.AddVee();
+        services.AddCalendar();
 
         // One JSON dialect for every response: enums by name, nulls left out.
         services.Configure<Microsoft.AspNetCore.Mvc.JsonOptions>(o =>

@@ -4,6 +4,7 @@ using MeterToCash.Functions.Health;
 using MeterToCash.Functions.Ingestion;
 using MeterToCash.Functions.Infrastructure;
 using MeterToCash.Functions.Monitoring;
+using MeterToCash.Functions.Tariffs;
 using MeterToCash.Functions.Vee;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,6 +20,7 @@ public static class MeterToCashServices
         services.AddSingleton(TimeProvider.System);
         services.AddStorage(configuration);
         services.AddHealth();
+        services.AddTariffs();
         services.AddArchive();
         services.AddIngestion();
         services.AddMonitoring();

@@ -18,7 +18,11 @@ public sealed class TariffFunctions(TariffStore store, TariffPublisher publisher
     /// <summary>Tariff versions are a few KB; a Table string column holds 32K characters.</summary>
     const int MaxBodyBytes = 64 * 1024, MaxDocumentChars = 30_000, MaxCodeLength = 32, MaxVersionLength = 32;
 
-    static readonly JsonDocumentOptions DocumentOptions = new() { CommentHandling = JsonCommentHandling.Skip };
+    /// <summary>Name and sample note are one Table column each; a sentence or a paragraph, not a document.</summary>
+    const int MaxTextLength = 2_000;
+
+    // Duplicate names are refused: which of two "peak" prices the engine would read is not a question to leave open.
+    static readonly JsonDocumentOptions DocumentOptions = new() { CommentHandling = JsonCommentHandling.Skip, AllowDuplicateProperties = false };
 
     [Function(nameof(PublishTariffVersion))]
     public async Task<IActionResult> PublishTariffVersion(
@@ -37,11 +41,15 @@ public sealed class TariffFunctions(TariffStore store, TariffPublisher publisher
             return problem!;
         }
 
-        JsonObject? body = ParseObject(text);
+        (JsonObject? body, JsonException? malformed) = ParseObject(text);
         if (body is null)
         {
-            // Not JSON, or not an object: the engine's loader says where, with a JSON path.
-            return Invalid(TariffJson.Load(text).Errors);
+            // Not JSON, or not an object: the engine's loader says where, with a JSON path. It accepts duplicate names,
+            // so for those the parser's own message is the answer.
+            IReadOnlyList<TariffError> errors = TariffJson.Load(text).Errors;
+            return errors.Count > 0 || malformed is null
+                ? Invalid(errors)
+                : Problems.Validation(malformed.Path ?? "$", "json", $"not valid JSON (line {malformed.LineNumber + 1}): {malformed.Message}");
         }
 
         if (!body.ContainsKey("id"))
@@ -57,6 +65,14 @@ public sealed class TariffFunctions(TariffStore store, TariffPublisher publisher
         if (!loaded.IsSuccess)
         {
             return Invalid(loaded.Errors);
+        }
+
+        List<FieldError> tooLong = [.. new[] { ("$.name", loaded.Tariff.Name), ("$.sampleNote", loaded.Tariff.SampleNote ?? string.Empty) }
+            .Where(f => f.Item2.Length > MaxTextLength)
+            .Select(f => new FieldError(f.Item1, "max-length", $"At most {MaxTextLength:N0} characters."))];
+        if (tooLong.Count > 0)
+        {
+            return Problems.Validation(tooLong);
         }
 
         if (loaded.Tariff.Versions.Count != 1)
@@ -197,15 +213,22 @@ public sealed class TariffFunctions(TariffStore store, TariffPublisher publisher
             : (Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length).TrimStart('\uFEFF'), null);
     }
 
-    static JsonObject? ParseObject(string text)
+    static (JsonObject? Body, JsonException? Malformed) ParseObject(string text)
     {
         try
         {
-            return JsonNode.Parse(text, documentOptions: DocumentOptions) as JsonObject;
+            // Parsed as a document first: that is where duplicate names are detected, at any depth.
+            using JsonDocument document = JsonDocument.Parse(text, DocumentOptions);
+            return (JsonObject.Create(document.RootElement.Clone()), null);
         }
-        catch (JsonException)
+        catch (JsonException e)
         {
-            return null;
+            return (null, e);
+        }
+        catch (InvalidOperationException)
+        {
+            // JsonObject.Create: the root is not an object.
+            return (null, null);
         }
     }
 

@@ -124,6 +124,18 @@ public sealed class TariffCatalogTests(BackendFixture backend) : IDisposable
     }
 
     [Fact]
+    public async Task Publish_DuplicatePropertyName_Returns400AndStoresNothing()
+    {
+        string code = NextCode();
+        string body = Document(code).ToJsonString().Replace("\"peak\":0.617", "\"peak\":0.617,\"peak\":0.1", StringComparison.Ordinal);
+
+        HttpResponseMessage response = await PutRaw(code, "2024-01", body);
+
+        await Problem.AssertAsync(response, HttpStatusCode.BadRequest, rule: "json");
+        Assert.Equal(HttpStatusCode.NotFound, (await Client.GetAsync($"api/tariffs/{code}")).StatusCode);
+    }
+
+    [Fact]
     public async Task Publish_VersionLabelDiffersFromRoute_Returns400()
     {
         string code = NextCode();

@@ -48,7 +48,7 @@ done
 curl -fs "http://127.0.0.1:$PORT/api/health" > /dev/null || { echo "LocalHost did not become healthy" >&2; exit 1; }
 
 echo "==> Seeding the demo utility ($CUSTOMERS customers over 12 transformer areas; repeat runs change nothing)"
-dotnet tests/MeterToCash.Tools/bin/Debug/net10.0/MeterToCash.Tools.dll seed --url "http://127.0.0.1:$PORT" --key local-function-key --customers "$CUSTOMERS"
+dotnet tests/MeterToCash.Tools/bin/Debug/net10.0/MeterToCash.Tools.dll seed --url "http://127.0.0.1:$PORT" --key local-function-key --master-key local-master-key --customers "$CUSTOMERS"
 
 SIM_AREAS="${SIM_AREAS:-TA0001,TA0002,TA0003}"
 SIM_CONTROL="${SIM_CONTROL:-7072}"

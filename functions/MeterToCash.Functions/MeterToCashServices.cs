@@ -6,6 +6,7 @@ using MeterToCash.Functions.Ingestion;
 using MeterToCash.Functions.Infrastructure;
 using MeterToCash.Functions.MeterData;
 using MeterToCash.Functions.Monitoring;
+using MeterToCash.Functions.Tariffs;
 using MeterToCash.Functions.Vee;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -21,6 +22,7 @@ public static class MeterToCashServices
         services.AddSingleton(TimeProvider.System);
         services.AddStorage(configuration);
         services.AddHealth();
+        services.AddTariffs();
         services.AddArchive();
         services.AddMeterData();
         services.AddIngestion();

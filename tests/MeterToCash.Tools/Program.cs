@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using MeterToCash.Tools;
 
-// dotnet run --project tests/MeterToCash.Tools -- seed [--url http://127.0.0.1:7071] [--key local-function-key] [--customers 1200] [--areas 12]
+// dotnet run --project tests/MeterToCash.Tools -- seed [--url http://127.0.0.1:7071] [--key local-function-key] [--master-key local-master-key] [--customers 1200] [--areas 12]
 // dotnet run --project tests/MeterToCash.Tools -- archive-csv --customers 20000 [--bad-rows 50] [--areas 40] --out archive.csv
 Dictionary<string, string> options = new(StringComparer.OrdinalIgnoreCase);
 for (int i = 1; i + 1 < args.Length; i += 2)
@@ -22,18 +22,22 @@ switch (args.FirstOrDefault())
         await File.WriteAllTextAsync(Option("out", "archive.csv"), demo.ArchiveCsv(int.Parse(Option("bad-rows", "0"), CultureInfo.InvariantCulture)), new UTF8Encoding(false));
         return 0;
     case "seed":
-        return await SeedAsync(new Uri(Option("url", "http://127.0.0.1:7071")), Option("key", "local-function-key"));
+        return await SeedAsync(new Uri(Option("url", "http://127.0.0.1:7071")), Option("key", "local-function-key"), Option("master-key", "local-master-key"));
     default:
-        Console.Error.WriteLine("usage: MeterToCash.Tools seed|archive-csv [--url U] [--key K] [--customers N] [--areas N] [--bad-rows N] [--out FILE]");
+        Console.Error.WriteLine("usage: MeterToCash.Tools seed|archive-csv [--url U] [--key K] [--master-key K] [--customers N] [--areas N] [--bad-rows N] [--out FILE]");
         return 2;
 }
 
-async Task<int> SeedAsync(Uri baseUrl, string key)
+async Task<int> SeedAsync(Uri baseUrl, string key, string masterKey)
 {
     using HttpClient http = new() { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(30) };
     http.DefaultRequestHeaders.Add("x-functions-key", key);
+    using HttpClient admin = new() { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(30) };
+    admin.DefaultRequestHeaders.Add("x-functions-key", masterKey);
     try
     {
+        // Tariffs first: the archive import refuses rows whose tariff code is not in the catalogue.
+        await TariffSeed.SeedAsync(admin);
         await demo.SeedNetworkAsync(http);
     }
     catch (HttpRequestException e)
@@ -57,7 +61,7 @@ async Task<int> SeedAsync(Uri baseUrl, string key)
         string state = status.GetProperty("status").GetString()!;
         if (state is "Completed" or "Failed" or "Terminated")
         {
-            Console.WriteLine($"Seeded {demo.Network().Count} network nodes and imported archive {importId}: {status.GetProperty("rowsImported").GetInt32()} rows imported, {status.GetProperty("rowsFailed").GetInt32()} rejected ({state}).");
+            Console.WriteLine($"Seeded {TariffSeed.DemoTariffs.Count} tariffs, {demo.Network().Count} network nodes and imported archive {importId}: {status.GetProperty("rowsImported").GetInt32()} rows imported, {status.GetProperty("rowsFailed").GetInt32()} rejected ({state}).");
             return state == "Completed" ? 0 : 1;
         }
 

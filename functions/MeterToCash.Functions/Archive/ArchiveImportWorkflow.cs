@@ -7,6 +7,7 @@ using Azure.Storage.Blobs.Models;
 using MeterToCash.Domain.Archive;
 using MeterToCash.Domain.Common;
 using MeterToCash.Functions.Infrastructure;
+using MeterToCash.Functions.Tariffs;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -22,7 +23,7 @@ namespace MeterToCash.Functions.Archive;
 /// orchestrator validates it in one activity that writes batch blobs, fans the batches out over sub-orchestrations,
 /// and finishes with a downloadable error report. Every step is idempotent, so a crash anywhere only repeats work.
 /// </summary>
-public sealed class ArchiveImportWorkflow(ArchiveStore store, BlobServiceClient blobs, IOptions<ArchiveImportOptions> options, ILogger<ArchiveImportWorkflow> logger)
+public sealed class ArchiveImportWorkflow(ArchiveStore store, TariffCatalog tariffs, BlobServiceClient blobs, IOptions<ArchiveImportOptions> options, ILogger<ArchiveImportWorkflow> logger)
 {
     static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(new RetryPolicy(maxNumberOfAttempts: 5, firstRetryInterval: TimeSpan.FromSeconds(2), backoffCoefficient: 2));
 
@@ -195,18 +196,28 @@ public sealed class ArchiveImportWorkflow(ArchiveStore store, BlobServiceClient 
 
         HashSet<string> areas = (await store.NetworkAsync(CancellationToken.None))
             .Where(n => n.Level == NetworkLevel.TransformerArea).Select(n => n.Code).ToHashSet(StringComparer.Ordinal);
+
+        // Tariff codes are looked up once for the whole file, like the areas above, not per row.
+        IReadOnlySet<string> unknownTariffs = await tariffs.UnknownCodesAsync(
+            parsed.Customers.SelectMany(c => c.Customer.ServicePoints).SelectMany(p => p.Tariffs).Select(t => t.TariffCode), CancellationToken.None);
         List<ArchiveRowError> errors = [.. parsed.Errors];
         List<ImportedCustomer> good = [];
         foreach (ImportedCustomer imported in parsed.Customers)
         {
             string? unknown = new[] { imported.Customer.AreaCode }.Concat(imported.Customer.ServicePoints.Select(p => p.AreaCode)).FirstOrDefault(a => !areas.Contains(a));
-            if (unknown is null)
+            string? unknownTariff = imported.Customer.ServicePoints.SelectMany(p => p.Tariffs).Select(t => t.TariffCode).FirstOrDefault(unknownTariffs.Contains);
+            if (unknown is not null)
             {
-                good.Add(imported);
+                errors.AddRange(imported.Rows.Select(r => new ArchiveRowError(r, "area_code", "unknown-area", $"Transformer area '{unknown}' is not in the network archive.")));
+            }
+            else if (unknownTariff is not null)
+            {
+                // A customer is imported whole or not at all, so every row of its account carries the refusal.
+                errors.AddRange(imported.Rows.Select(r => new ArchiveRowError(r, "tariff_code", "unknown-tariff-code", $"Tariff '{unknownTariff}' is not in the tariff catalogue.")));
             }
             else
             {
-                errors.AddRange(imported.Rows.Select(r => new ArchiveRowError(r, "area_code", "unknown-area", $"Transformer area '{unknown}' is not in the network archive.")));
+                good.Add(imported);
             }
         }
 

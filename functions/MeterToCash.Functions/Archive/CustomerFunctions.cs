@@ -3,6 +3,7 @@ using Azure;
 using MeterToCash.Domain.Archive;
 using MeterToCash.Domain.Common;
 using MeterToCash.Functions.Infrastructure;
+using MeterToCash.Functions.Tariffs;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -11,7 +12,7 @@ using Microsoft.Extensions.Logging;
 namespace MeterToCash.Functions.Archive;
 
 /// <summary>Back-office customer archive API: create, read, update (optimistic concurrency) and list.</summary>
-public sealed class CustomerFunctions(ArchiveStore store, ILogger<CustomerFunctions> logger)
+public sealed class CustomerFunctions(ArchiveStore store, TariffCatalog tariffs, ILogger<CustomerFunctions> logger)
 {
     [Function(nameof(CreateCustomer))]
     public async Task<IActionResult> CreateCustomer(
@@ -144,7 +145,10 @@ public sealed class CustomerFunctions(ArchiveStore store, ILogger<CustomerFuncti
         }
     }
 
-    /// <summary>Rules that need storage: areas exist, meters are not someone else's. 422, since the JSON itself is fine.</summary>
+    /// <summary>
+    /// Rules that need storage: areas and tariff codes exist, meters are not someone else's. 422, since the JSON itself
+    /// is fine; 409 when the only problem is a meter another account holds.
+    /// </summary>
     async Task<ObjectResult?> CheckReferencesAsync(Customer customer, CancellationToken ct)
     {
         List<ValidationError> errors = [];
@@ -162,6 +166,19 @@ public sealed class CustomerFunctions(ArchiveStore store, ILogger<CustomerFuncti
             }
         }
 
+        IReadOnlySet<string> unknownTariffs = await tariffs.UnknownCodesAsync(customer.ServicePoints.SelectMany(p => p.Tariffs).Select(t => t.TariffCode), ct);
+        for (int i = 0; i < customer.ServicePoints.Count && unknownTariffs.Count > 0; i++)
+        {
+            IReadOnlyList<TariffAssignment> assigned = customer.ServicePoints[i].Tariffs;
+            for (int t = 0; t < assigned.Count; t++)
+            {
+                if (unknownTariffs.Contains(assigned[t].TariffCode))
+                {
+                    errors.Add(new($"servicePoints[{i}].tariffs[{t}].tariffCode", "unknown-tariff-code", $"Tariff '{assigned[t].TariffCode}' is not in the tariff catalogue."));
+                }
+            }
+        }
+
         foreach ((string meterNo, string owner) in await store.MetersHeldElsewhereAsync(customer, ct))
         {
             errors.Add(new("meterNo", "meter-belongs-to-other-account", $"Meter '{meterNo}' is installed for account '{owner}'; remove it there first."));
@@ -172,7 +189,7 @@ public sealed class CustomerFunctions(ArchiveStore store, ILogger<CustomerFuncti
             return null;
         }
 
-        return errors.Any(e => e.Rule == "meter-belongs-to-other-account") && errors.All(e => e.Rule != "unknown-area")
+        return errors.All(e => e.Rule == "meter-belongs-to-other-account")
             ? Problems.Create(StatusCodes.Status409Conflict, "Conflict", string.Join(" ", errors.Select(e => e.Message)), "conflict", new Dictionary<string, object?> { ["errors"] = errors.Select(e => new FieldError(e.Field, e.Rule, e.Message)).ToList() })
             : RequestJson.Invalid(errors, StatusCodes.Status422UnprocessableEntity);
     }

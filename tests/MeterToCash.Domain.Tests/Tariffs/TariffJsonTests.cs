@@ -18,10 +18,11 @@ public class TariffJsonTests
         """;
 
     [Fact]
-    public void SampleNames_Library_ShipsFourSamples() =>
-        Assert.Equal(["commercial-tou", "large-industrial-two-part", "shanghai-residential-ladder", "shanghai-residential-tou"], TariffJson.SampleNames);
+    public void SampleNames_Library_ShipsFiveSamples() =>
+        Assert.Equal(["agricultural", "commercial-tou", "large-industrial-two-part", "shanghai-residential-ladder", "shanghai-residential-tou"], TariffJson.SampleNames);
 
     [Theory]
+    [InlineData("agricultural", TariffKind.GeneralCommercial)]
     [InlineData("commercial-tou", TariffKind.GeneralCommercial)]
     [InlineData("large-industrial-two-part", TariffKind.LargeIndustrialTwoPart)]
     [InlineData("shanghai-residential-ladder", TariffKind.ResidentialLadder)]
@@ -34,6 +35,19 @@ public class TariffJsonTests
         Assert.Equal(kind, result.Tariff.Kind);
         Assert.True(result.Tariff.IsSample);
         Assert.Contains("verify", result.Tariff.SampleNote, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void LoadSample_Agricultural_IsOneExactPriceWithoutLadderOrBasicCharge()
+    {
+        TariffLoadResult result = TariffJson.LoadSample("agricultural");
+
+        Assert.True(result.IsSuccess, string.Join("; ", result.Errors));
+        TariffVersion version = Assert.Single(result.Tariff.Versions);
+        Assert.Equal(0.50m, version.Energy.SinglePrice);
+        Assert.False(version.Energy.IsTimeOfUse);
+        Assert.Null(version.Ladder);
+        Assert.Null(version.Basic);
     }
 
     [Fact]

@@ -90,6 +90,29 @@ public class ArchiveImportTests(BackendFixture backend)
         Assert.Equal(takenMeter, stillHeld.GetProperty("servicePoints")[0].GetProperty("meters")[0].GetProperty("meterNo").GetString());
     }
 
+    [Fact]
+    public async Task Import_RowWithUnknownTariffCode_ReportsThatRowAndImportsTheRest()
+    {
+        const int offset = 40_000_000;
+        string[] lines = new DemoUtility(30, seed: 23, areas: 12).ArchiveCsv(accountOffset: offset).Split('\n');
+        const int badRow = 8; // spreadsheet numbering: the header is row 1
+        string known = TariffSeed.DemoTariffs.Select(t => t.Code).First(c => lines[badRow - 1].Contains($",{c},", StringComparison.Ordinal));
+        lines[badRow - 1] = lines[badRow - 1].Replace($",{known},", ",SH-UNKNOWN,", StringComparison.Ordinal);
+
+        string importId = await ImportClient.ImportIdAsync(await ImportClient.PostAsync(Client, string.Join('\n', lines)));
+        JsonElement status = await ImportClient.WaitAsync(Client, importId, TimeSpan.FromMinutes(2));
+
+        Assert.Equal("Completed", status.GetProperty("status").GetString());
+        Assert.Equal(29, status.GetProperty("rowsImported").GetInt32());
+        Assert.Equal(1, status.GetProperty("rowsFailed").GetInt32());
+        string[] report = (await Client.GetStringAsync($"api/archive/imports/{importId}/errors")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        string error = Assert.Single(report.Skip(1));
+        Assert.StartsWith($"{badRow},\"tariff_code\",\"unknown-tariff-code\",", error, StringComparison.Ordinal);
+        Assert.Contains("SH-UNKNOWN", error, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await Client.GetAsync($"api/customers/{lines[badRow - 1][..10]}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Client.GetAsync($"api/customers/{lines[badRow][..10]}")).StatusCode);
+    }
+
     [Theory]
     [InlineData("account_no,name\n1,x\n", "class", "missing-column")]
     [InlineData("\n", "account_no", "missing-column")]

@@ -108,6 +108,38 @@ public class CustomerApiTests(BackendFixture backend)
     }
 
     [Fact]
+    public async Task CreateCustomer_UnknownTariffCode_Returns422NamingTheAssignmentAndWritesNothing()
+    {
+        (string account, string meter) = CustomerJson.NextIds();
+        JsonObject customer = CustomerJson.Residential(account, meter);
+        customer["servicePoints"]![0]!["tariffs"]!.AsArray().Add(new JsonObject { ["tariffCode"] = "SH-NO-SUCH", ["effectiveFrom"] = "2024-01-01" });
+        customer["servicePoints"]![0]!["tariffs"]![0]!["effectiveTo"] = "2024-01-01";
+
+        HttpResponseMessage response = await Client.PostAsync("api/customers", CustomerJson.Content(customer));
+
+        JsonElement problem = await Problem.AssertAsync(response, HttpStatusCode.UnprocessableEntity, "servicePoints[0].tariffs[1].tariffCode", "unknown-tariff-code");
+        Assert.Single(problem.GetProperty("errors").EnumerateArray());
+        Assert.Equal(HttpStatusCode.NotFound, (await Client.GetAsync($"api/customers/{account}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task UpdateCustomer_UnknownTariffCode_Returns422AndKeepsTheStoredCustomer()
+    {
+        (string account, string meter) = CustomerJson.NextIds();
+        HttpResponseMessage created = await Client.PostAsync("api/customers", CustomerJson.Content(CustomerJson.Residential(account, meter)));
+        JsonObject changed = CustomerJson.Residential(account, meter);
+        changed["servicePoints"]![0]!["tariffs"]![0]!["tariffCode"] = "SH-RES-NEW";
+
+        HttpResponseMessage response = await Put(account, changed, created.Headers.ETag!.ToString());
+
+        await Problem.AssertAsync(response, HttpStatusCode.UnprocessableEntity, "servicePoints[0].tariffs[0].tariffCode", "unknown-tariff-code");
+        HttpResponseMessage read = await Client.GetAsync($"api/customers/{account}");
+        Assert.Equal(created.Headers.ETag, read.Headers.ETag);
+        JsonElement stored = JsonDocument.Parse(await read.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("SH-RES-TOU", stored.GetProperty("servicePoints")[0].GetProperty("tariffs")[0].GetProperty("tariffCode").GetString());
+    }
+
+    [Fact]
     public async Task CreateCustomer_UnknownArea_Returns422()
     {
         (string account, string meter) = CustomerJson.NextIds();

@@ -19,6 +19,8 @@ public sealed class BackendFixture : IAsyncLifetime
         Azurite = await Azurite.StartAsync();
         Host = await LocalHostProcess.StartAsync(Azurite);
         Client = Host.Client();
+        // Tariffs before anything creates customers: an assignment of an unknown tariff code is refused.
+        await TariffSeed.SeedAsync(Host);
         await SeedNetworkAsync(Client, new DemoUtility(customers: 0, areas: 12));
     }
 

@@ -36,8 +36,8 @@ async Task<int> SeedAsync(Uri baseUrl, string key, string masterKey)
     admin.DefaultRequestHeaders.Add("x-functions-key", masterKey);
     try
     {
-        // Tariffs first: the archive import refuses rows whose tariff code is not in the catalogue.
-        await TariffSeed.SeedAsync(admin);
+        // Tariffs and calendars first: the archive import refuses rows whose tariff code is not in the catalogue, and bands follow both.
+        await ReferenceDataSeed.SeedAsync(admin);
         await demo.SeedNetworkAsync(http);
     }
     catch (HttpRequestException e)

@@ -6,6 +6,7 @@ using MeterToCash.Functions.Infrastructure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 
 namespace MeterToCash.Functions.Calendar;
@@ -27,6 +28,7 @@ public sealed class CalendarFunctions(
     [Function(nameof(PutCalendar))]
     public async Task<IActionResult> PutCalendar(
         [HttpTrigger(AuthorizationLevel.Admin, "put", Route = "calendars/{year}")] HttpRequest request,
+        [DurableClient] DurableTaskClient durable,
         string year)
     {
         if (ParseYear(year) is not int routeYear)
@@ -69,7 +71,7 @@ public sealed class CalendarFunctions(
             logger.CalendarPublished(routeYear, outcome, stored.Revision, stored.Sha256);
 
             // The write is done: listeners are told even if the client has gone away meanwhile.
-            await NotifyAsync(routeYear, stored.Revision);
+            await NotifyAsync(routeYear, stored.Revision, durable);
         }
 
         HolidayCalendar c = stored.Calendar;
@@ -171,13 +173,13 @@ public sealed class CalendarFunctions(
         return new OkObjectResult(new { year = y, source = calendar?.Source, provisional = calendar is null, days });
     }
 
-    async Task NotifyAsync(int year, int revision)
+    async Task NotifyAsync(int year, int revision, DurableTaskClient durable)
     {
         foreach (ICalendarChangeListener listener in listeners)
         {
             try
             {
-                await listener.CalendarPublishedAsync(year, revision, CancellationToken.None);
+                await listener.CalendarPublishedAsync(year, revision, durable, CancellationToken.None);
             }
 #pragma warning disable CA1031 // One failing listener must neither undo the publish nor keep the others from hearing of it.
             catch (Exception e)

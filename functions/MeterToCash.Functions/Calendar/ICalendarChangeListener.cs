@@ -1,3 +1,5 @@
+using Microsoft.DurableTask.Client;
+
 namespace MeterToCash.Functions.Calendar;
 
 /// <summary>
@@ -13,5 +15,9 @@ namespace MeterToCash.Functions.Calendar;
 public interface ICalendarChangeListener
 {
     /// <summary>The calendar of <paramref name="year"/> is now at <paramref name="revision"/> (1 on first publish).</summary>
-    Task CalendarPublishedAsync(int year, int revision, CancellationToken ct);
+    /// <param name="year">The year published.</param>
+    /// <param name="revision">Its revision now.</param>
+    /// <param name="durable">The durable client of the publishing request, for a listener whose work is an orchestration.</param>
+    /// <param name="ct">Cancels the call.</param>
+    Task CalendarPublishedAsync(int year, int revision, DurableTaskClient durable, CancellationToken ct);
 }

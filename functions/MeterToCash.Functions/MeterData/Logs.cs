@@ -6,4 +6,10 @@ internal static partial class Logs
 {
     [LoggerMessage(Level = LogLevel.Information, Message = "Curve retention: {Tables} day tables before {OldestKept} dropped (past due: {PastDue})")]
     public static partial void CurvesPurged(this ILogger logger, int tables, DateOnly oldestKept, bool pastDue);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Month-to-date recomputation {InstanceId} started for {From} to {To} ({Reason})")]
+    public static partial void RecomputeStarted(this ILogger logger, string instanceId, DateOnly from, DateOnly to, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Month-to-date recomputation {InstanceId} completed: {AreaDays} area-days, {Curves} curves, {EntriesChanged} day entries changed")]
+    public static partial void RecomputeCompleted(this ILogger logger, string instanceId, int areaDays, int curves, int entriesChanged);
 }

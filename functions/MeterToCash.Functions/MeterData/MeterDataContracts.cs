@@ -16,7 +16,7 @@ public sealed record AreaLoadDto(string AreaCode, string Day, string Channel, in
 public sealed record BandsDto(decimal CriticalPeak, decimal Peak, decimal Flat, decimal Valley, decimal Total);
 
 /// <summary>Month-to-date energy of a meter's channel.</summary>
-public sealed record MonthToDateDto(string MeterNo, string Channel, string Month, string Unit, string Classifier, int Days, BandsDto Energy, BandsDto Estimated);
+public sealed record MonthToDateDto(string MeterNo, string Channel, string Month, string Unit, string Classifier, int Days, BandsDto Energy, BandsDto Estimated, int ProvisionalDays, IReadOnlyList<string> Bandings);
 
 /// <summary>The advance of a register since its previous read: meter side and primary side (× CT × PT).</summary>
 public sealed record RegisterDeltaDto(string Kind, decimal Value, decimal? PrimaryValue, DateTimeOffset? PreviousReadAt);
@@ -48,13 +48,13 @@ public sealed record RegisterReadDto(
 public sealed record RegisterHistoryDto(string MeterNo, string From, string To, string? Channel, string? Register, int Count, IReadOnlyList<RegisterReadDto> Reads);
 
 /// <summary>A customer's energy of one China-local day over all its meters; <c>EstimatedShare</c> = estimated ÷ total (0 when no energy).</summary>
-public sealed record UsageDayDto(string Day, int Meters, BandsDto Energy, BandsDto Estimated, decimal EstimatedShare);
+public sealed record UsageDayDto(string Day, int Meters, BandsDto Energy, BandsDto Estimated, decimal EstimatedShare, bool Provisional, IReadOnlyList<string> Bandings);
 
 /// <summary>A customer's daily usage per TOU band (primary side, from the month-to-date day contributions of every meter).</summary>
 public sealed record CustomerUsageDto(string AccountNo, string Channel, string Unit, string Classifier, string From, string To, IReadOnlyList<string> Meters, BandsDto Energy, BandsDto Estimated, decimal EstimatedShare, IReadOnlyList<UsageDayDto> Days);
 
 /// <summary>A customer's energy of one month over all its meters; <c>Days</c> = days with data.</summary>
-public sealed record UsageMonthDto(string Month, int Meters, int Days, BandsDto Energy, BandsDto Estimated, decimal EstimatedShare);
+public sealed record UsageMonthDto(string Month, int Meters, int Days, BandsDto Energy, BandsDto Estimated, decimal EstimatedShare, int ProvisionalDays);
 
 /// <summary>A customer's monthly usage per TOU band.</summary>
 public sealed record CustomerMonthlyUsageDto(string AccountNo, string Channel, string Unit, string Classifier, string From, string To, IReadOnlyList<string> Meters, BandsDto Energy, BandsDto Estimated, decimal EstimatedShare, IReadOnlyList<UsageMonthDto> Months);

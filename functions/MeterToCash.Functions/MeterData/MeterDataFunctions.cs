@@ -143,7 +143,8 @@ public sealed class MeterDataFunctions(MeterDirectory directory, CurveStore curv
         StoredMonthToDate? stored = await monthToDate.GetAsync(location.AreaCode, location.Entry.Meter, channel, month.Year, month.Month, ct);
         TouEnergy energy = stored?.Totals.Energy ?? default, estimated = stored?.Totals.EstimatedEnergy ?? default;
         return new OkObjectResult(new MonthToDateDto(location.Entry.Meter.Value, ReadingTypeCodes.ChannelCode(channel), month.ToString("yyyy-MM", CultureInfo.InvariantCulture),
-            MeterChannels.UnitOf(channel) == EnergyUnit.Kwh ? "kWh" : "kvarh", DefaultTouClassifier.Description, stored?.Days.Count ?? 0, Bands(energy), Bands(estimated)));
+            MeterChannels.UnitOf(channel) == EnergyUnit.Kwh ? "kWh" : "kvarh", TouBandings.Description, stored?.Days.Count ?? 0, Bands(energy), Bands(estimated),
+            stored?.Days.Count(d => d.Provisional) ?? 0, [.. (stored?.Days ?? []).Select(d => d.Banding).Distinct().Order(StringComparer.Ordinal)]));
     }
 
     static MeterId Meter(string meterNo, List<ValidationError> errors)

@@ -1,3 +1,5 @@
+using MeterToCash.Functions.Calendar;
+using MeterToCash.Functions.Tariffs;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MeterToCash.Functions.MeterData;
@@ -11,9 +13,13 @@ public static class MeterDataServices
         services.AddSingleton<MeterDataStorage>();
         services.AddSingleton<MeterDirectory>();
         services.AddSingleton<CurveStore>();
+        services.AddSingleton<TouBandings>();
         services.AddSingleton<MonthToDateStore>();
         services.AddSingleton<RejectionStore>();
         services.AddSingleton<RegisterStore>();
+        services.AddSingleton<DayTotalsRecomputeOnChange>();
+        services.AddSingleton<ICalendarChangeListener>(sp => sp.GetRequiredService<DayTotalsRecomputeOnChange>());
+        services.AddSingleton<ITariffChangeListener>(sp => sp.GetRequiredService<DayTotalsRecomputeOnChange>());
         return services;
     }
 }

@@ -11,7 +11,23 @@ namespace MeterToCash.Functions.MeterData;
 /// <param name="AccountNo">Account holding the meter.</param>
 /// <param name="AreaCode">Transformer area of the meter's service point (the curve partition).</param>
 /// <param name="Entry">The archive entry in the domain's terms (meter number in key form).</param>
-public sealed record MeterLocation(string AccountNo, string AreaCode, MeterArchiveEntry Entry);
+/// <param name="Tariffs">The tariff assignments of the meter's service point (from inclusive, to exclusive), which band its energy.</param>
+public sealed record MeterLocation(string AccountNo, string AreaCode, MeterArchiveEntry Entry, IReadOnlyList<TariffAssignment> Tariffs)
+{
+    /// <summary>The code of the tariff assigned on a China-local day, or null when none is.</summary>
+    public string? TariffOn(DateOnly day)
+    {
+        foreach (TariffAssignment assignment in Tariffs)
+        {
+            if (day >= assignment.EffectiveFrom && (assignment.EffectiveTo is null || day < assignment.EffectiveTo))
+            {
+                return assignment.TariffCode;
+            }
+        }
+
+        return null;
+    }
+}
 
 /// <summary>
 /// Resolves meter numbers to <see cref="MeterLocation"/> through <see cref="ArchiveStore"/>, caching answers (also
@@ -181,5 +197,6 @@ public sealed class MeterDirectory(ArchiveStore archive, TimeProvider time, IOpt
             ChinaTime.DayStart(meter.InstallDate),
             meter.RemovalDate is { } removed ? ChinaTime.DayStart(removed) : null,
             meter.CtRatio,
-            meter.PtRatio));
+            meter.PtRatio),
+        point.Tariffs);
 }

@@ -7,8 +7,8 @@ using MeterToCash.Domain.MeterData;
 namespace MeterToCash.Functions.MeterData;
 
 /// <summary>
-/// The band classifier used while no tariff schedule is wired to ingestion: Shanghai-style two-band residential
-/// time-of-use, peak 06:00–22:00 and valley 22:00–06:00 China time, by slot start.
+/// The band classifier of a day no tariff governs (a meter with no tariff assigned that day, or a tariff with no version
+/// in force): two bands, peak 06:00–22:00 and valley 22:00–06:00 China time, by slot start.
 /// </summary>
 public static class DefaultTouClassifier
 {
@@ -18,8 +18,24 @@ public static class DefaultTouClassifier
         ChinaTime.MinuteOfDay(slotStartUtc) is >= 6 * 60 and < 22 * 60 ? TouBand.Peak : TouBand.Valley;
 }
 
-/// <summary>One day's contribution to a month's totals, with the curve revision it was computed from.</summary>
-public sealed record DayContribution(DateOnly Day, long Revision, TouEnergy Energy, TouEnergy Estimated);
+/// <summary>One day's contribution to a month's totals, with the curve revision and the banding it was computed with.</summary>
+/// <param name="Day">China-local day.</param>
+/// <param name="Revision">Write revision of the stored curve the totals were derived from.</param>
+/// <param name="Energy">Energy per band, primary side, in the channel's unit.</param>
+/// <param name="Estimated">The estimated part of <paramref name="Energy"/>.</param>
+/// <param name="Banding">The banding's key (<see cref="MeterDayBanding.Key"/>).</param>
+/// <param name="Provisional">True when the banding used the plain weekday/weekend rule for want of a published calendar.</param>
+public sealed record DayContribution(DateOnly Day, long Revision, TouEnergy Energy, TouEnergy Estimated, string Banding, bool Provisional);
+
+/// <summary>Which stored day entries a write may replace.</summary>
+public enum DayTotalsWrite
+{
+    /// <summary>Ingestion: only an entry derived from an older curve revision (redeliveries and stale writers change nothing).</summary>
+    Ingest,
+
+    /// <summary>Recomputation after a tariff or calendar change: any entry of the same or an older revision that differs.</summary>
+    Recompute,
+}
 
 /// <summary>Month-to-date energy per band of one (meter, channel, month), as stored.</summary>
 public sealed record StoredMonthToDate(MonthToDate Totals, IReadOnlyList<DayContribution> Days);
@@ -32,6 +48,11 @@ public sealed record StoredMonthToDate(MonthToDate Totals, IReadOnlyList<DayCont
 /// one from a later curve revision, so redeliveries add nothing, a late or concurrent writer carrying an older curve
 /// cannot roll a day back, and a crash between the curve write and this one is repaired by the next delivery of the same
 /// data (which re-derives the day from the stored curve).
+/// <para>
+/// Bands follow each meter's own tariff (<see cref="TouBandings"/>): the version in force that day and the calendar's
+/// day type; each entry keeps the banding's key. When a tariff version or a calendar changes for past days,
+/// <see cref="DayTotalsWrite.Recompute"/> re-derives the entries from the same curves with the new banding.
+/// </para>
 /// </summary>
 /// <remarks>
 /// Why blocks and not one entity per meter: a head-end delivers an area-day, so its totals change one block: one point
@@ -39,12 +60,15 @@ public sealed record StoredMonthToDate(MonthToDate Totals, IReadOnlyList<DayCont
 /// per-meter entities whose size grows with the month. On Azurite that halved the storage work of a delivery (see
 /// docs/benchmarks.md). Keys and limits: <see cref="MeterDataKeys"/>.
 /// </remarks>
-public sealed class MonthToDateStore(MeterDataStorage storage)
+public sealed class MonthToDateStore(MeterDataStorage storage, MeterDirectory directory, TouBandings bandings)
 {
     const int MaxAttempts = 10;
 
     // Azure Tables: a binary property holds at most 64 KiB and an entity at most 1 MiB (252 properties).
     const int ChunkBytes = 60_000, MaxChunks = 16;
+
+    /// <summary>Block layout with each entry's banding (key and provisional mark); blocks without a Format column predate bandings.</summary>
+    const int Format = 2;
 
     /// <summary>A meter's month; the area is the meter's transformer area (from the <see cref="MeterDirectory"/>). Null when no day has data.</summary>
     public async Task<StoredMonthToDate?> GetAsync(string areaCode, MeterId meter, MeterChannel channel, int year, int month, CancellationToken cancellationToken)
@@ -73,6 +97,27 @@ public sealed class MonthToDateStore(MeterDataStorage storage)
         }
 
         return new StoredMonthToDate(new MonthToDate(meter, channel, year, month, energy, estimated), [.. days.OrderBy(d => d.Day)]);
+    }
+
+    /// <summary>Whether an area has any day block in a month (one query of at most one key): recomputations skip empty months.</summary>
+    public async Task<bool> HasMonthAsync(string areaCode, int year, int month, CancellationToken cancellationToken)
+    {
+        await storage.EnsureCreatedAsync();
+        string pk = MeterDataKeys.MonthToDatePartition(areaCode, year, month);
+        await foreach (Page<TableEntity> page in storage.MonthToDate.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {pk}"), maxPerPage: 1, select: ["RowKey"], cancellationToken: cancellationToken).AsPages())
+        {
+            if (page.Values.Count > 0)
+            {
+                return true;
+            }
+
+            if (page.ContinuationToken is null)
+            {
+                break;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>
@@ -109,37 +154,50 @@ public sealed class MonthToDateStore(MeterDataStorage storage)
     /// <param name="curves">Stored curves of that area and month.</param>
     /// <param name="known">Blocks read earlier by <see cref="ReadBlocksAsync"/>: the first attempt starts from them (a stale one fails its ETag and is read again). Consumed.</param>
     /// <param name="cancellationToken">Cancels the writes.</param>
-    public async Task ApplyAsync(string areaCode, int year, int month, IReadOnlyList<StoredCurve> curves, DayBlocks? known, CancellationToken cancellationToken)
+    /// <param name="mode">Which stored entries may be replaced (<see cref="DayTotalsWrite"/>).</param>
+    /// <returns>How many meter-day entries changed.</returns>
+    public async Task<int> ApplyAsync(string areaCode, int year, int month, IReadOnlyList<StoredCurve> curves, DayBlocks? known, CancellationToken cancellationToken, DayTotalsWrite mode = DayTotalsWrite.Ingest)
     {
         await storage.EnsureCreatedAsync();
         string pk = MeterDataKeys.MonthToDatePartition(areaCode, year, month);
-        var blocks = curves
-            .GroupBy(c => MeterDataKeys.DayTotalsRow(c.Curve.Channel, c.Curve.Day))
-            .Select(g => (RowKey: g.Key, Incoming: g.Select(c => (Meter: MeterDataKeys.Meter(c.Curve.Meter.Value), Day: Contribution(c, year, month))).ToList()))
+        Dictionary<string, MeterLocation?> locations = await directory.ResolveManyAsync(curves.Select(c => c.Curve.Meter.Value), cancellationToken);
+        List<(string RowKey, string Meter, DayContribution Day)> contributions = new(curves.Count);
+        foreach (StoredCurve curve in curves)
+        {
+            string meter = MeterDataKeys.Meter(curve.Curve.Meter.Value);
+            MeterDayBanding banding = await bandings.ForAsync(locations.GetValueOrDefault(meter), curve.Curve.Day, cancellationToken);
+            contributions.Add((MeterDataKeys.DayTotalsRow(curve.Curve.Channel, curve.Curve.Day), meter, Contribution(curve, year, month, banding)));
+        }
+
+        var blocks = contributions
+            .GroupBy(c => c.RowKey, StringComparer.Ordinal)
+            .Select(g => (RowKey: g.Key, Incoming: g.Select(c => (c.Meter, c.Day)).ToList()))
             .ToList();
+        int changed = 0;
         await Parallel.ForEachAsync(blocks, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken },
-            async (block, ct) => await ApplyBlockAsync(pk, block.RowKey, block.Incoming, known?.Take(pk, block.RowKey), ct));
+            async (block, ct) => Interlocked.Add(ref changed, await ApplyBlockAsync(pk, block.RowKey, block.Incoming, known?.Take(pk, block.RowKey), mode, ct)));
+        return changed;
     }
 
-    async Task ApplyBlockAsync(string pk, string rk, List<(string Meter, DayContribution Day)> incoming, StoredBlock? known, CancellationToken cancellationToken)
+    async Task<int> ApplyBlockAsync(string pk, string rk, List<(string Meter, DayContribution Day)> incoming, StoredBlock? known, DayTotalsWrite mode, CancellationToken cancellationToken)
     {
         for (int attempt = 1; ; attempt++)
         {
             StoredBlock block = attempt == 1 && known is not null ? known : await ReadBlockAsync(pk, rk, cancellationToken);
             SortedDictionary<string, DayContribution> entries = block.Entries;
-            bool changed = false;
+            int changed = 0;
             foreach ((string meter, DayContribution day) in incoming)
             {
-                if (!entries.TryGetValue(meter, out DayContribution? counted) || (day.Revision > counted.Revision && day != counted))
+                if (Replaces(day, entries.GetValueOrDefault(meter), mode))
                 {
                     entries[meter] = day;
-                    changed = true;
+                    changed++;
                 }
             }
 
-            if (!changed)
+            if (changed == 0)
             {
-                return;
+                return 0;
             }
 
             TableEntity entity = Encode(pk, rk, entries);
@@ -154,7 +212,7 @@ public sealed class MonthToDateStore(MeterDataStorage storage)
                     await storage.MonthToDate.AddEntityAsync(entity, cancellationToken);
                 }
 
-                return;
+                return changed;
             }
             catch (RequestFailedException e) when (e.Status is 409 or 412 && attempt < MaxAttempts)
             {
@@ -177,15 +235,25 @@ public sealed class MonthToDateStore(MeterDataStorage storage)
         return storage.MonthToDate.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {pk} and RowKey ge {from} and RowKey le {to}"), cancellationToken: cancellationToken);
     }
 
-    static DayContribution Contribution(StoredCurve stored, int year, int month)
+    /// <summary>
+    /// Whether an incoming entry replaces the counted one: a missing entry always; in ingestion only one from a later curve
+    /// revision; in a recomputation also one from the same revision that differs (a new banding of the same curve), but
+    /// never one from an older revision, so a recomputation racing a delivery cannot roll the day back.
+    /// </summary>
+    static bool Replaces(DayContribution incoming, DayContribution? counted, DayTotalsWrite mode) =>
+        counted is null
+        || (incoming != counted && (incoming.Revision > counted.Revision || (mode == DayTotalsWrite.Recompute && incoming.Revision == counted.Revision)));
+
+    static DayContribution Contribution(StoredCurve stored, int year, int month, MeterDayBanding banding)
     {
-        MonthToDate day = MonthToDateAccumulator.Apply(MonthToDate.Empty(stored.Curve.Meter, stored.Curve.Channel, year, month), null, stored.Curve, DefaultTouClassifier.Classify);
-        return new DayContribution(stored.Curve.Day, stored.Revision, day.Energy, day.EstimatedEnergy);
+        MonthToDate day = MonthToDateAccumulator.Apply(MonthToDate.Empty(stored.Curve.Meter, stored.Curve.Channel, year, month), null, stored.Curve, banding.Classify);
+        return new DayContribution(stored.Curve.Day, stored.Revision, day.Energy, day.EstimatedEnergy, banding.Key, banding.Provisional);
     }
 
     /// <summary>
-    /// A block: per meter (ordinal order) its key, the curve revision and eight decimals (energy then estimated, critical
-    /// peak to valley), in binary. Decimals keep every digit (Azure Tables has no decimal type; a double would not add up).
+    /// A block: per meter (ordinal order) its key, the curve revision, the banding key and provisional mark, and eight
+    /// decimals (energy then estimated, critical peak to valley), in binary. Decimals keep every digit (Azure Tables has
+    /// no decimal type; a double would not add up).
     /// </summary>
     static TableEntity Encode(string pk, string rk, SortedDictionary<string, DayContribution> entries)
     {
@@ -196,6 +264,8 @@ public sealed class MonthToDateStore(MeterDataStorage storage)
             {
                 writer.Write(meter);
                 writer.Write(d.Revision);
+                writer.Write(d.Banding);
+                writer.Write(d.Provisional);
                 foreach (decimal v in (ReadOnlySpan<decimal>)[d.Energy.CriticalPeak, d.Energy.Peak, d.Energy.Flat, d.Energy.Valley, d.Estimated.CriticalPeak, d.Estimated.Peak, d.Estimated.Flat, d.Estimated.Valley])
                 {
                     writer.Write(v);
@@ -210,7 +280,7 @@ public sealed class MonthToDateStore(MeterDataStorage storage)
             throw new InvalidOperationException($"The day block {pk}/{rk} would hold {entries.Count} meters ({bytes.Length:N0} bytes), more than one entity can; split the transformer area.");
         }
 
-        TableEntity entity = new(pk, rk) { ["Meters"] = entries.Count, ["Chunks"] = chunks };
+        TableEntity entity = new(pk, rk) { ["Format"] = Format, ["Meters"] = entries.Count, ["Chunks"] = chunks };
         for (int c = 0; c < chunks; c++)
         {
             entity["Data" + c.ToString(CultureInfo.InvariantCulture)] = bytes[(c * ChunkBytes)..Math.Min(bytes.Length, (c + 1) * ChunkBytes)];
@@ -223,6 +293,7 @@ public sealed class MonthToDateStore(MeterDataStorage storage)
     {
         SortedDictionary<string, DayContribution> entries = new(StringComparer.Ordinal);
         int chunks = entity.GetInt32("Chunks") ?? 0;
+        bool withBanding = entity.GetInt32("Format") >= Format;
         using MemoryStream buffer = new();
         for (int c = 0; c < chunks; c++)
         {
@@ -236,9 +307,11 @@ public sealed class MonthToDateStore(MeterDataStorage storage)
         {
             string meter = reader.ReadString();
             long revision = reader.ReadInt64();
+            string banding = withBanding ? reader.ReadString() : MeterDayBanding.DefaultKey;
+            bool provisional = withBanding && reader.ReadBoolean();
             TouEnergy energy = new(reader.ReadDecimal(), reader.ReadDecimal(), reader.ReadDecimal(), reader.ReadDecimal());
             TouEnergy estimated = new(reader.ReadDecimal(), reader.ReadDecimal(), reader.ReadDecimal(), reader.ReadDecimal());
-            entries[meter] = new DayContribution(day, revision, energy, estimated);
+            entries[meter] = new DayContribution(day, revision, energy, estimated, banding, provisional);
         }
 
         return entries;

@@ -89,10 +89,10 @@ public sealed class UsageFunctions(MeterDirectory directory, RegisterStore regis
             TouEnergy e = Sum(parts.Select(p => p.Energy)), s = Sum(parts.Select(p => p.Estimated));
             energy = Add(energy, e);
             estimated = Add(estimated, s);
-            days.Add(new UsageDayDto(Text(day), parts.Count, Bands(e), Bands(s), Share(s, e)));
+            days.Add(new UsageDayDto(Text(day), parts.Count, Bands(e), Bands(s), Share(s, e), parts.Any(p => p.Provisional), [.. parts.Select(p => p.Banding).Distinct().Order(StringComparer.Ordinal)]));
         }
 
-        return new OkObjectResult(new CustomerUsageDto(stored.Customer.AccountNo, ReadingTypeCodes.ChannelCode(channel), Unit(channel), DefaultTouClassifier.Description,
+        return new OkObjectResult(new CustomerUsageDto(stored.Customer.AccountNo, ReadingTypeCodes.ChannelCode(channel), Unit(channel), TouBandings.Description,
             Text(from), Text(to), [.. meters.Select(m => m.Meter.Value)], Bands(energy), Bands(estimated), Share(estimated, energy), days));
     }
 
@@ -127,10 +127,11 @@ public sealed class UsageFunctions(MeterDirectory directory, RegisterStore regis
             energy = Add(energy, e);
             estimated = Add(estimated, s);
             int daysWithData = parts.SelectMany(p => p.Days).Select(d => d.Day).Distinct().Count();
-            list.Add(new UsageMonthDto(month.ToString("yyyy-MM", CultureInfo.InvariantCulture), parts.Count, daysWithData, Bands(e), Bands(s), Share(s, e)));
+            int provisionalDays = parts.SelectMany(p => p.Days).Where(d => d.Provisional).Select(d => d.Day).Distinct().Count();
+            list.Add(new UsageMonthDto(month.ToString("yyyy-MM", CultureInfo.InvariantCulture), parts.Count, daysWithData, Bands(e), Bands(s), Share(s, e), provisionalDays));
         }
 
-        return new OkObjectResult(new CustomerMonthlyUsageDto(stored.Customer.AccountNo, ReadingTypeCodes.ChannelCode(channel), Unit(channel), DefaultTouClassifier.Description,
+        return new OkObjectResult(new CustomerMonthlyUsageDto(stored.Customer.AccountNo, ReadingTypeCodes.ChannelCode(channel), Unit(channel), TouBandings.Description,
             from.ToString("yyyy-MM", CultureInfo.InvariantCulture), to.ToString("yyyy-MM", CultureInfo.InvariantCulture),
             [.. meters.Select(m => m.Meter.Value)], Bands(energy), Bands(estimated), Share(estimated, energy), list));
     }

@@ -6,6 +6,7 @@ using MeterToCash.Functions.Infrastructure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
 
 namespace MeterToCash.Functions.Tariffs;
 
@@ -27,6 +28,7 @@ public sealed class TariffFunctions(TariffStore store, TariffPublisher publisher
     [Function(nameof(PublishTariffVersion))]
     public async Task<IActionResult> PublishTariffVersion(
         [HttpTrigger(AuthorizationLevel.Admin, "put", Route = "tariffs/{code}/versions/{version}")] HttpRequest request,
+        [DurableClient] DurableTaskClient durable,
         string code,
         string version)
     {
@@ -90,7 +92,13 @@ public sealed class TariffFunctions(TariffStore store, TariffPublisher publisher
             return Problems.Validation("$.versions[0]", "max-size", $"A version may be at most {MaxDocumentChars:N0} characters of JSON.", StatusCodes.Status413PayloadTooLarge);
         }
 
-        PublishResult result = await publisher.PublishAsync(code, body, loaded.Tariff, request.HttpContext.RequestAborted);
+        PublishResult result = await publisher.PublishAsync(code, body, loaded.Tariff, durable, request.HttpContext.RequestAborted);
+        if (result.ListenersFailed)
+        {
+            return Problems.Create(StatusCodes.Status503ServiceUnavailable, "Published; follow-up pending",
+                $"Version '{version}' of tariff '{code}' is stored, but starting its follow-up work (recomputing month-to-date bands) failed. Send the same PUT again.", "follow-up-failed");
+        }
+
         switch (result.Outcome)
         {
             case PublishOutcome.Created:

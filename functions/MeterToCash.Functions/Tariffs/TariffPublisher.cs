@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using MeterToCash.Domain.Tariffs;
 using MeterToCash.Functions.Infrastructure;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 
 namespace MeterToCash.Functions.Tariffs;
@@ -21,8 +22,11 @@ public enum PublishOutcome
     Unprocessable,
 }
 
-/// <summary>The outcome of a publish with the stored version (Created, Unchanged, Conflict) or the rule errors (Unprocessable).</summary>
-public sealed record PublishResult(PublishOutcome Outcome, PublishedVersion? Stored, IReadOnlyList<FieldError> Errors);
+/// <summary>
+/// The outcome of a publish with the stored version (Created, Unchanged, Conflict) or the rule errors (Unprocessable);
+/// <c>ListenersFailed</c> when the version is stored but a listener failed (a retry of the same PUT notifies again).
+/// </summary>
+public sealed record PublishResult(PublishOutcome Outcome, PublishedVersion? Stored, IReadOnlyList<FieldError> Errors, bool ListenersFailed = false);
 
 /// <summary>
 /// Publishes one version of a tariff. Published versions are immutable: the same content again changes nothing,
@@ -40,7 +44,7 @@ public sealed class TariffPublisher(
     /// Publishes <paramref name="tariff"/>'s single version under <paramref name="code"/>. <paramref name="body"/> is the
     /// document it was loaded from (id already equal to the code), which is what gets stored.
     /// </summary>
-    public async Task<PublishResult> PublishAsync(string code, JsonObject body, Tariff tariff, CancellationToken ct)
+    public async Task<PublishResult> PublishAsync(string code, JsonObject body, Tariff tariff, DurableTaskClient durable, CancellationToken ct)
     {
         TariffVersion version = tariff.Versions.Single();
         JsonNode versionJson = body["versions"]![0]!;
@@ -59,7 +63,7 @@ public sealed class TariffPublisher(
         IReadOnlyList<PublishedVersion> published = await store.VersionsAsync(code, ct);
         if (published.FirstOrDefault(v => v.Version == candidate.Version) is { } existing)
         {
-            return await RepublishAsync(existing, candidate, ct);
+            return await RepublishAsync(existing, candidate, durable, ct);
         }
 
         List<FieldError> errors = [];
@@ -92,16 +96,16 @@ public sealed class TariffPublisher(
             // A concurrent publish of the same label got there first: answer as a republish against what it stored.
             PublishedVersion winner = await store.FindAsync(code, candidate.Version, ct)
                 ?? throw new InvalidOperationException($"Tariff '{code}' version '{candidate.Version}' exists yet cannot be read.");
-            return await RepublishAsync(winner, candidate, ct);
+            return await RepublishAsync(winner, candidate, durable, ct);
         }
 
         catalog.Invalidate(code);
         logger.TariffPublished(code, candidate.Version, candidate.EffectiveFrom);
-        await NotifyAsync(candidate, ct);
-        return new(PublishOutcome.Created, candidate, []);
+        bool notified = await NotifyAsync(candidate, durable, ct);
+        return new(PublishOutcome.Created, candidate, [], !notified);
     }
 
-    async Task<PublishResult> RepublishAsync(PublishedVersion existing, PublishedVersion candidate, CancellationToken ct)
+    async Task<PublishResult> RepublishAsync(PublishedVersion existing, PublishedVersion candidate, DurableTaskClient durable, CancellationToken ct)
     {
         if (existing.Sha256 != candidate.Sha256)
         {
@@ -109,15 +113,29 @@ public sealed class TariffPublisher(
         }
 
         // At-least-once delivery: a publish whose listeners failed the first time is completed by retrying it.
-        await NotifyAsync(existing, ct);
-        return new(PublishOutcome.Unchanged, existing, []);
+        bool notified = await NotifyAsync(existing, durable, ct);
+        return new(PublishOutcome.Unchanged, existing, [], !notified);
     }
 
-    async Task NotifyAsync(PublishedVersion version, CancellationToken ct)
+    /// <summary>Tells every listener; false when one failed (logged; the others are still told).</summary>
+    async Task<bool> NotifyAsync(PublishedVersion version, DurableTaskClient durable, CancellationToken ct)
     {
+        bool all = true;
         foreach (ITariffChangeListener listener in listeners)
         {
-            await listener.TariffPublishedAsync(version.Code, version.Version, version.EffectiveFrom, ct);
+            try
+            {
+                await listener.TariffPublishedAsync(version.Code, version.Version, version.EffectiveFrom, durable, ct);
+            }
+#pragma warning disable CA1031 // The version is stored: a failing listener is reported and retried with the same PUT, never a 500.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                logger.TariffListenerFailed(e, listener.GetType().Name, version.Code, version.Version);
+                all = false;
+            }
         }
+
+        return all;
     }
 }

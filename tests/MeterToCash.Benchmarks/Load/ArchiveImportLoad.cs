@@ -35,7 +35,7 @@ internal static class ArchiveImportLoad
         using HttpClient client = host.Client();
         client.Timeout = TimeSpan.FromMinutes(5);
         DemoUtility demo = new(rows, seed: 99, areas: areas);
-        await TariffSeed.SeedAsync(host);
+        await ReferenceDataSeed.SeedAsync(host);
         await demo.SeedNetworkAsync(client);
 
         string csv = demo.ArchiveCsv();

@@ -78,7 +78,7 @@ internal static class IngestionLoad
         using HttpClient client = host.Client();
         client.Timeout = TimeSpan.FromMinutes(5);
         DemoUtility demo = new(meters, seed: 42, areas: areas);
-        await TariffSeed.SeedAsync(host);
+        await ReferenceDataSeed.SeedAsync(host);
         await demo.SeedNetworkAsync(client);
         await ImportArchiveAsync(client, demo);
 

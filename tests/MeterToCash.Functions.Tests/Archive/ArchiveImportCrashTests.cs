@@ -20,7 +20,7 @@ public class ArchiveImportCrashTests
         await using LocalHostProcess host = await LocalHostProcess.StartAsync(azurite, hub, settings);
         using HttpClient client = host.Client();
         DemoUtility demo = new(customers, seed: 3, areas: 40);
-        await TariffSeed.SeedAsync(host);
+        await ReferenceDataSeed.SeedAsync(host);
         await BackendFixture.SeedNetworkAsync(client, demo);
 
         string importId = await ImportClient.ImportIdAsync(await ImportClient.PostAsync(client, demo.ArchiveCsv(badRows)));

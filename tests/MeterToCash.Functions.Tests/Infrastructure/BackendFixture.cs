@@ -17,10 +17,11 @@ public sealed class BackendFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Azurite = await Azurite.StartAsync();
-        Host = await LocalHostProcess.StartAsync(Azurite);
+        // Short reference-data caches, so a recomputation started by a tariff or calendar publish runs within seconds.
+        Host = await LocalHostProcess.StartAsync(Azurite, settings: new Dictionary<string, string> { ["Tariffs__CacheSeconds"] = "2", ["Calendar__CacheSeconds"] = "2" });
         Client = Host.Client();
         // Tariffs before anything creates customers: an assignment of an unknown tariff code is refused.
-        await TariffSeed.SeedAsync(Host);
+        await ReferenceDataSeed.SeedAsync(Host);
         await SeedNetworkAsync(Client, new DemoUtility(customers: 0, areas: 12));
     }
 

@@ -20,7 +20,7 @@ public class IngestionCrashTests(ITestOutputHelper output)
         await using LocalHostProcess host = await LocalHostProcess.StartAsync(azurite);
         using HttpClient client = host.Client();
         DemoUtility demo = new(meters, seed: 17, areas: areas);
-        await TariffSeed.SeedAsync(host);
+        await ReferenceDataSeed.SeedAsync(host);
         await demo.SeedNetworkAsync(client);
         string importId = await ImportClient.ImportIdAsync(await ImportClient.PostAsync(client, demo.ArchiveCsv()));
         await ImportClient.WaitAsync(client, importId, TimeSpan.FromMinutes(2));

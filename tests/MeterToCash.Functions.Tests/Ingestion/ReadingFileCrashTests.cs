@@ -23,7 +23,7 @@ public class ReadingFileCrashTests(ITestOutputHelper output)
         await using LocalHostProcess host = await LocalHostProcess.StartAsync(azurite, "crash" + Guid.NewGuid().ToString("N")[..8], settings);
         using HttpClient client = host.Client();
         DemoUtility demo = new(meters, seed: 19, areas: areas);
-        await TariffSeed.SeedAsync(host);
+        await ReferenceDataSeed.SeedAsync(host);
         await demo.SeedNetworkAsync(client);
         await ImportClient.WaitAsync(client, await ImportClient.ImportIdAsync(await ImportClient.PostAsync(client, demo.ArchiveCsv())), TimeSpan.FromMinutes(2));
 

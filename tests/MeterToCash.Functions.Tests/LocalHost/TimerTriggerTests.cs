@@ -17,7 +17,7 @@ public class TimerTriggerTests
         await using LocalHostProcess host = await LocalHostProcess.StartAsync(azurite, settings: new Dictionary<string, string> { ["Archive__ImportRetentionDays"] = "0" });
         using HttpClient client = host.Client();
         DemoUtility demo = new(50, areas: 12);
-        await TariffSeed.SeedAsync(host);
+        await ReferenceDataSeed.SeedAsync(host);
         await BackendFixture.SeedNetworkAsync(client, demo);
         string importId = await ImportClient.ImportIdAsync(await ImportClient.PostAsync(client, demo.ArchiveCsv()));
         await ImportClient.WaitAsync(client, importId, TimeSpan.FromMinutes(2));

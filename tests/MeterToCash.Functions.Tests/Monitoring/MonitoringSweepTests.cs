@@ -28,7 +28,7 @@ public class MonitoringSweepTests
             ["Monitoring__SweepSchedule"] = "0 0 0 1 1 *", // only the sweeps this test starts
         });
         using HttpClient client = host.Client();
-        await TariffSeed.SeedAsync(host);
+        await ReferenceDataSeed.SeedAsync(host);
         await BackendFixture.SeedNetworkAsync(client, new DemoUtility(customers: 0, areas: 3));
         string area = await MonitoringAreas.NewAsync(client);
         string[] meters = [.. await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => ReadingJson.CreateMeterAsync(client, area)))];
@@ -68,7 +68,7 @@ public class MonitoringSweepTests
         await using Azurite azurite = await Azurite.StartAsync();
         await using LocalHostProcess host = await LocalHostProcess.StartAsync(azurite, settings: new Dictionary<string, string> { ["Monitoring__OutboxGrace"] = "00:00:00" });
         using HttpClient client = host.Client();
-        await TariffSeed.SeedAsync(host);
+        await ReferenceDataSeed.SeedAsync(host);
         await BackendFixture.SeedNetworkAsync(client, new DemoUtility(customers: 0, areas: 3));
         string meter = await ReadingJson.CreateMeterAsync(client);
         HttpResponseMessage pushed = await client.PostAsync("api/meter-readings", ReadingJson.Bytes(AlarmApiTests.Events((meter, "3.12.0.257", AlarmApiTests.Minute(DateTimeOffset.UtcNow.AddHours(-1))))));

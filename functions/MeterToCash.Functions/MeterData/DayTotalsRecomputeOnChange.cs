@@ -48,7 +48,9 @@ public sealed class DayTotalsRecomputeOnChange(
     {
         if (PastDays(new DateOnly(year, 1, 1), new DateOnly(year, 12, 31)) is { } range)
         {
-            DayTotalsRecomputeInput input = new(range.From, range.To, null, $"calendar {year} revision {revision}", calendarOptions.Value.CacheSeconds + CacheMarginSeconds);
+            // A first publish can only change days banded provisionally; a correction can change any day of the year.
+            DayTotalsRecomputeInput input = new(range.From, range.To, null, $"calendar {year} revision {revision}", calendarOptions.Value.CacheSeconds + CacheMarginSeconds,
+                OnlyIfProvisionalYear: revision == 1 ? year : null);
             string id = await DayTotalsRecomputeWorkflow.StartForChangeAsync(durable, input, $"calendar:{year}:{revision}", ct);
             logger.RecomputeStarted(id, range.From, range.To, input.Reason);
         }

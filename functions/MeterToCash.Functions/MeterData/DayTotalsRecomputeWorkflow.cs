@@ -23,7 +23,8 @@ namespace MeterToCash.Functions.MeterData;
 /// <param name="Areas">Transformer areas, or null for every area of the network archive.</param>
 /// <param name="Reason">Why, for the operator: e.g. <c>tariff SH-COM-TOU v2</c>, <c>calendar 2026 revision 1</c>, <c>manual</c>.</param>
 /// <param name="WaitSeconds">Seconds to wait before reading anything, so that every instance's tariff and calendar caches have expired and all writers band with the new data.</param>
-public sealed record DayTotalsRecomputeInput(DateOnly From, DateOnly To, IReadOnlyList<string>? Areas, string Reason, int WaitSeconds);
+/// <param name="OnlyIfProvisionalYear">When set, nothing is recomputed unless some entry of this year was banded provisionally (a calendar's first publish can change nothing else); checked after the wait, when no writer can still band without the calendar.</param>
+public sealed record DayTotalsRecomputeInput(DateOnly From, DateOnly To, IReadOnlyList<string>? Areas, string Reason, int WaitSeconds, int? OnlyIfProvisionalYear = null);
 
 /// <summary>One activity's share: one area's days of one month, both ends inclusive.</summary>
 public sealed record AreaDaysWork(string Area, DateOnly From, DateOnly To);
@@ -187,10 +188,15 @@ public sealed class DayTotalsRecomputeWorkflow(
         return parts.Aggregate(DayTotalsRecomputeSummary.Zero, (a, b) => a + b);
     }
 
-    /// <summary>The area-months of the input in batches: every area (or those asked for) × every month the range touches, clipped to the range.</summary>
+    /// <summary>The area-months of the input in batches: every area (or those asked for) × every month the range touches, clipped to the range; none when the input asks only for a provisional year that has no provisional entry.</summary>
     [Function(nameof(PlanDayTotalsRecompute))]
     public async Task<IReadOnlyList<AreaDaysWork[]>> PlanDayTotalsRecompute([ActivityTrigger] DayTotalsRecomputeInput input)
     {
+        if (input.OnlyIfProvisionalYear is { } year && !await monthToDate.HasProvisionalAsync(year, CancellationToken.None))
+        {
+            return [];
+        }
+
         IEnumerable<string> areas = input.Areas ?? (await archive.NetworkAsync(CancellationToken.None))
             .Where(n => n.Level == NetworkLevel.TransformerArea).Select(n => n.Code);
         List<AreaDaysWork> work = [];

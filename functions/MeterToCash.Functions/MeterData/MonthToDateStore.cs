@@ -70,6 +70,15 @@ public sealed class MonthToDateStore(MeterDataStorage storage, MeterDirectory di
     /// <summary>Block layout with each entry's banding (key and provisional mark); blocks without a Format column predate bandings.</summary>
     const int Format = 2;
 
+    /// <summary>
+    /// Partition of the provisional markers: one row per year (RowKey <c>yyyy</c>) that has entries banded without a
+    /// published calendar, written before the first such entry. A calendar's first publish recomputes only a year
+    /// that has one; the table's day-block partitions are <c>{area}-{yyyyMM}</c>, so the keys cannot meet.
+    /// </summary>
+    const string ProvisionalPartition = "~provisional";
+
+    readonly System.Collections.Concurrent.ConcurrentDictionary<int, Lazy<Task>> provisionalMarked = new();
+
     /// <summary>A meter's month; the area is the meter's transformer area (from the <see cref="MeterDirectory"/>). Null when no day has data.</summary>
     public async Task<StoredMonthToDate?> GetAsync(string areaCode, MeterId meter, MeterChannel channel, int year, int month, CancellationToken cancellationToken)
     {
@@ -98,6 +107,30 @@ public sealed class MonthToDateStore(MeterDataStorage storage, MeterDirectory di
 
         return new StoredMonthToDate(new MonthToDate(meter, channel, year, month, energy, estimated), [.. days.OrderBy(d => d.Day)]);
     }
+
+    /// <summary>Whether any entry of <paramref name="year"/> was banded provisionally (without a published calendar).</summary>
+    public async Task<bool> HasProvisionalAsync(int year, CancellationToken cancellationToken)
+    {
+        await storage.EnsureCreatedAsync();
+        NullableResponse<TableEntity> marker = await storage.MonthToDate.GetEntityIfExistsAsync<TableEntity>(
+            ProvisionalPartition, year.ToString("D4", CultureInfo.InvariantCulture), ["RowKey"], cancellationToken);
+        return marker.HasValue;
+    }
+
+    /// <summary>Writes the year's provisional marker once per process (an upsert: idempotent across instances).</summary>
+    Task MarkProvisionalAsync(int year, CancellationToken cancellationToken) =>
+        provisionalMarked.GetOrAdd(year, y => new Lazy<Task>(async () =>
+        {
+            try
+            {
+                await storage.MonthToDate.UpsertEntityAsync(new TableEntity(ProvisionalPartition, y.ToString("D4", CultureInfo.InvariantCulture)), TableUpdateMode.Replace, CancellationToken.None);
+            }
+            catch
+            {
+                provisionalMarked.TryRemove(y, out _);
+                throw;
+            }
+        })).Value.WaitAsync(cancellationToken);
 
     /// <summary>Whether an area has any day block in a month (one query of at most one key): recomputations skip empty months.</summary>
     public async Task<bool> HasMonthAsync(string areaCode, int year, int month, CancellationToken cancellationToken)
@@ -167,6 +200,11 @@ public sealed class MonthToDateStore(MeterDataStorage storage, MeterDirectory di
             string meter = MeterDataKeys.Meter(curve.Curve.Meter.Value);
             MeterDayBanding banding = await bandings.ForAsync(locations.GetValueOrDefault(meter), curve.Curve.Day, cancellationToken);
             contributions.Add((MeterDataKeys.DayTotalsRow(curve.Curve.Channel, curve.Curve.Day), meter, Contribution(curve, year, month, banding)));
+        }
+
+        if (contributions.Any(c => c.Day.Provisional))
+        {
+            await MarkProvisionalAsync(year, cancellationToken);
         }
 
         var blocks = contributions

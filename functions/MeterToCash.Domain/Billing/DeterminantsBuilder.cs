@@ -266,13 +266,13 @@ public static class DeterminantsBuilder
         {
             RegisterReading? from = FrozenRead(span, MeterChannel.ReactiveImport, RegisterBand.Total, span.Start);
             RegisterReading? to = FrozenRead(span, MeterChannel.ReactiveImport, RegisterBand.Total, span.End);
-            RegisterDelta delta = from is RegisterReading f && to is RegisterReading t
+            RegisterDelta? delta = from is RegisterReading f && to is RegisterReading t
                 ? RegisterMath.Delta(f.Value, t.Value, t.MeterDigits ?? f.MeterDigits, MaxPlausible(span))
-                : new RegisterDelta(RegisterDeltaKind.Rollback, 0m);
-            if (from is not null && to is not null && delta.Kind != RegisterDeltaKind.Rollback)
+                : null;
+            if (from is not null && to is not null && delta is { Kind: not RegisterDeltaKind.Rollback } usable)
             {
                 reactiveSource = EnergySource.Registers;
-                exactKvarh = delta.Delta * multiplier;
+                exactKvarh = usable.Delta * multiplier;
                 readsUsed.Add(from.Value);
                 readsUsed.Add(to.Value);
                 if (from.Value.Quality == ReadingQuality.Estimated || to.Value.Quality == ReadingQuality.Estimated)

@@ -121,6 +121,21 @@ public class DeterminantsBuilderTests
     }
 
     [Fact]
+    public void Build_BandRegistersOffWithinTheScaledTolerance_AreAcceptedByTheRater()
+    {
+        // The same 120 kWh gap at CT × PT 4000 is far above the engine's absolute 0.04 kWh band tolerance; billing the
+        // sum of the bands keeps the determinants acceptable to TariffRater.
+        var meter = Meter(A, Installed, ct: 40, pt: 100, registers: PeakValley);
+        TariffLoadResult loaded = TariffJson.LoadSample("commercial-tou");
+        Assert.True(loaded.IsSuccess);
+
+        DeterminantsResult result = DeterminantsBuilder.Build(Input(Period(Jul1, Jul4), Point(meter), [Data(A, BandReads(72.38m))], true));
+        RatingResult rated = new TariffRater(loaded.Tariff).Rate(result.Determinants!);
+
+        Assert.True(rated.IsSuccess, string.Join("; ", rated.Errors));
+    }
+
+    [Fact]
     public void Build_OneSlotOfTwelveAndAHalfKwh_IsAMaximumDemandOfFiftyKw()
     {
         // 95 slots of 0.25 kWh and slot 50 (12:30) of 12.5 kWh: 12.5 kWh in 15 minutes × 4 = 50 kW.

@@ -322,6 +322,21 @@ public sealed class DayCurve : IEquatable<DayCurve>
         return sum;
     }
 
+    /// <summary>Number of slots holding no value (nothing delivered and nothing estimated): a gap.</summary>
+    public int EmptyCount()
+    {
+        int n = 0;
+        foreach (CurveSlot s in _slots)
+        {
+            if (!s.HasValue)
+            {
+                n++;
+            }
+        }
+
+        return n;
+    }
+
     /// <summary>Number of slots holding an actual (non-estimated) value.</summary>
     public int ActualCount()
     {

@@ -25,7 +25,8 @@ public static class DefaultTouClassifier
 /// <param name="Estimated">The estimated part of <paramref name="Energy"/>.</param>
 /// <param name="Banding">The banding's key (<see cref="MeterDayBanding.Key"/>).</param>
 /// <param name="Provisional">True when the banding used the plain weekday/weekend rule for want of a published calendar.</param>
-public sealed record DayContribution(DateOnly Day, long Revision, TouEnergy Energy, TouEnergy Estimated, string Banding, bool Provisional);
+/// <param name="EmptySlots">Slots of the day's curve holding no value (a gap neither delivered nor estimated): billing holds a bill over an incomplete day instead of reading it as zero.</param>
+public sealed record DayContribution(DateOnly Day, long Revision, TouEnergy Energy, TouEnergy Estimated, string Banding, bool Provisional, int EmptySlots);
 
 /// <summary>Which stored day entries a write may replace.</summary>
 public enum DayTotalsWrite
@@ -285,11 +286,12 @@ public sealed class MonthToDateStore(MeterDataStorage storage, MeterDirectory di
     static DayContribution Contribution(StoredCurve stored, int year, int month, MeterDayBanding banding)
     {
         MonthToDate day = MonthToDateAccumulator.Apply(MonthToDate.Empty(stored.Curve.Meter, stored.Curve.Channel, year, month), null, stored.Curve, banding.Classify);
-        return new DayContribution(stored.Curve.Day, stored.Revision, day.Energy, day.EstimatedEnergy, banding.Key, banding.Provisional);
+        return new DayContribution(stored.Curve.Day, stored.Revision, day.Energy, day.EstimatedEnergy, banding.Key, banding.Provisional, stored.Curve.EmptyCount());
     }
 
     /// <summary>
-    /// A block: per meter (ordinal order) its key, the curve revision, the banding key and provisional mark, and eight
+    /// A block: per meter (ordinal order) its key, the curve revision, the banding key and provisional mark, the count of
+    /// empty slots, and eight
     /// decimals (energy then estimated, critical peak to valley), in binary. Decimals keep every digit (Azure Tables has
     /// no decimal type; a double would not add up).
     /// </summary>
@@ -304,6 +306,7 @@ public sealed class MonthToDateStore(MeterDataStorage storage, MeterDirectory di
                 writer.Write(d.Revision);
                 writer.Write(d.Banding);
                 writer.Write(d.Provisional);
+                writer.Write((short)d.EmptySlots);
                 foreach (decimal v in (ReadOnlySpan<decimal>)[d.Energy.CriticalPeak, d.Energy.Peak, d.Energy.Flat, d.Energy.Valley, d.Estimated.CriticalPeak, d.Estimated.Peak, d.Estimated.Flat, d.Estimated.Valley])
                 {
                     writer.Write(v);
@@ -347,9 +350,10 @@ public sealed class MonthToDateStore(MeterDataStorage storage, MeterDirectory di
             long revision = reader.ReadInt64();
             string banding = withBanding ? reader.ReadString() : MeterDayBanding.DefaultKey;
             bool provisional = withBanding && reader.ReadBoolean();
+            int emptySlots = withBanding ? reader.ReadInt16() : 0;
             TouEnergy energy = new(reader.ReadDecimal(), reader.ReadDecimal(), reader.ReadDecimal(), reader.ReadDecimal());
             TouEnergy estimated = new(reader.ReadDecimal(), reader.ReadDecimal(), reader.ReadDecimal(), reader.ReadDecimal());
-            entries[meter] = new DayContribution(day, revision, energy, estimated, banding, provisional);
+            entries[meter] = new DayContribution(day, revision, energy, estimated, banding, provisional, emptySlots);
         }
 
         return entries;

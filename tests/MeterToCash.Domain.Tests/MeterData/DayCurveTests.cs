@@ -97,6 +97,16 @@ public class DayCurveTests
         Assert.Equal(DayCurve.MaxRevisionsPerSlot, curve.History.Count);
     }
 
+    [Fact]
+    public void EmptyCount_ActualAndEstimatedSlotsFilled_CountsOnlyTheGaps()
+    {
+        DayCurve curve = DayCurve.Empty(Meter, MeterChannel.ActiveImport, Day, 15)
+            .Merge([new CurveUpdate(0, 0.1m, V), new CurveUpdate(1, 0.2m, E, VeeRules.Gap, EstimationMethod.LinearInterpolation), new CurveUpdate(95, 0m, V)]).Curve;
+
+        Assert.Equal(96 - 3, curve.EmptyCount());
+        Assert.Equal(96, DayCurve.Empty(Meter, MeterChannel.ActiveImport, Day, 15).EmptyCount());
+    }
+
     [Theory]
     [InlineData(15, 96)]
     [InlineData(30, 48)]

@@ -51,6 +51,10 @@ echo "==> Seeding the demo utility ($CUSTOMERS customers over 12 transformer are
 dotnet tests/MeterToCash.Tools/bin/Debug/net10.0/MeterToCash.Tools.dll seed --url "http://127.0.0.1:$PORT" --key local-function-key --master-key local-master-key --customers "$CUSTOMERS"
 
 SIM_AREAS="${SIM_AREAS:-TA0001,TA0002,TA0003}"
+LAST_MONTH=$(TZ=Asia/Shanghai date -d "$(TZ=Asia/Shanghai date +%Y-%m-01) -1 month" +%Y-%m)
+echo "==> Seeding $LAST_MONTH (last month, China local) of curves and daily register reads for $SIM_AREAS through POST /api/meter-readings (repeat runs: all duplicates)"
+dotnet tests/MeterToCash.Tools/bin/Debug/net10.0/MeterToCash.Tools.dll seed-month --url "http://127.0.0.1:$PORT" --key local-function-key --month "$LAST_MONTH" --areas "$SIM_AREAS"
+
 SIM_CONTROL="${SIM_CONTROL:-7072}"
 YESTERDAY=$(TZ=Asia/Shanghai date -d yesterday +%F)
 echo "==> Starting the head-end simulator: every meter of $SIM_AREAS sends 15-minute readings (from $YESTERDAY, back-filled, then live); log in .azurite/simulator.log"
@@ -67,6 +71,8 @@ MeterToCash is running at http://127.0.0.1:$PORT  (function key: local-function-
   curl -s -H 'x-functions-key: local-function-key' 'http://127.0.0.1:$PORT/api/customers?area=TA0001&pageSize=5'
   curl -s -i -H 'x-functions-key: local-function-key' http://127.0.0.1:$PORT/api/customers/3100000000
   curl -s -H 'x-functions-key: local-function-key' 'http://127.0.0.1:$PORT/api/meters/MTR000000001/curve?day=$YESTERDAY&channel=AI'
+  curl -s -H 'x-functions-key: local-function-key' http://127.0.0.1:$PORT/api/billing-groups
+  curl -s -H 'x-functions-key: local-function-key' 'http://127.0.0.1:$PORT/api/meters/MTR000000000/month-to-date?month=$LAST_MONTH'
   curl -s -H 'x-functions-key: local-function-key' 'http://127.0.0.1:$PORT/api/areas/TA0002/load?day=$YESTERDAY'
   curl -s -H 'x-functions-key: local-function-key' 'http://127.0.0.1:$PORT/api/areas/TA0002/vee-statistics?day=$YESTERDAY'
 An area outage on demand (the simulator cuts TA0002's supply: last gasps, then silence; restore sends power-restored):

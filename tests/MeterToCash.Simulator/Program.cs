@@ -54,12 +54,7 @@ if (options.TryGetValue("areas", out string? areaList))
     {
         List<(string Meter, string? Class, double Multiplier)> found = await ArchiveMetersAsync(http, apiBase, area);
         metersByArea[area] = [.. found.Select(f => f.Meter)];
-        meters.AddRange(found.Select(f => Meter(f.Meter, f.Class switch
-        {
-            "Commercial" => CustomerClass.Commercial,
-            "LargeIndustrial" => CustomerClass.Industrial,
-            _ => CustomerClass.Residential,
-        }, f.Multiplier)));
+        meters.AddRange(found.Select(f => SimulatedMeter.Typical(f.Meter, SimulatedMeter.ClassOf(f.Class), f.Multiplier)));
     }
 
     Console.WriteLine($"{meters.Count} meters in {metersByArea.Count} areas: " + string.Join(", ", metersByArea.Select(a => $"{a.Key} {a.Value.Count}")));
@@ -75,7 +70,7 @@ else
             return 2;
         }
 
-        meters.Add(Meter(meterNames[i], (CustomerClass)(i % 3)));
+        meters.Add(SimulatedMeter.Typical(meterNames[i], (CustomerClass)(i % 3)));
     }
 }
 
@@ -231,9 +226,6 @@ async Task<IResult> SwitchAsync(bool cut, string? area, string? meterList)
 }
 
 // Primary-side kWh a day: a household, a shop on a 50 kVA supply, a factory on a 630–1,575 kVA transformer.
-static SimulatedMeter Meter(string meterNo, CustomerClass customerClass, double multiplier = 1) =>
-    new(new MeterId(meterNo), customerClass, customerClass switch { CustomerClass.Residential => 8, CustomerClass.Commercial => 120, _ => 12_000 }, multiplier);
-
 static double Ratio(JsonElement meter, string name) =>
     meter.TryGetProperty(name, out JsonElement r) && r.ValueKind == JsonValueKind.Number && r.GetDouble() >= 1 ? r.GetDouble() : 1;
 

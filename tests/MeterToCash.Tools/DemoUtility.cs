@@ -65,6 +65,36 @@ public sealed class DemoUtility(int customers, int seed = 20261126, int areas = 
         }
     }
 
+    /// <summary>
+    /// The demo's billing groups (抄表段): BG-EAST holds the first half of the areas (cycle day 1, so it bills calendar
+    /// months), BG-WEST the rest (cycle day 15). With the default 12 areas: TA0001–TA0006 and TA0007–TA0012.
+    /// </summary>
+    public IReadOnlyList<(string Code, string Name, int CycleDay, IReadOnlyList<string> Areas)> BillingGroups()
+    {
+        int half = Math.Max(1, areas / 2);
+        List<(string, string, int, IReadOnlyList<string>)> groups = [("BG-EAST", "东区抄表段", 1, [.. Enumerable.Range(1, half).Select(AreaCode)])];
+        if (areas > half)
+        {
+            groups.Add(("BG-WEST", "西区抄表段", 15, [.. Enumerable.Range(half + 1, areas - half).Select(AreaCode)]));
+        }
+
+        return groups;
+    }
+
+    /// <summary>Creates (or replaces with the same content: 200) the demo billing groups; needs the network first.</summary>
+    public async Task SeedBillingGroupsAsync(HttpClient client)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        foreach ((string code, string name, int cycleDay, IReadOnlyList<string> groupAreas) in BillingGroups())
+        {
+            HttpResponseMessage put = await client.PutAsJsonAsync($"api/billing-groups/{code}", new { name, cycleDay, areas = groupAreas });
+            if (!put.IsSuccessStatusCode)
+            {
+                throw new HttpRequestException($"PUT billing-groups/{code}: {(int)put.StatusCode} {await put.Content.ReadAsStringAsync()}");
+            }
+        }
+    }
+
     /// <summary>Writes the archive CSV; <paramref name="badRows"/> rows (spread through the file) break one rule each.</summary>
     public string ArchiveCsv(int badRows = 0, int accountOffset = 0)
     {

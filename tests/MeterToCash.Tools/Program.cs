@@ -4,6 +4,7 @@ using System.Text.Json;
 using MeterToCash.Tools;
 
 // dotnet run --project tests/MeterToCash.Tools -- seed [--url http://127.0.0.1:7071] [--key local-function-key] [--master-key local-master-key] [--customers 1200] [--areas 12]
+// dotnet run --project tests/MeterToCash.Tools -- seed-month [--url U] [--key K] [--month yyyy-MM (default: the previous China-local month)] [--areas TA0001,TA0002,TA0003]
 // dotnet run --project tests/MeterToCash.Tools -- archive-csv --customers 20000 [--bad-rows 50] [--areas 40] --out archive.csv
 Dictionary<string, string> options = new(StringComparer.OrdinalIgnoreCase);
 for (int i = 1; i + 1 < args.Length; i += 2)
@@ -13,7 +14,7 @@ for (int i = 1; i + 1 < args.Length; i += 2)
 
 string Option(string name, string fallback) => options.TryGetValue(name, out string? value) ? value : fallback;
 int customers = int.Parse(Option("customers", "1200"), CultureInfo.InvariantCulture);
-int areas = int.Parse(Option("areas", "12"), CultureInfo.InvariantCulture);
+int areas = args.FirstOrDefault() == "seed-month" ? 12 : int.Parse(Option("areas", "12"), CultureInfo.InvariantCulture);
 DemoUtility demo = new(customers, areas: areas);
 
 switch (args.FirstOrDefault())
@@ -23,8 +24,10 @@ switch (args.FirstOrDefault())
         return 0;
     case "seed":
         return await SeedAsync(new Uri(Option("url", "http://127.0.0.1:7071")), Option("key", "local-function-key"), Option("master-key", "local-master-key"));
+    case "seed-month":
+        return await SeedMonthAsync(new Uri(Option("url", "http://127.0.0.1:7071")), Option("key", "local-function-key"));
     default:
-        Console.Error.WriteLine("usage: MeterToCash.Tools seed|archive-csv [--url U] [--key K] [--master-key K] [--customers N] [--areas N] [--bad-rows N] [--out FILE]");
+        Console.Error.WriteLine("usage: MeterToCash.Tools seed|seed-month|archive-csv [--month yyyy-MM] [--url U] [--key K] [--master-key K] [--customers N] [--areas N] [--bad-rows N] [--out FILE]");
         return 2;
 }
 
@@ -39,6 +42,7 @@ async Task<int> SeedAsync(Uri baseUrl, string key, string masterKey)
         // Tariffs and calendars first: the archive import refuses rows whose tariff code is not in the catalogue, and bands follow both.
         await ReferenceDataSeed.SeedAsync(admin);
         await demo.SeedNetworkAsync(http);
+        await demo.SeedBillingGroupsAsync(http);
     }
     catch (HttpRequestException e)
     {
@@ -61,7 +65,7 @@ async Task<int> SeedAsync(Uri baseUrl, string key, string masterKey)
         string state = status.GetProperty("status").GetString()!;
         if (state is "Completed" or "Failed" or "Terminated")
         {
-            Console.WriteLine($"Seeded {TariffSeed.DemoTariffs.Count} tariffs, {demo.Network().Count} network nodes and imported archive {importId}: {status.GetProperty("rowsImported").GetInt32()} rows imported, {status.GetProperty("rowsFailed").GetInt32()} rejected ({state}).");
+            Console.WriteLine($"Seeded {TariffSeed.DemoTariffs.Count} tariffs, {demo.Network().Count} network nodes, {demo.BillingGroups().Count} billing groups and imported archive {importId}: {status.GetProperty("rowsImported").GetInt32()} rows imported, {status.GetProperty("rowsFailed").GetInt32()} rejected ({state}).");
             return state == "Completed" ? 0 : 1;
         }
 
@@ -70,4 +74,29 @@ async Task<int> SeedAsync(Uri baseUrl, string key, string masterKey)
 
     Console.Error.WriteLine($"Import {importId} did not finish in 5 minutes.");
     return 1;
+}
+
+// Pushes a month of curves and daily register reads through POST /api/meter-readings (MonthSeed); a repeat run sends the
+// same documents and the pipeline answers every item as a duplicate.
+async Task<int> SeedMonthAsync(Uri baseUrl, string key)
+{
+    using HttpClient http = new() { BaseAddress = baseUrl, Timeout = TimeSpan.FromMinutes(2) };
+    http.DefaultRequestHeaders.Add("x-functions-key", key);
+    DateOnly month = options.TryGetValue("month", out string? text)
+        ? DateOnly.ParseExact(text + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture)
+        : MonthSeed.PreviousMonth(DateTimeOffset.UtcNow);
+    string[] seedAreas = Option("areas", "TA0001,TA0002,TA0003").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    try
+    {
+        MonthSeedResult r = await new MonthSeed(http).SeedAsync(month, seedAreas);
+        Console.WriteLine($"Seeded {month:yyyy-MM} for {string.Join(",", seedAreas)}: {r.Meters} meters, {r.Documents} documents, {r.Intervals} intervals, {r.Registers} register reads; " +
+            $"pipeline: {r.Accepted} accepted, {r.Duplicate} duplicate, {r.Suspect} suspect, {r.Estimated} estimated, {r.Quarantined} quarantined; " +
+            $"faults: {string.Join(", ", r.Faults.Values.Where(f => f != SeedFault.None).GroupBy(f => f).Select(g => $"{g.Count()} {g.Key}"))}.");
+        return 0;
+    }
+    catch (HttpRequestException e)
+    {
+        Console.Error.WriteLine(e.Message);
+        return 1;
+    }
 }

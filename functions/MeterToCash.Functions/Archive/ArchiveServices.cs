@@ -9,6 +9,7 @@ public static class ArchiveServices
         services.AddOptions<ArchiveImportOptions>().BindConfiguration(ArchiveImportOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ArchiveTables>();
         services.AddSingleton<ArchiveStore>();
+        services.AddSingleton<BillingGroups>();
         return services;
     }
 }

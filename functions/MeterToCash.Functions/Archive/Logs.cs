@@ -15,4 +15,7 @@ internal static partial class Logs
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Purged {Instances} finished orchestrations and {Blobs} import blobs older than {Cutoff} (past due: {PastDue})")]
     public static partial void ImportsPurged(this ILogger logger, int instances, int blobs, DateTimeOffset cutoff, bool pastDue);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Billing group {Code} {Outcome}: {Areas} areas, cycle day {CycleDay}")]
+    public static partial void BillingGroupWritten(this ILogger logger, string code, string outcome, int areas, int cycleDay);
 }

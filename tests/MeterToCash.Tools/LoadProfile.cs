@@ -1,5 +1,7 @@
 using MeterToCash.Domain.MeterData;
 
+// The head-end simulator's load profiles. They live in the Tools (namespace kept) so the simulator and the month seed
+// (MonthSeed) shape curves with the same code; the simulator references the Tools.
 namespace MeterToCash.Simulator;
 
 /// <summary>Customer classes with distinct daily shapes.</summary>
@@ -58,7 +60,20 @@ public static class LoadProfile
 /// <param name="AverageKwhPerDay">Typical daily consumption, kWh on the primary (customer) side.</param>
 /// <param name="Multiplier">The meter's CT × PT ratio from the archive: a transformer-rated meter registers the primary
 /// energy divided by it, and ingestion multiplies it back.</param>
-public sealed record SimulatedMeter(Domain.Common.MeterId Meter, CustomerClass Class, double AverageKwhPerDay, double Multiplier = 1);
+public sealed record SimulatedMeter(Domain.Common.MeterId Meter, CustomerClass Class, double AverageKwhPerDay, double Multiplier = 1)
+{
+    /// <summary>A meter with its class's typical daily consumption: 8 kWh residential, 120 kWh commercial, 12 MWh industrial.</summary>
+    public static SimulatedMeter Typical(string meterNo, CustomerClass customerClass, double multiplier = 1) =>
+        new(new Domain.Common.MeterId(meterNo), customerClass, customerClass switch { CustomerClass.Residential => 8, CustomerClass.Commercial => 120, _ => 12_000 }, multiplier);
+
+    /// <summary>The load class of an archive customer class: Commercial, LargeIndustrial → Industrial, anything else residential.</summary>
+    public static CustomerClass ClassOf(string? archiveClass) => archiveClass switch
+    {
+        "Commercial" => CustomerClass.Commercial,
+        "LargeIndustrial" => CustomerClass.Industrial,
+        _ => CustomerClass.Residential,
+    };
+}
 
 /// <summary>Deterministic pseudo-random numbers keyed by (seed, text, number): the same inputs give the same output.</summary>
 public static class DeterministicRandom

@@ -28,7 +28,7 @@ public sealed class LedgerFunctions(AccountLedger ledger, ArchiveStore archive, 
     /// <summary>The response header that marks an answer repeated from an earlier identical request.</summary>
     public const string ReplayedHeader = "Idempotent-Replayed";
 
-    static readonly JsonSerializerOptions BodyJson = new(JsonSerializerDefaults.Web) { UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow };
+    static readonly JsonSerializerOptions BodyJson = new(JsonSerializerDefaults.Web) { UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow, NumberHandling = JsonNumberHandling.Strict };
 
     /// <summary>
     /// The statement of <c>from</c>–<c>to</c> (China-local days yyyy-MM-dd, both inclusive, at most 400 days; by default

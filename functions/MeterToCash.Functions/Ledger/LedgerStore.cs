@@ -35,6 +35,8 @@ public sealed class LedgerStore(TableServiceClient service)
 
     const string HeadRowKey = "head", EntryPrefix = "e", IdPrefix = "i";
 
+    const int MaxReads = 10;
+
     static readonly JsonSerializerOptions AllocationJson = new(JsonSerializerDefaults.Web);
 
     readonly TableClient table = service.GetTableClient(TableName);
@@ -64,7 +66,7 @@ public sealed class LedgerStore(TableServiceClient service)
     public async Task<StoredLedger> ReadAsync(string accountNo, CancellationToken cancellationToken)
     {
         await created.Value;
-        while (true)
+        for (int read = 1; ; read++)
         {
             List<LedgerEntry> entries = [];
             TableEntity? head = null;
@@ -87,8 +89,9 @@ public sealed class LedgerStore(TableServiceClient service)
                 return new StoredLedger(entries, head?.ETag);
             }
 
-            // Entries listed on one page, the head on a later one after another append: read again.
-            if (headSequence < entries.Count)
+            // Entries listed on one page, the head on a later one after another append: read again (a few times; a head
+            // that stays ahead of its entries, or behind them, is a broken partition, not a race).
+            if (headSequence < entries.Count || read == MaxReads)
             {
                 throw new InvalidOperationException($"Ledger of {accountNo}: {entries.Count} entry rows but the head says {headSequence}.");
             }

@@ -4,6 +4,7 @@ using MeterToCash.Functions.Calendar;
 using MeterToCash.Functions.Health;
 using MeterToCash.Functions.Ingestion;
 using MeterToCash.Functions.Infrastructure;
+using MeterToCash.Functions.Ledger;
 using MeterToCash.Functions.MeterData;
 using MeterToCash.Functions.Monitoring;
 using MeterToCash.Functions.Tariffs;
@@ -29,6 +30,7 @@ public static class MeterToCashServices
         services.AddMonitoring();
         services.AddVee();
         services.AddCalendar();
+        services.AddLedger();
 
         // One JSON dialect for every response: enums by name, nulls left out.
         services.Configure<Microsoft.AspNetCore.Mvc.JsonOptions>(o =>

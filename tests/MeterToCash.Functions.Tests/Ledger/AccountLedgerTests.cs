@@ -1,0 +1,118 @@
+using MeterToCash.Domain.Common;
+using MeterToCash.Domain.Ledger;
+using MeterToCash.Domain.Tariffs;
+using MeterToCash.Functions.Infrastructure;
+using MeterToCash.Functions.Ledger;
+using MeterToCash.Functions.Tests.Archive;
+using MeterToCash.Functions.Tests.Infrastructure;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace MeterToCash.Functions.Tests.Ledger;
+
+/// <summary>The account ledger service against Azurite, composed as the app composes it: what billing and payment channels rely on.</summary>
+[Collection(BackendCollection.Name)]
+public class AccountLedgerTests(BackendFixture backend)
+{
+    static readonly LateFeeRule OnePerMille = new() { DailyRate = 0.001m };
+
+    AccountLedger Ledger()
+    {
+        IConfiguration configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { [StorageRegistration.ConnectionName] = backend.StorageConnectionString })
+            .Build();
+        return new ServiceCollection().AddLogging().AddSingleton(configuration).AddMeterToCash(configuration).BuildServiceProvider().GetRequiredService<AccountLedger>();
+    }
+
+    static LedgerEntry Posted(LedgerPostResult result)
+    {
+        Assert.True(result.Outcome == PostingOutcome.Posted, $"Expected Posted, got {result.Outcome} {result.Refusal}");
+        return result.Entry!;
+    }
+
+    [Fact]
+    public async Task ChargePayReverse_ThroughTheService_PaysOldestFirstLateFeeFirstAndStoredEntriesReplayToTheSameState()
+    {
+        AccountLedger ledger = Ledger();
+        string account = CustomerJson.NextIds().AccountNo;
+        // Bill 1: 100.00 issued 1 March, due 31 March; bill 2: 200.00 issued 1 April; bill 1's late fee through 10 April: 100.00 × 1‰ × 10 days = 1.00.
+        Posted(await ledger.ChargeAsync(account, "B2", new Money(20000), new DateOnly(2025, 4, 1), new DateOnly(2025, 4, 30), "charge:B2", null, default));
+        Posted(await ledger.ChargeAsync(account, "B1", new Money(10000), new DateOnly(2025, 3, 1), new DateOnly(2025, 3, 31), "charge:B1", null, default));
+        LedgerEntry fee = Posted(await ledger.AssessLateFeeAsync(account, "B1", new DateOnly(2025, 4, 10), OnePerMille, default));
+        // An id with every character a Table key forbids: the idempotency row key must still work.
+        const string payId = "pay:bank/1\\2#3?4\u0001";
+
+        LedgerEntry pay = Posted(await ledger.PayAsync(account, payId, new Money(15000), new DateTimeOffset(2025, 4, 11, 9, 0, 0, TimeSpan.FromHours(8)), null, default));
+        LedgerPostResult reversed = await ledger.ReverseAsync(account, payId, "reverse:" + payId, "Bank recalled the transfer", default);
+
+        Assert.Equal((LedgerEntryKind.LateFee, 100L, 3L), (fee.Kind, fee.Amount.Fen, fee.Sequence));
+        Assert.Equal(
+            [("B1", 100L, 10000L), ("B2", 0L, 4900L)],
+            pay.Allocations.Select(a => (a.BillId, a.LateFee.Fen, a.Principal.Fen)));
+        LedgerEntry reversal = Posted(reversed);
+        Assert.Equal((5L, 15000L, payId), (reversal.Sequence, reversal.Amount.Fen, reversal.ReversesEntryId));
+        Assert.Equal(
+            [("B1", -100L, -10000L), ("B2", 0L, -4900L)],
+            reversal.Allocations.Select(a => (a.BillId, a.LateFee.Fen, a.Principal.Fen)));
+
+        IReadOnlyList<LedgerEntry> stored = await ledger.EntriesAsync(account, default);
+        LedgerState replayed = LedgerState.Replay(stored);
+        Assert.Equal([1L, 2L, 3L, 4L, 5L], stored.Select(e => e.Sequence));
+        Assert.Equal((30100L, 0L, 30100L), (replayed.Balance.Fen, replayed.Credit.Fen, replayed.OpenTotal.Fen));
+        Assert.Equal(reversed.State.Bills, replayed.Bills);
+        Assert.Equal((reversed.State.Balance, reversed.State.LastSequence), (replayed.Balance, replayed.LastSequence));
+        Assert.Equal(
+            [("B1", 100L, 10000L), ("B2", 0L, 20000L)],
+            replayed.Bills.Select(b => (b.BillId, b.LateFeeOpen.Fen, b.PrincipalOpen.Fen)));
+        Assert.Equal(pay.PostedAt, stored[3].PostedAt);
+        Assert.Equal("Bank recalled the transfer", stored[4].Text);
+    }
+
+    [Fact]
+    public async Task Pay_SameEntryIdAgain_ReplaysTheOriginalAndStoresNothing()
+    {
+        AccountLedger ledger = Ledger();
+        string account = CustomerJson.NextIds().AccountNo;
+        DateTimeOffset paidAt = new(2025, 5, 2, 10, 30, 0, TimeSpan.FromHours(8));
+        LedgerEntry first = Posted(await ledger.PayAsync(account, "pay:kiosk:7", new Money(5000), paidAt, null, default));
+
+        LedgerPostResult again = await ledger.PayAsync(account, "pay:kiosk:7", new Money(5000), paidAt, null, default);
+        LedgerPostResult differs = await ledger.PayAsync(account, "pay:kiosk:7", new Money(6000), paidAt, null, default);
+
+        Assert.Equal(PostingOutcome.Replayed, again.Outcome);
+        Assert.Equal((first.Sequence, first.EntryId, first.PostedAt), (again.Entry!.Sequence, again.Entry.EntryId, again.Entry.PostedAt));
+        Assert.Equal(LedgerRefusal.DuplicateDiffers, differs.Refusal?.Code);
+        LedgerState state = await ledger.StateAsync(account, default);
+        Assert.Equal((1L, -5000L, 5000L), (state.LastSequence, state.Balance.Fen, state.Credit.Fen));
+    }
+
+    [Fact]
+    public async Task Charge_RepeatedLater_ReplaysOnThePayloadNotTheClock()
+    {
+        AccountLedger ledger = Ledger();
+        string account = CustomerJson.NextIds().AccountNo;
+        LedgerEntry first = Posted(await ledger.ChargeAsync(account, "B9", new Money(1234), new DateOnly(2025, 6, 1), new DateOnly(2025, 6, 20), "charge:B9", null, default));
+        await Task.Delay(20);
+
+        LedgerPostResult again = await ledger.ChargeAsync(account, "B9", new Money(1234), new DateOnly(2025, 6, 1), new DateOnly(2025, 6, 20), "charge:B9", null, default);
+
+        Assert.Equal(PostingOutcome.Replayed, again.Outcome);
+        Assert.Equal(first.PostedAt, again.Entry!.PostedAt);
+    }
+
+    [Fact]
+    public async Task Pay_20ConcurrentWritersInOneProcess_AllStoredGaplessAndTheHeadMatches()
+    {
+        AccountLedger ledger = Ledger();
+        string account = CustomerJson.NextIds().AccountNo;
+        DateTimeOffset paidAt = new(2025, 5, 2, 10, 30, 0, TimeSpan.FromHours(8));
+
+        LedgerPostResult[] results = await Task.WhenAll(Enumerable.Range(1, 20).Select(i => ledger.PayAsync(account, $"pay:kiosk:{i}", new Money(i), paidAt, null, default)));
+
+        Assert.All(results, r => Assert.Equal(PostingOutcome.Posted, r.Outcome));
+        IReadOnlyList<LedgerEntry> stored = await ledger.EntriesAsync(account, default);
+        Assert.Equal(Enumerable.Range(1, 20).Select(i => (long)i), stored.Select(e => e.Sequence));
+        Assert.Equal(Enumerable.Range(1, 20).Select(i => (long)i).Order(), results.Select(r => r.Entry!.Sequence).Order());
+        Assert.Equal(-210L, LedgerState.Replay(stored).Balance.Fen);
+    }
+}

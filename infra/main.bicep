@@ -216,6 +216,10 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Monitoring__OutboxSchedule', value: '0 */5 * * * *' }
         // Nightly VEE (estimation, consumption alarms) of the previous China-local day.
         { name: 'Vee__DailySchedule', value: '0 30 17 * * *' } // 01:30 China time, in UTC
+        // Billing cycles: the daily start of every group whose cycle day it is, due days, review window.
+        { name: 'Billing__CycleSchedule', value: '0 0 18 * * *' } // 02:00 China time, in UTC
+        { name: 'Billing__DueDays', value: '15' }
+        { name: 'Billing__ReviewHours', value: '72' }
         // Bulk meter-reading files (upload and the meter-drop container).
         { name: 'ReadingFiles__MaxFileBytes', value: '67108864' }
         { name: 'ReadingFiles__BatchValues', value: '5000' }

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using MeterToCash.Functions.Archive;
+using MeterToCash.Functions.Billing;
 using MeterToCash.Functions.Calendar;
 using MeterToCash.Functions.Health;
 using MeterToCash.Functions.Ingestion;
@@ -31,6 +32,7 @@ public static class MeterToCashServices
         services.AddVee();
         services.AddCalendar();
         services.AddLedger();
+        services.AddBilling();
 
         // One JSON dialect for every response: enums by name, nulls left out.
         services.Configure<Microsoft.AspNetCore.Mvc.JsonOptions>(o =>

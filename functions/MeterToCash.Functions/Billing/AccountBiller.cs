@@ -1,0 +1,217 @@
+using MeterToCash.Domain.Archive;
+using MeterToCash.Domain.Billing;
+using MeterToCash.Domain.Calendar;
+using MeterToCash.Domain.Common;
+using MeterToCash.Domain.MeterData;
+using MeterToCash.Domain.Tariffs;
+using MeterToCash.Functions.Calendar;
+using MeterToCash.Functions.MeterData;
+using MeterToCash.Functions.Tariffs;
+using Microsoft.Extensions.Options;
+
+namespace MeterToCash.Functions.Billing;
+
+/// <summary>The cycle an account is billed in: its id, group and period (start inclusive, end exclusive).</summary>
+public sealed record CycleRef(string CycleId, string GroupCode, DateOnly PeriodStart, DateOnly PeriodEnd)
+{
+    public BillingPeriod Period => new(PeriodStart, PeriodEnd);
+}
+
+/// <summary>
+/// Bills one account for one period: the meter data of each meter's span (register reads at the span's midnights, or the
+/// stored curves where a read is missing or demand is billed), determinants (<see cref="DeterminantsBuilder"/>), rating
+/// (<see cref="TariffRater"/>), the checks (<see cref="BillChecks"/>), then the bill stored once and recorded in its cycle.
+/// </summary>
+/// <remarks>
+/// Idempotent: an account that already has a bill for the period (any revision) gets that bill back and nothing is
+/// computed again, so a rerun batch, a retried activity or a cycle started twice bills once. Only what the feature owns
+/// is written here; the ledger charge of an issued bill is <see cref="BillLifecycle"/>'s.
+/// </remarks>
+public sealed class AccountBiller(
+    BillStore bills,
+    TariffCatalog catalog,
+    HolidayCalendars calendars,
+    RegisterStore registers,
+    CurveStore curves,
+    TimeProvider time,
+    IOptions<BillingOptions> options)
+{
+    static readonly MeterChannel[] CurveChannels = [MeterChannel.ActiveImport, MeterChannel.ReactiveImport];
+
+    /// <summary>The account's bill for the cycle's period: the stored one, or a new one.</summary>
+    public async Task<BillEntry> BillAsync(Customer customer, CycleRef cycle, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<BillEntry> earlier = await bills.ListAsync(customer.AccountNo, cancellationToken);
+        if (earlier.Where(b => b.Bill.PeriodStart == cycle.PeriodStart).MaxBy(b => b.Bill.Revision) is { } existing)
+        {
+            return existing;
+        }
+
+        StoredBill bill = await ComputeAsync(customer, cycle, revision: 1, replaces: null, earlier, cancellationToken);
+        return await bills.AddAsync(bill, bill.Decision == BillDecision.Issued ? BillStatus.Issued : BillStatus.Held, cancellationToken);
+    }
+
+    /// <summary>A new revision of the account's bill for the period (a rebill after a cancellation or a correction).</summary>
+    public async Task<BillEntry> RebillAsync(Customer customer, BillEntry replaced, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<BillEntry> earlier = await bills.ListAsync(customer.AccountNo, cancellationToken);
+        int revision = earlier.Where(b => b.Bill.PeriodStart == replaced.Bill.PeriodStart).Max(b => b.Bill.Revision) + 1;
+        CycleRef cycle = new(replaced.Bill.CycleId, replaced.Bill.GroupCode, replaced.Bill.PeriodStart, replaced.Bill.PeriodEnd);
+        StoredBill bill = await ComputeAsync(customer, cycle, revision, replaced.Bill.BillId, earlier, cancellationToken);
+        return await bills.AddAsync(bill, bill.Decision == BillDecision.Issued ? BillStatus.Issued : BillStatus.Held, cancellationToken);
+    }
+
+    async Task<StoredBill> ComputeAsync(Customer customer, CycleRef cycle, int revision, string? replaces, IReadOnlyList<BillEntry> earlier, CancellationToken cancellationToken)
+    {
+        DateOnly lastDay = cycle.PeriodEnd.AddDays(-1);
+        string? tariffCode = customer.ServicePoints.SelectMany(p => p.Tariffs)
+            .FirstOrDefault(t => lastDay >= t.EffectiveFrom && (t.EffectiveTo is null || lastDay < t.EffectiveTo))?.TariffCode;
+        Tariff? tariff = tariffCode is null ? null : await catalog.GetAsync(tariffCode, cancellationToken);
+        List<BillReason> reasons = [];
+        if (tariff is null)
+        {
+            reasons.Add(new BillReason(nameof(HoldCode.MissingTariff), tariffCode is null ? $"No tariff is assigned on {lastDay:yyyy-MM-dd}." : $"Tariff '{tariffCode}' is not in the catalogue."));
+            return Bill(customer, cycle, revision, replaces, tariffCode ?? "-", null, [], 0m, null, reasons);
+        }
+
+        TariffVersion version = tariff.Versions.LastOrDefault(v => v.EffectiveFrom <= lastDay) ?? tariff.Versions[0];
+        bool demand = tariff.Versions.Any(v => v.Basic is { PricePerKwMonth: not null });
+        Dictionary<int, HolidayCalendar?> years = [];
+        for (int year = cycle.PeriodStart.Year; year <= lastDay.Year; year++)
+        {
+            years[year] = await calendars.GetAsync(year, cancellationToken);
+        }
+
+        Func<DateOnly, Func<DateTimeOffset, TouBand>> classifier = day =>
+            DayBanding.For(tariff, day, years.GetValueOrDefault(day.Year)) is { } banding ? banding.BandOf : DefaultTouClassifier.Classify;
+        List<MeterBillingData> data = [];
+        foreach (ServicePoint point in customer.ServicePoints)
+        {
+            foreach (Meter meter in point.Meters.Where(m => m.InstallDate < cycle.PeriodEnd && (m.RemovalDate is null || m.RemovalDate > cycle.PeriodStart)))
+            {
+                data.Add(await MeterDataAsync(point, meter, cycle, demand, cancellationToken));
+            }
+        }
+
+        decimal yearToDate = earlier
+            .Where(b => b.Status == BillStatus.Issued && b.Bill.PeriodStart.Year == cycle.PeriodStart.Year && b.Bill.PeriodStart < cycle.PeriodStart)
+            .Sum(b => b.Bill.Determinants?.TotalKwh ?? 0m);
+        decimal? kva = customer.ServicePoints.Sum(p => p.ContractedCapacityKva);
+        DeterminantsResult result = DeterminantsBuilder.Build(new BillingInput(cycle.Period, customer.ServicePoints, data, version.Energy.IsTimeOfUse, classifier, kva, yearToDate));
+        IReadOnlyList<BillMeterSource> sources = [.. result.Sources.Select(Source)];
+        if (result.IsHeld)
+        {
+            reasons.AddRange(result.Holds.Select(h => new BillReason(h.Code.ToString(), h.Message)));
+            return Bill(customer, cycle, revision, replaces, tariffCode!, null, sources, result.EstimatedShare, null, reasons);
+        }
+
+        RatingResult rating = new TariffRater(tariff).Rate(result.Determinants!);
+        if (!rating.IsSuccess)
+        {
+            reasons.AddRange(rating.Errors.Select(e => new BillReason("Rating." + e.Rule, $"{e.Field}: {e.Message}")));
+            return Bill(customer, cycle, revision, replaces, tariffCode!, result.Determinants, sources, result.EstimatedShare, null, reasons);
+        }
+
+        IReadOnlyList<decimal> lastTwelve = [.. earlier
+            .Where(b => b.Status == BillStatus.Issued && b.Bill.PeriodStart < cycle.PeriodStart && b.Bill.PeriodStart >= cycle.PeriodStart.AddMonths(-12))
+            .Select(b => b.Bill.Determinants?.TotalKwh ?? 0m)];
+        reasons.AddRange(BillChecks.Evaluate(new BillCheckInput(result.Determinants!.TotalKwh, lastTwelve, occupied: true, rating.Bill.Total, result.EstimatedShare, tariffCode))
+            .Select(h => new BillReason(h.Code.ToString(), h.Message)));
+        return Bill(customer, cycle, revision, replaces, tariffCode!, result.Determinants, sources, result.EstimatedShare, rating.Bill, reasons);
+    }
+
+    /// <summary>
+    /// One meter's data for its span: the register reads at the span's two midnights (two narrow range queries), and the
+    /// stored curves of the span's days when a boundary read is missing or the tariff bills demand (point reads, active
+    /// and reactive import).
+    /// </summary>
+    async Task<MeterBillingData> MeterDataAsync(ServicePoint point, Meter meter, CycleRef cycle, bool demand, CancellationToken cancellationToken)
+    {
+        DateOnly spanStart = meter.InstallDate > cycle.PeriodStart ? meter.InstallDate : cycle.PeriodStart;
+        DateOnly spanEnd = meter.RemovalDate is { } removed && removed < cycle.PeriodEnd ? removed : cycle.PeriodEnd;
+        MeterId meterId = new(MeterDataKeys.Meter(meter.MeterNo.Value));
+        List<RegisterReading> reads = [];
+        foreach (DateOnly boundary in new[] { spanStart, spanEnd })
+        {
+            DateTimeOffset midnight = ChinaTime.DayStart(boundary);
+            IReadOnlyList<StoredRegister> found = await registers.HistoryAsync(meterId, midnight, midnight.AddSeconds(1), cancellationToken);
+            reads.AddRange(found.Where(r => r.Reading.ReadAt == midnight).Select(r => r.Reading));
+        }
+
+        bool totalsAtBothEnds = reads.Count(r => r.Channel == MeterChannel.ActiveImport && r.Band == RegisterBand.Total) == 2;
+        List<DayCurve> dayCurves = [];
+        if (!totalsAtBothEnds || demand)
+        {
+            for (DateOnly day = spanStart; day < spanEnd; day = day.AddDays(1))
+            {
+                foreach (MeterChannel channel in CurveChannels)
+                {
+                    StoredCurve stored = await curves.GetAsync(point.AreaCode, meterId, channel, day, 15, cancellationToken);
+                    if (stored.ETag is not null)
+                    {
+                        dayCurves.Add(stored.Curve);
+                    }
+                }
+            }
+        }
+
+        return new MeterBillingData(meterId, reads, dayCurves);
+    }
+
+    StoredBill Bill(
+        Customer customer,
+        CycleRef cycle,
+        int revision,
+        string? replaces,
+        string tariffCode,
+        BillDeterminants? determinants,
+        IReadOnlyList<BillMeterSource> sources,
+        decimal estimatedShare,
+        Bill? rated,
+        IReadOnlyList<BillReason> reasons)
+    {
+        DateTimeOffset now = time.GetUtcNow();
+        DateOnly issuedOn = ChinaTime.LocalDay(now);
+        return new StoredBill
+        {
+            BillId = BillStore.BillId(customer.AccountNo, cycle.PeriodStart, revision),
+            AccountNo = customer.AccountNo,
+            CustomerName = customer.Name,
+            CustomerClass = customer.Class.ToString(),
+            Address = customer.Address,
+            GroupCode = cycle.GroupCode,
+            CycleId = cycle.CycleId,
+            PeriodStart = cycle.PeriodStart,
+            PeriodEnd = cycle.PeriodEnd,
+            Revision = revision,
+            Replaces = replaces,
+            Decision = reasons.Count == 0 && rated is not null ? BillDecision.Issued : BillDecision.HeldForReview,
+            Reasons = reasons,
+            TariffCode = tariffCode,
+            Determinants = determinants,
+            Sources = sources,
+            EstimatedShare = decimal.Round(estimatedShare, 4, MidpointRounding.AwayFromZero),
+            Rated = rated,
+            TotalFen = rated?.Total.Fen ?? 0,
+            IssuedOn = issuedOn,
+            DueDate = issuedOn.AddDays(options.Value.DueDays),
+            CreatedAt = now,
+        };
+    }
+
+    static BillMeterSource Source(MeterSource source) => new(
+        source.Meter.Value,
+        source.ServicePointId,
+        source.SpanStart,
+        source.SpanEnd,
+        source.Multiplier,
+        source.ActiveSource,
+        source.ReactiveSource,
+        [.. source.ReadsUsed.Select(r => new BillRegisterRead(RegisterStore.BandName(r.Band) + (r.Channel == MeterChannel.ActiveImport ? string.Empty : "/" + ReadingTypeCodes.ChannelCode(r.Channel)), r.ReadAt, r.Value, r.Quality.ToString()))],
+        source.CurveDaysUsed.Count,
+        source.Kwh,
+        source.Bands,
+        source.Kvarh,
+        source.EstimatedKwh,
+        source.MaximumDemandKw);
+}

@@ -1,0 +1,29 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace MeterToCash.Functions.Billing;
+
+/// <summary>Settings <c>Billing__*</c>. Every one has a default.</summary>
+public sealed class BillingOptions
+{
+    public const string Section = "Billing";
+
+    /// <summary>Days from the issue day to the due day (缴费期限), China-local; the due day is the last day without a late fee.</summary>
+    [Range(1, 90)]
+    public int DueDays { get; set; } = 15;
+
+    /// <summary>Accounts per activity of a cycle (one activity bills a batch, never one account).</summary>
+    [Range(1, 5000)]
+    public int AccountsPerBatch { get; set; } = 100;
+
+    /// <summary>Batches per sub-orchestration of a cycle.</summary>
+    [Range(1, 1000)]
+    public int BatchesPerSubOrchestration { get; set; } = 10;
+
+    /// <summary>Hours a cycle waits for reviewers to release or cancel its held bills before it completes and reports what is still held.</summary>
+    [Range(0, 24 * 60)]
+    public int ReviewHours { get; set; } = 72;
+
+    /// <summary>NCRONTAB (seconds first) of the daily timer that starts the cycle of every billing group whose cycle day it is, read as <c>%Billing__CycleSchedule%</c>.</summary>
+    [Required]
+    public string CycleSchedule { get; set; } = "0 0 2 * * *";
+}

@@ -1,0 +1,16 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace MeterToCash.Functions.Billing;
+
+public static class BillingServices
+{
+    /// <summary>Billing cycles, bills and their lifecycle (charges through the ledger).</summary>
+    public static IServiceCollection AddBilling(this IServiceCollection services)
+    {
+        services.AddOptions<BillingOptions>().BindConfiguration(BillingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<BillStore>();
+        services.AddSingleton<AccountBiller>();
+        services.AddSingleton<BillLifecycle>();
+        return services;
+    }
+}

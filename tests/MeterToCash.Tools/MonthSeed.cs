@@ -261,8 +261,10 @@ public sealed class MonthSeed(HttpClient client, int seed = 20261126)
 
         int dayIndex = day.DayNumber - month.DayNumber;
         int days = registers.Length - 1;
-        // The fault's day and slots, drawn per meter and month (never the first or last day, so both midnights are inside the month).
-        int faultDay = 1 + (int)(DeterministicRandom.Uniform(seed, "fault-day:" + m.MeterNo, month.DayNumber) * (days - 2));
+        // The fault's day and slots, drawn per meter and month (never the first day). A missing day is the month's last, so
+        // the midnight that ends the month is missing too: that meter's bill falls back to its curves, finds the day
+        // missing and is held for review, which the demo wants to show.
+        int faultDay = fault == SeedFault.MissingDay ? days - 1 : 1 + (int)(DeterministicRandom.Uniform(seed, "fault-day:" + m.MeterNo, month.DayNumber) * (days - 2));
         int faultSlot = (int)(DeterministicRandom.Uniform(seed, "fault-slot:" + m.MeterNo, month.DayNumber) * (SlotsPerDay - 4));
         bool dayMissing = fault == SeedFault.MissingDay && dayIndex == faultDay;
         if (!dayMissing)

@@ -283,6 +283,13 @@ public sealed class ArchiveStore(ArchiveTables tables, TimeProvider time)
         return !existed;
     }
 
+    /// <summary>The first of <paramref name="areas"/> that is not a transformer area of the network archive, or null when all are.</summary>
+    public async Task<string?> FirstUnknownAreaAsync(IEnumerable<string> areas, CancellationToken cancellationToken)
+    {
+        HashSet<string> known = (await NetworkAsync(cancellationToken)).Where(n => n.Level == NetworkLevel.TransformerArea).Select(n => n.Code).ToHashSet(StringComparer.Ordinal);
+        return areas.FirstOrDefault(a => !known.Contains(a));
+    }
+
     public async Task<IReadOnlyList<NetworkNode>> NetworkAsync(CancellationToken cancellationToken)
     {
         await tables.EnsureCreatedAsync();

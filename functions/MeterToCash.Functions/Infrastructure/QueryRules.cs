@@ -32,6 +32,19 @@ public static class QueryRules
         return default;
     }
 
+    /// <summary>An optional list of transformer-area codes in a request body; reports <c>areas[i]</c>/<c>code-format</c> for each malformed one.</summary>
+    public static void AreaCodes(IReadOnlyList<string>? areas, List<ValidationError> errors)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        for (int i = 0; i < (areas?.Count ?? 0); i++)
+        {
+            if (!ArchiveValidator.IsKey(areas![i], ArchiveValidator.MaxCodeLength))
+            {
+                errors.Add(new(string.Create(CultureInfo.InvariantCulture, $"areas[{i}]"), "code-format", "Area codes are 1–32 letters, digits, '-' or '_'."));
+            }
+        }
+    }
+
     /// <summary>A meter number in the route; reports <c>meterNo</c>/<c>meter-number-format</c> when malformed.</summary>
     public static MeterId MeterNo(string meterNo, List<ValidationError> errors)
     {

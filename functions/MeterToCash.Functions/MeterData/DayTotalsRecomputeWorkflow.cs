@@ -116,26 +116,16 @@ public sealed class DayTotalsRecomputeWorkflow(
             errors.Add(new("to", "not-future", "'to' must not be after today (China local): future days have no data."));
         }
 
-        for (int i = 0; i < (body.Areas?.Count ?? 0); i++)
-        {
-            if (!ArchiveValidator.IsKey(body.Areas![i], ArchiveValidator.MaxCodeLength))
-            {
-                errors.Add(new(string.Create(CultureInfo.InvariantCulture, $"areas[{i}]"), "code-format", "Area codes are 1–32 letters, digits, '-' or '_'."));
-            }
-        }
+        QueryRules.AreaCodes(body.Areas, errors);
 
         if (errors.Count > 0)
         {
             return RequestJson.Invalid(errors);
         }
 
-        if (body.Areas is { Count: > 0 } requested)
+        if (body.Areas is { Count: > 0 } requested && await archive.FirstUnknownAreaAsync(requested, ct) is { } unknown)
         {
-            HashSet<string> known = (await archive.NetworkAsync(ct)).Where(n => n.Level == NetworkLevel.TransformerArea).Select(n => n.Code).ToHashSet(StringComparer.Ordinal);
-            if (requested.FirstOrDefault(a => !known.Contains(a)) is { } unknown)
-            {
-                return Problems.Validation("areas", "unknown-area", $"Transformer area '{unknown}' is not in the network archive.", StatusCodes.Status422UnprocessableEntity);
-            }
+            return Problems.Validation("areas", "unknown-area", $"Transformer area '{unknown}' is not in the network archive.", StatusCodes.Status422UnprocessableEntity);
         }
 
         DayTotalsRecomputeInput input = new(from, to, body.Areas is { Count: > 0 } a ? [.. a.Distinct(StringComparer.Ordinal)] : null, "manual", 0);

@@ -13,7 +13,7 @@ namespace MeterToCash.Functions.Tests.Billing;
 /// <summary>
 /// Late fees and bill-ready notifications on a host of their own: bills due the day after they are issued
 /// (<c>Billing__DueDays=1</c>), the late-fee run assessing as of ten days after the due date
-/// (<c>Billing__LateFeeAsOf</c>), and no grace for the outbox drain, so every row it could send it does.
+/// (<c>Billing__LateFeeAsOf</c>), a rebill whose reversed bill leaves the due index, and no grace for the outbox drain, so every row it could send it does.
 /// </summary>
 public class BillLateFeeAndNotificationTests
 {
@@ -71,22 +71,32 @@ public class BillLateFeeAndNotificationTests
         await Task.Delay(2000);
         Assert.Empty((await queue.ReceiveMessagesAsync(32)).Value);
 
+        // The second account is rebilled: its first bill's charge is reversed (so the run takes it out of the due index)
+        // and the new revision, due the same day, is charged.
+        using HttpResponseMessage rebilled = await admin.PostAsync($"api/bills/{BillId(second, 1)}/rebill", JsonContent("{\"who\":\"reviewer-2\"}"));
+        Assert.True(rebilled.IsSuccessStatusCode, await rebilled.Content.ReadAsStringAsync());
+
         // Late fees, fired twice. Due today+1, assessed as of today+11: 10 days late, no grace, 1‰ a day on 154.10
         // = 154.10 × 0.001 × 10 = 1.541 yuan → 154 fen (rounded half away from zero).
         await FireTimerAsync(admin, "AssessLateFees");
         await WaitForLogAsync(host, "Late fees as of", 1);
         await FireTimerAsync(admin, "AssessLateFees");
         await WaitForLogAsync(host, "Late fees as of", 2);
-        foreach (string account in new[] { first, second })
-        {
-            JsonElement ledger = await GetJsonAsync(client, $"api/accounts/{account}/ledger?from=2026-01-01&to={today.AddDays(1):yyyy-MM-dd}");
-            Assert.Equal(
-                [($"charge:{BillId(account, 1)}", 15410L), ($"latefee:{BillId(account, 1)}:{asOf:yyyy-MM-dd}", 154L)],
-                ledger.GetProperty("entries").EnumerateArray().Select(e => (e.GetProperty("entryId").GetString()!, e.GetProperty("amountFen").GetInt64())));
-        }
+        Assert.Equal(
+            [($"charge:{BillId(first, 1)}", 15410L), ($"latefee:{BillId(first, 1)}:{asOf:yyyy-MM-dd}", 154L)],
+            await EntriesAsync(client, first, today));
+        Assert.Equal(
+            [($"charge:{BillId(second, 1)}", 15410L), ($"reverse:{BillId(second, 1)}", -15410L), ($"charge:{BillId(second, 2)}", 15410L), ($"latefee:{BillId(second, 2)}:{asOf:yyyy-MM-dd}", 154L)],
+            await EntriesAsync(client, second, today));
+        TableClient due = new(azurite.ConnectionString, "BillsDue");
+        Assert.Equal([BillId(first, 1), BillId(second, 2)], due.Query<TableEntity>().Select(e => e.RowKey).Order(StringComparer.Ordinal));
 
         Assert.Empty((await GetJsonAsync(client, $"api/accounts/{held}/ledger")).GetProperty("entries").EnumerateArray());
     }
+
+    static async Task<List<(string, long)>> EntriesAsync(HttpClient client, string account, DateOnly today) =>
+        [.. (await GetJsonAsync(client, $"api/accounts/{account}/ledger?from=2026-01-01&to={today.AddDays(1):yyyy-MM-dd}")).GetProperty("entries").EnumerateArray()
+            .Select(e => (e.GetProperty("entryId").GetString()!, e.GetProperty("amountFen").GetInt64()))];
 
     static StringContent JsonContent(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
 

@@ -220,6 +220,10 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Billing__CycleSchedule', value: '0 0 18 * * *' } // 02:00 China time, in UTC
         { name: 'Billing__DueDays', value: '15' }
         { name: 'Billing__ReviewHours', value: '72' }
+        // Late fees (违约金) on overdue bills, daily; the bill-ready notification outbox drain.
+        { name: 'Billing__LateFeeSchedule', value: '0 30 18 * * *' } // 02:30 China time, in UTC
+        { name: 'Billing__OutboxSchedule', value: '0 */5 * * * *' }
+        { name: 'Billing__OutboxGrace', value: '00:01:00' }
         // Bulk meter-reading files (upload and the meter-drop container).
         { name: 'ReadingFiles__MaxFileBytes', value: '67108864' }
         { name: 'ReadingFiles__BatchValues', value: '5000' }

@@ -97,13 +97,19 @@ public sealed class BillLifecycle(
         return after;
     }
 
-    /// <summary>Posts the bill's charge once; a bill of 0 fen owes nothing and posts nothing.</summary>
+    /// <summary>
+    /// Posts the bill's charge once; a bill of 0 fen owes nothing and posts nothing. The bill is indexed under its due
+    /// date first (<see cref="BillStore.IndexDueAsync"/>), so a charged bill is always in the late-fee run's index; an
+    /// index row whose charge a crash left unposted is posted by the retry and skipped by the run until then.
+    /// </summary>
     async Task ChargeAsync(StoredBill bill, CancellationToken cancellationToken)
     {
         if (bill.TotalFen <= 0)
         {
             return;
         }
+
+        await bills.IndexDueAsync(bill, cancellationToken);
 
         string text = string.Create(CultureInfo.InvariantCulture, $"电费 {bill.PeriodStart:yyyy-MM-dd}–{bill.PeriodEnd.AddDays(-1):yyyy-MM-dd} (bill {bill.BillId})");
         Posted(await ledger.ChargeAsync(bill.AccountNo, bill.BillId, new Money(bill.TotalFen), bill.IssuedOn, bill.DueDate, ChargeEntryId(bill.BillId), text, cancellationToken), bill.BillId);

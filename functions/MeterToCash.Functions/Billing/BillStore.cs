@@ -4,6 +4,8 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Azure;
 using Azure.Data.Tables;
+using Azure.Storage.Queues;
+using Microsoft.Extensions.Logging;
 
 namespace MeterToCash.Functions.Billing;
 
@@ -23,10 +25,22 @@ public sealed record CycleBill(string AccountNo, string BillId, BillStatus Statu
 /// ETag. </para>
 /// <para><b>BillingCycleBills</b>: PartitionKey = cycle id, RowKey = account: the cycle's progress and its held bills are
 /// one partition query; written with upsert after the bill, so a rerun of a batch rewrites the same rows.</para>
+/// <para><b>Bill-ready outbox</b>: when a bill becomes Issued (stored Issued by the cycle, or released in review), a row
+/// <c>o~{bill row key}</c> holding its <see cref="BillNotification"/> is written in the bill's partition in the same
+/// entity-group transaction as the bill row (Add) or its status change (Merge under the ETag): the change is never stored
+/// without its notification, nor notified without being stored. The message is sent to the queue
+/// <see cref="NotificationQueue"/> right after the write and the row deleted; <see cref="DrainOutboxAsync"/> (timer
+/// <c>DrainBillOutbox</c>) sends what a crash left behind. Delivery is at least once: consumers deduplicate on the bill id
+/// (a bill is issued once).</para>
+/// <para><b>BillsDue</b>: PartitionKey = due date <c>yyyyMMdd</c>, RowKey = bill id: the index of charged bills that may
+/// still owe, so the late-fee run reads the due dates before a day without scanning accounts. Written (upsert) before a
+/// bill's charge is posted, deleted by the late-fee run once the ledger shows the bill's principal paid or its charge
+/// reversed.</para>
 /// </summary>
-public sealed class BillStore(TableServiceClient tables)
+public sealed class BillStore(TableServiceClient tables, QueueServiceClient queues, ILogger<BillStore> logger)
 {
-    public const string BillsTable = "Bills", CycleBillsTable = "BillingCycleBills";
+    public const string BillsTable = "Bills", CycleBillsTable = "BillingCycleBills", DueTable = "BillsDue", NotificationQueue = "bill-notifications";
+    const string OutboxPrefix = "o~", OutboxEnd = "o\u007f";
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -36,9 +50,13 @@ public sealed class BillStore(TableServiceClient tables)
 
     readonly TableClient bills = tables.GetTableClient(BillsTable);
     readonly TableClient cycleBills = tables.GetTableClient(CycleBillsTable);
+    readonly TableClient due = tables.GetTableClient(DueTable);
+    readonly QueueClient queue = queues.GetQueueClient(NotificationQueue);
     readonly Lazy<Task> created = new(() => Task.WhenAll(
         CreateAsync(tables, BillsTable),
-        CreateAsync(tables, CycleBillsTable)));
+        CreateAsync(tables, CycleBillsTable),
+        CreateAsync(tables, DueTable),
+        CreateQueueAsync(queues.GetQueueClient(NotificationQueue))));
 
     /// <summary>The id of an account's bill for the period starting on <paramref name="periodStart"/>, revision <paramref name="revision"/>.</summary>
     public static string BillId(string accountNo, DateOnly periodStart, int revision) =>
@@ -66,7 +84,10 @@ public sealed class BillStore(TableServiceClient tables)
         return Domain.Archive.ArchiveValidator.IsKey(accountNo, Domain.Archive.ArchiveValidator.MaxAccountNoLength);
     }
 
-    /// <summary>Stores a new bill; when its id is already stored (a rerun) answers the stored one and writes nothing.</summary>
+    /// <summary>
+    /// Stores a new bill (an Issued one with its outbox row, in one transaction, then notified); when its id is already
+    /// stored (a rerun) answers the stored one and writes nothing.
+    /// </summary>
     public async Task<BillEntry> AddAsync(StoredBill bill, BillStatus status, CancellationToken cancellationToken)
     {
         await created.Value;
@@ -79,10 +100,22 @@ public sealed class BillStore(TableServiceClient tables)
         };
         try
         {
-            Response response = await bills.AddEntityAsync(entity, cancellationToken);
-            return new BillEntry(bill, status, null, null, response.Headers.ETag ?? ETag.All);
+            if (status != BillStatus.Issued)
+            {
+                Response response = await bills.AddEntityAsync(entity, cancellationToken);
+                return new BillEntry(bill, status, null, null, response.Headers.ETag ?? ETag.All);
+            }
+
+            Response<IReadOnlyList<Response>> written = await bills.SubmitTransactionAsync(
+                [
+                    new TableTransactionAction(TableTransactionActionType.Add, entity),
+                    new TableTransactionAction(TableTransactionActionType.UpsertReplace, OutboxEntity(bill)),
+                ],
+                cancellationToken);
+            await PublishAsync(bill, cancellationToken);
+            return new BillEntry(bill, status, null, null, written.Value[0].Headers.ETag ?? ETag.All);
         }
-        catch (RequestFailedException e) when (e.Status == 409)
+        catch (Exception e) when (e is RequestFailedException { Status: 409 } or TableTransactionFailedException { Status: 409 })
         {
             return await FindAsync(bill.BillId, cancellationToken) ?? throw new InvalidOperationException($"Bill {bill.BillId} conflicted but cannot be read.", e);
         }
@@ -106,7 +139,8 @@ public sealed class BillStore(TableServiceClient tables)
     {
         await created.Value;
         List<BillEntry> found = [];
-        await foreach (TableEntity entity in bills.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {accountNo}"), cancellationToken: cancellationToken))
+        // Bill row keys start with the period's digits; the outbox rows ("o~…") sort after them.
+        await foreach (TableEntity entity in bills.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {accountNo} and RowKey lt {OutboxPrefix}"), cancellationToken: cancellationToken))
         {
             found.Add(Read(entity));
         }
@@ -116,10 +150,12 @@ public sealed class BillStore(TableServiceClient tables)
 
     /// <summary>
     /// Moves a bill from <paramref name="from"/> to <paramref name="to"/>, conditional on its ETag (a concurrent change
-    /// re-reads and decides again); false, with the bill as stored, when it was not in <paramref name="from"/>.
+    /// re-reads and decides again); false, with the bill as stored, when it was not in <paramref name="from"/>. A move to
+    /// Issued writes the bill-ready outbox row in the same transaction, then notifies.
     /// </summary>
     public async Task<(bool Changed, BillEntry Entry)> SetStatusAsync(BillEntry entry, BillStatus from, BillStatus to, string by, DateTimeOffset at, CancellationToken cancellationToken)
     {
+        await created.Value;
         for (BillEntry current = entry; ;)
         {
             if (current.Status != from)
@@ -130,14 +166,133 @@ public sealed class BillStore(TableServiceClient tables)
             TableEntity patch = new(current.Bill.AccountNo, RowKey(current.Bill)) { ["Status"] = to.ToString(), ["StatusBy"] = by, ["StatusAt"] = at };
             try
             {
-                Response response = await bills.UpdateEntityAsync(patch, current.ETag, TableUpdateMode.Merge, cancellationToken);
-                return (true, current with { Status = to, StatusBy = by, StatusAt = at, ETag = response.Headers.ETag ?? current.ETag });
+                ETag? etag;
+                if (to == BillStatus.Issued)
+                {
+                    Response<IReadOnlyList<Response>> written = await bills.SubmitTransactionAsync(
+                        [
+                            new TableTransactionAction(TableTransactionActionType.UpdateMerge, patch, current.ETag),
+                            new TableTransactionAction(TableTransactionActionType.UpsertReplace, OutboxEntity(current.Bill)),
+                        ],
+                        cancellationToken);
+                    etag = written.Value[0].Headers.ETag;
+                    await PublishAsync(current.Bill, cancellationToken);
+                }
+                else
+                {
+                    etag = (await bills.UpdateEntityAsync(patch, current.ETag, TableUpdateMode.Merge, cancellationToken)).Headers.ETag;
+                }
+
+                return (true, current with { Status = to, StatusBy = by, StatusAt = at, ETag = etag ?? current.ETag });
             }
-            catch (RequestFailedException e) when (e.Status == 412)
+            catch (Exception e) when (e is RequestFailedException { Status: 412 } or TableTransactionFailedException { Status: 412 })
             {
                 current = await FindAsync(current.Bill.BillId, cancellationToken) ?? throw new InvalidOperationException($"Bill {current.Bill.BillId} vanished.", e);
             }
         }
+    }
+
+    /// <summary>
+    /// Sends what the bill-ready outbox still holds from before <paramref name="olderThan"/>: bills issued by a process
+    /// that died before its send. A scan over the outbox rows only, which live for milliseconds in normal operation.
+    /// </summary>
+    public async Task<int> DrainOutboxAsync(DateTimeOffset olderThan, CancellationToken cancellationToken)
+    {
+        await created.Value;
+        int sent = 0;
+        string filter = TableClient.CreateQueryFilter($"RowKey gt {OutboxPrefix} and RowKey lt {OutboxEnd} and Timestamp lt {olderThan}");
+        await foreach (TableEntity row in bills.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            await queue.SendMessageAsync(BinaryData.FromString(row.GetString("Message")), cancellationToken: cancellationToken);
+            await DeleteOutboxAsync(row.PartitionKey, row.RowKey, cancellationToken);
+            sent++;
+        }
+
+        return sent;
+    }
+
+    /// <summary>Indexes a charged bill under its due date (upsert: a rerun rewrites the same row).</summary>
+    public async Task IndexDueAsync(StoredBill bill, CancellationToken cancellationToken)
+    {
+        await created.Value;
+        TableEntity row = new(bill.DueDate.ToString("yyyyMMdd", CultureInfo.InvariantCulture), bill.BillId)
+        {
+            ["AccountNo"] = bill.AccountNo,
+            ["TariffCode"] = bill.TariffCode,
+            ["PeriodLastDay"] = bill.PeriodEnd.AddDays(-1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        };
+        await due.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken);
+    }
+
+    /// <summary>The indexed bills due before <paramref name="day"/> (exclusive), i.e. overdue on it, oldest due date first.</summary>
+    public async IAsyncEnumerable<DueBill> DueBeforeAsync(DateOnly day, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await created.Value;
+        string before = day.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
+        await foreach (TableEntity row in due.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey lt {before}"), cancellationToken: cancellationToken))
+        {
+            yield return new DueBill(
+                row.RowKey,
+                row.GetString("AccountNo"),
+                DateOnly.ParseExact(row.PartitionKey, "yyyyMMdd", CultureInfo.InvariantCulture),
+                row.GetString("TariffCode"),
+                DateOnly.ParseExact(row.GetString("PeriodLastDay"), "yyyy-MM-dd", CultureInfo.InvariantCulture));
+        }
+    }
+
+    /// <summary>Removes a bill from the due index (it owes no principal any more).</summary>
+    public async Task RemoveDueAsync(DueBill bill, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await due.DeleteEntityAsync(bill.DueDate.ToString("yyyyMMdd", CultureInfo.InvariantCulture), bill.BillId, ETag.All, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            // Removed concurrently.
+        }
+    }
+
+    /// <summary>Sends a bill's notification and removes its outbox row; a failed send leaves the row for the drain.</summary>
+    async Task PublishAsync(StoredBill bill, CancellationToken cancellationToken)
+    {
+        TableEntity outbox = OutboxEntity(bill);
+        try
+        {
+            await queue.SendMessageAsync(BinaryData.FromString(outbox.GetString("Message")), cancellationToken: cancellationToken);
+        }
+        catch (RequestFailedException e)
+        {
+            logger.NotificationDeferred(bill.BillId, e.Message);
+            return;
+        }
+
+        await DeleteOutboxAsync(outbox.PartitionKey, outbox.RowKey, cancellationToken);
+    }
+
+    async Task DeleteOutboxAsync(string partitionKey, string rowKey, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await bills.DeleteEntityAsync(partitionKey, rowKey, ETag.All, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            // Drained concurrently: sent twice at worst, which the consumer's dedup on the bill id absorbs.
+        }
+    }
+
+    /// <summary>The outbox row of a bill's issue: one per bill (a bill is issued once), holding the message as it will be sent.</summary>
+    static TableEntity OutboxEntity(StoredBill bill)
+    {
+        BillNotification message = new(
+            bill.BillId,
+            bill.AccountNo,
+            string.Create(CultureInfo.InvariantCulture, $"{bill.PeriodStart:yyyy-MM-dd}/{bill.PeriodEnd:yyyy-MM-dd}"),
+            bill.TotalFen,
+            bill.DueDate,
+            $"/api/bills/{bill.BillId}/document");
+        return new TableEntity(bill.AccountNo, OutboxPrefix + RowKey(bill)) { ["Message"] = JsonSerializer.Serialize(message, Json) };
     }
 
     /// <summary>Records (or re-records) an account's bill in its cycle.</summary>
@@ -200,6 +355,18 @@ public sealed class BillStore(TableServiceClient tables)
         return JsonSerializer.Deserialize<StoredBill>(gzip, Json) ?? throw new InvalidOperationException("A stored bill reads as null.");
     }
 
+    static async Task CreateQueueAsync(QueueClient queue)
+    {
+        try
+        {
+            await queue.CreateIfNotExistsAsync();
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            // Created concurrently.
+        }
+    }
+
     static async Task CreateAsync(TableServiceClient service, string name)
     {
         try
@@ -212,3 +379,13 @@ public sealed class BillStore(TableServiceClient tables)
         }
     }
 }
+
+/// <summary>A charged bill in the due index: which account, when it fell due, and the tariff whose late-fee rule applies.</summary>
+public sealed record DueBill(string BillId, string AccountNo, DateOnly DueDate, string TariffCode, DateOnly PeriodLastDay);
+
+/// <summary>
+/// The message sent to <c>bill-notifications</c> when a bill is issued. <c>period</c> is <c>{first day}/{end}</c>, the
+/// end exclusive (China-local days); <c>dueDate</c> is the last day without a late fee, inclusive; <c>documentUrl</c> is
+/// relative to the API's base address. Sent at least once: deduplicate on <c>billId</c>.
+/// </summary>
+public sealed record BillNotification(string BillId, string AccountNo, string Period, long TotalFen, DateOnly DueDate, string DocumentUrl);

@@ -26,4 +26,20 @@ public sealed class BillingOptions
     /// <summary>NCRONTAB (seconds first) of the daily timer that starts the cycle of every billing group whose cycle day it is, read as <c>%Billing__CycleSchedule%</c>.</summary>
     [Required]
     public string CycleSchedule { get; set; } = "0 0 2 * * *";
+
+    /// <summary>NCRONTAB of the daily late-fee run over overdue bills (02:30 China time), read as <c>%Billing__LateFeeSchedule%</c>.</summary>
+    [Required]
+    public string LateFeeSchedule { get; set; } = "0 30 2 * * *";
+
+    /// <summary>
+    /// Test and demo only: the China-local day the late-fee run assesses as of, instead of today. Unset in production.
+    /// </summary>
+    public DateOnly? LateFeeAsOf { get; set; }
+
+    /// <summary>NCRONTAB of the bill-ready outbox drain, read as <c>%Billing__OutboxSchedule%</c>.</summary>
+    [Required]
+    public string OutboxSchedule { get; set; } = "0 */5 * * * *";
+
+    /// <summary>Outbox rows younger than this are left to the writer that is still sending them.</summary>
+    public TimeSpan OutboxGrace { get; set; } = TimeSpan.FromMinutes(1);
 }

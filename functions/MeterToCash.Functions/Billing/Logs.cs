@@ -12,4 +12,16 @@ internal static partial class Logs
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Bill {BillId} reviewed: {Status} by {By}")]
     public static partial void BillReviewed(this ILogger logger, string billId, BillStatus status, string by);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Bill {BillId} issued; its notification is left in the outbox for the drain: {Reason}")]
+    public static partial void NotificationDeferred(this ILogger logger, string billId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Bill outbox drained: {Sent} notifications sent")]
+    public static partial void BillOutboxDrained(this ILogger logger, int sent);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Late fees as of {Day}: {Bills} overdue bills read, {Assessed} assessed, {Settled} settled and removed from the index")]
+    public static partial void LateFeesAssessed(this ILogger logger, DateOnly day, int bills, int assessed, int settled);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Late fee of bill {BillId} not assessed: {Reason}")]
+    public static partial void LateFeeSkipped(this ILogger logger, string billId, string reason);
 }

@@ -24,13 +24,18 @@ internal static class BillingApi
     }
 
     /// <summary>A residential TOU customer in <paramref name="area"/> with one meter; for each register reading type, its reads at the period's two midnights.</summary>
-    public static async Task<string> CreateResidentialAsync(HttpClient client, string area, Dictionary<string, (decimal Start, decimal End)> reads)
+    public static Task<string> CreateResidentialAsync(HttpClient client, string area, Dictionary<string, (decimal Start, decimal End)> reads) =>
+        CreateCustomerAsync(client, area, "SH-RES-TOU", "Residential", ["ActiveImportTotal", "ActiveImportPeak", "ActiveImportValley"], reads);
+
+    /// <summary>A customer in <paramref name="area"/> on <paramref name="tariff"/> with one meter recording <paramref name="registers"/>; for each register reading type, its reads at the period's two midnights.</summary>
+    public static async Task<string> CreateCustomerAsync(HttpClient client, string area, string tariff, string customerClass, string[] registers, Dictionary<string, (decimal Start, decimal End)> reads)
     {
         (string account, string meter) = CustomerJson.NextIds();
         JsonObject customer = CustomerJson.Residential(account, meter, area);
+        customer["class"] = customerClass;
         customer["paymentMode"] = "Postpaid";
-        customer["servicePoints"]![0]!["tariffs"]![0]!["tariffCode"] = "SH-RES-TOU";
-        customer["servicePoints"]![0]!["meters"]![0]!["registers"] = new JsonArray("ActiveImportTotal", "ActiveImportPeak", "ActiveImportValley");
+        customer["servicePoints"]![0]!["tariffs"]![0]!["tariffCode"] = tariff;
+        customer["servicePoints"]![0]!["meters"]![0]!["registers"] = new JsonArray([.. registers.Select(r => JsonValue.Create(r))]);
         using HttpResponseMessage created = await client.PostAsync("api/customers", CustomerJson.Content(customer));
         Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
         if (reads.Count > 0)

@@ -8,7 +8,7 @@ using System.Text.Json.Nodes;
 using MeterToCash.Functions.Tests.Archive;
 using MeterToCash.Functions.Tests.Infrastructure;
 using MeterToCash.Tools.LocalStack;
-using static MeterToCash.Functions.Tests.Ingestion.ReadingJson;
+using static MeterToCash.Functions.Tests.Billing.BillingApi;
 
 namespace MeterToCash.Functions.Tests.Billing;
 
@@ -20,11 +20,6 @@ namespace MeterToCash.Functions.Tests.Billing;
 [Collection(BackendCollection.Name)]
 public class BillingCycleTests(BackendFixture backend)
 {
-    static readonly DateOnly PeriodStart = new(2026, 10, 1), PeriodEnd = new(2026, 11, 1);
-
-    const string Total = "0.0.0.1.1.1.12.0.0.0.0.0.0.0.0.3.72.0", CriticalPeak = "0.0.0.1.1.1.12.0.0.0.0.1.0.0.0.3.72.0",
-        Peak = "0.0.0.1.1.1.12.0.0.0.0.2.0.0.0.3.72.0", Flat = "0.0.0.1.1.1.12.0.0.0.0.3.0.0.0.3.72.0", Valley = "0.0.0.1.1.1.12.0.0.0.0.4.0.0.0.3.72.0";
-
     HttpClient Client => backend.Client;
 
     [Fact]
@@ -145,73 +140,17 @@ public class BillingCycleTests(BackendFixture backend)
         await Problem.AssertAsync(await Client.PostAsJsonAsync("api/bills/NOACCOUNT-20261001-r01/release", new { who = "r" }), HttpStatusCode.NotFound);
     }
 
-    static string BillId(string account, int revision) => $"{account}-{PeriodStart:yyyyMMdd}-r{revision:D2}";
-
-    async Task<string> CreateAreaAsync(string code)
-    {
-        await PutOkAsync(Client, $"api/network/areas/{code}", new { name = "测试台区 " + code, feederCode = "FD001", ratedKva = 400 });
-        return code;
-    }
-
-    /// <summary>A customer in <paramref name="area"/> with one meter; for each register reading type, its reads at the period's two midnights.</summary>
-    async Task<string> CreateCustomerAsync(string area, string tariff, string customerClass, string[] registers, Dictionary<string, (decimal Start, decimal End)> reads)
-    {
-        (string account, string meter) = CustomerJson.NextIds();
-        JsonObject customer = CustomerJson.Residential(account, meter, area);
-        customer["class"] = customerClass;
-        customer["paymentMode"] = "Postpaid";
-        customer["servicePoints"]![0]!["tariffs"]![0]!["tariffCode"] = tariff;
-        customer["servicePoints"]![0]!["meters"]![0]!["registers"] = new JsonArray([.. registers.Select(r => JsonValue.Create(r))]);
-        using HttpResponseMessage created = await Client.PostAsync("api/customers", CustomerJson.Content(customer));
-        Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
-        if (reads.Count > 0)
-        {
-            JsonObject[] all = [.. reads.SelectMany(r => new[] { Register(r.Key, Midnight(PeriodStart), r.Value.Start, 6), Register(r.Key, Midnight(PeriodEnd), r.Value.End, 6) })];
-            using HttpResponseMessage pushed = await Client.PostAsync("api/meter-readings", Bytes(Registers(meter, all)));
-            string body = await pushed.Content.ReadAsStringAsync();
-            Assert.True(pushed.StatusCode == HttpStatusCode.OK && !body.Contains("Quarantined", StringComparison.Ordinal), body);
-        }
-
-        return account;
-    }
-
-    async Task<JsonElement> WaitForPhaseAsync(string cycleId, string phase)
-    {
-        DateTime deadline = DateTime.UtcNow.AddSeconds(90);
-        JsonElement status;
-        do
-        {
-            status = await GetJsonAsync($"api/billing/cycles/{cycleId}");
-            if (status.GetProperty("phase").GetString() == phase)
-            {
-                return status;
-            }
-
-            Assert.NotEqual("Failed", status.GetProperty("status").GetString());
-            await Task.Delay(300);
-        }
-        while (DateTime.UtcNow < deadline);
-
-        Assert.Fail($"Cycle {cycleId} did not reach {phase}: {status}");
-        return status;
-    }
-
     async Task<JsonElement> BillAsync(string billId) => await GetJsonAsync($"api/bills/{billId}");
-
-    async Task<JsonElement> GetJsonAsync(string url)
-    {
-        using HttpResponseMessage response = await Client.GetAsync(url);
-        string body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{url}: {(int)response.StatusCode} {body}");
-        return JsonDocument.Parse(body).RootElement.Clone();
-    }
 
     static async Task<JsonElement> JsonAsync(HttpResponseMessage response) =>
         JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
 
-    static async Task PutOkAsync(HttpClient client, string url, object body)
-    {
-        using HttpResponseMessage response = await client.PutAsJsonAsync(url, body);
-        Assert.True(response.IsSuccessStatusCode, $"PUT {url}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-    }
+    Task<string> CreateAreaAsync(string code) => BillingApi.CreateAreaAsync(Client, code);
+
+    Task<string> CreateCustomerAsync(string area, string tariff, string customerClass, string[] registers, Dictionary<string, (decimal Start, decimal End)> reads) =>
+        BillingApi.CreateCustomerAsync(Client, area, tariff, customerClass, registers, reads);
+
+    Task<JsonElement> WaitForPhaseAsync(string cycleId, string phase) => BillingApi.WaitForPhaseAsync(Client, cycleId, phase);
+
+    Task<JsonElement> GetJsonAsync(string url) => BillingApi.GetJsonAsync(Client, url);
 }

@@ -56,4 +56,7 @@ public sealed record BillCheckInput
 
     /// <summary>The tariff code, or null (blank counts as none).</summary>
     public string? TariffCode { get; }
+
+    /// <summary>The most kWh a customer of the account's class plausibly uses in the period (<see cref="ClassUsage.CeilingKwh"/>); null to skip the class check.</summary>
+    public decimal? ClassCeilingKwh { get; init; }
 }

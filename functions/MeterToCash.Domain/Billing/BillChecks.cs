@@ -7,6 +7,7 @@ namespace MeterToCash.Domain.Billing;
 /// Usage is compared with the mean of the previous months that had usage (kWh &gt; 0), bill to month as they come (a bill
 /// is a calendar month); with no such month the high/low checks are skipped. Too high: kWh &gt; high factor × mean;
 /// too low: kWh &lt; low factor × mean (both strict). Zero kWh on an occupied account is held by its own rule, not also as too low.
+/// Against its class, usage above the class ceiling of the period (<see cref="ClassUsage"/>, strict) is too high whatever the history.
 /// </remarks>
 public static class BillChecks
 {
@@ -46,6 +47,11 @@ public static class BillChecks
             {
                 reasons.Add(new HoldReason(HoldCode.UsageTooLow, $"{input.Kwh} kWh is below {limits.LowFactor} × the mean {decimal.Round(mean, 2, MidpointRounding.AwayFromZero)} kWh of {used.Length} months with usage"));
             }
+        }
+
+        if (input.ClassCeilingKwh is { } ceiling && input.Kwh > ceiling)
+        {
+            reasons.Add(new HoldReason(HoldCode.UsageTooHighForClass, $"{input.Kwh} kWh is above {ceiling} kWh, the most a customer of this class plausibly uses in the period"));
         }
 
         if (input.EstimatedShare > limits.EstimatedShareLimit)

@@ -44,4 +44,7 @@ public enum HoldCode
 
     /// <summary>No tariff is assigned for the period.</summary>
     MissingTariff = 25,
+
+    /// <summary>The usage is above what any customer of the class plausibly uses in the period (<see cref="ClassUsage"/>).</summary>
+    UsageTooHighForClass = 26,
 }

@@ -115,8 +115,11 @@ public sealed class AccountBiller(
         IReadOnlyList<decimal> lastTwelve = [.. earlier
             .Where(b => b.Status == BillStatus.Issued && b.Bill.PeriodStart < cycle.PeriodStart && b.Bill.PeriodStart >= cycle.PeriodStart.AddMonths(-12))
             .Select(b => b.Bill.Determinants?.TotalKwh ?? 0m)];
-        reasons.AddRange(BillChecks.Evaluate(new BillCheckInput(result.Determinants!.TotalKwh, lastTwelve, occupied: true, rating.Bill.Total, result.EstimatedShare, tariffCode))
-            .Select(h => new BillReason(h.Code.ToString(), h.Message)));
+        BillCheckInput checks = new(result.Determinants!.TotalKwh, lastTwelve, occupied: true, rating.Bill.Total, result.EstimatedShare, tariffCode)
+        {
+            ClassCeilingKwh = ClassUsage.CeilingKwh(customer.Class, cycle.Period.Days, customer.ServicePoints.Count),
+        };
+        reasons.AddRange(BillChecks.Evaluate(checks).Select(h => new BillReason(h.Code.ToString(), h.Message)));
         return Bill(customer, cycle, revision, replaces, tariffCode!, result.Determinants, sources, result.EstimatedShare, rating.Bill, reasons);
     }
 

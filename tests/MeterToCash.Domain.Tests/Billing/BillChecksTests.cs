@@ -22,6 +22,18 @@ public class BillChecksTests
     }
 
     [Fact]
+    public void Evaluate_AboveTheClassCeilingWithoutHistory_HoldsAsTooHighForClass()
+    {
+        // Residential, 30 days, one service point: 100 kWh a day × 30 = 3,000 kWh.
+        decimal ceiling = ClassUsage.CeilingKwh(MeterToCash.Domain.Archive.CustomerClass.Residential, 30, 1);
+        BillCheckInput Input(decimal kwh) => new(kwh, [], occupied: true, new Money(100), 0m, "SH-RES-TOU") { ClassCeilingKwh = ceiling };
+
+        Assert.Equal(3_000m, ceiling);
+        Assert.Equal([HoldCode.UsageTooHighForClass], BillChecks.Evaluate(Input(3_000.01m)).Select(r => r.Code));
+        Assert.Empty(BillChecks.Evaluate(Input(3_000m)));
+    }
+
+    [Fact]
     public void Evaluate_BelowAFifthOfTheMean_HoldsAsTooLow()
     {
         Assert.Equal([HoldCode.UsageTooLow], Codes(Bill(39.99m)));

@@ -124,7 +124,8 @@ public sealed class AccountBiller(
     }
 
     /// <summary>
-    /// One meter's data for its span: the register reads at the span's two midnights (two narrow range queries), and the
+    /// One meter's data for its span: the register reads at the span's two midnights (a point read per register the meter
+    /// records, by the archive's flags), and the
     /// stored curves of the span's days when a boundary read is missing or the tariff bills demand (point reads, active
     /// and reactive import).
     /// </summary>
@@ -133,12 +134,12 @@ public sealed class AccountBiller(
         DateOnly spanStart = meter.InstallDate > cycle.PeriodStart ? meter.InstallDate : cycle.PeriodStart;
         DateOnly spanEnd = meter.RemovalDate is { } removed && removed < cycle.PeriodEnd ? removed : cycle.PeriodEnd;
         MeterId meterId = new(MeterDataKeys.Meter(meter.MeterNo.Value));
+        IReadOnlyList<(MeterChannel, RegisterBand)> recorded = RecordedRegisters(meter.Registers);
         List<RegisterReading> reads = [];
         foreach (DateOnly boundary in new[] { spanStart, spanEnd })
         {
-            DateTimeOffset midnight = ChinaTime.DayStart(boundary);
-            IReadOnlyList<StoredRegister> found = await registers.HistoryAsync(meterId, midnight, midnight.AddSeconds(1), cancellationToken);
-            reads.AddRange(found.Where(r => r.Reading.ReadAt == midnight).Select(r => r.Reading));
+            IReadOnlyList<StoredRegister> found = await registers.AtAsync(meterId, recorded, ChinaTime.DayStart(boundary), cancellationToken);
+            reads.AddRange(found.Select(r => r.Reading));
         }
 
         bool totalsAtBothEnds = reads.Count(r => r.Channel == MeterChannel.ActiveImport && r.Band == RegisterBand.Total) == 2;
@@ -160,6 +161,31 @@ public sealed class AccountBiller(
 
         return new MeterBillingData(meterId, reads, dayCurves);
     }
+
+    /// <summary>The registers a meter records, per its archive flags (active import total and bands, reactive import).</summary>
+    static IReadOnlyList<(MeterChannel, RegisterBand)> RecordedRegisters(MeterRegisters flags)
+    {
+        List<(MeterChannel, RegisterBand)> recorded = [];
+        foreach ((MeterRegisters flag, MeterChannel channel, RegisterBand band) in RegisterFlags)
+        {
+            if ((flags & flag) != 0)
+            {
+                recorded.Add((channel, band));
+            }
+        }
+
+        return recorded;
+    }
+
+    static readonly (MeterRegisters Flag, MeterChannel Channel, RegisterBand Band)[] RegisterFlags =
+    [
+        (MeterRegisters.ActiveImportTotal, MeterChannel.ActiveImport, RegisterBand.Total),
+        (MeterRegisters.ActiveImportCriticalPeak, MeterChannel.ActiveImport, RegisterBand.CriticalPeak),
+        (MeterRegisters.ActiveImportPeak, MeterChannel.ActiveImport, RegisterBand.Peak),
+        (MeterRegisters.ActiveImportFlat, MeterChannel.ActiveImport, RegisterBand.Flat),
+        (MeterRegisters.ActiveImportValley, MeterChannel.ActiveImport, RegisterBand.Valley),
+        (MeterRegisters.ReactiveImport, MeterChannel.ReactiveImport, RegisterBand.Total),
+    ];
 
     StoredBill Bill(
         Customer customer,

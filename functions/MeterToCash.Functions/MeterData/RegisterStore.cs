@@ -1,3 +1,4 @@
+using Azure;
 using System.Globalization;
 using Azure.Data.Tables;
 using MeterToCash.Domain.Common;
@@ -117,6 +118,21 @@ public sealed class RegisterStore(MeterDataStorage storage)
 
         found.Reverse();
         return found;
+    }
+
+    /// <summary>
+    /// The reads of the given registers of a meter at exactly <paramref name="readAt"/> (e.g. a daily frozen value at
+    /// midnight): one point read per register, since a read's key is its instant and register. Registers without a read
+    /// at that instant are left out. Billing reads the period's boundaries this way instead of a range query per meter.
+    /// </summary>
+    public async Task<IReadOnlyList<StoredRegister>> AtAsync(MeterId meter, IReadOnlyList<(MeterChannel Channel, RegisterBand Band)> registers, DateTimeOffset readAt, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(registers);
+        await storage.EnsureCreatedAsync();
+        string pk = MeterDataKeys.RegisterPartition(meter.Value);
+        NullableResponse<TableEntity>[] found = await Task.WhenAll(registers.Select(r =>
+            storage.Registers.GetEntityIfExistsAsync<TableEntity>(pk, MeterDataKeys.RegisterRow(r.Channel, r.Band, readAt), cancellationToken: cancellationToken)));
+        return [.. found.Where(f => f.HasValue).Select(f => FromEntity(f.Value!)).OfType<StoredRegister>()];
     }
 
     /// <summary>

@@ -96,7 +96,7 @@ internal static class BillingLoad
             baseline = await RunCyclesAsync(baseAdmin, baseClient, azurite, perAccount, [BaselineGroup]);
         }
 
-        Console.WriteLine($"  (a) one activity per account ({baselineAccounts:N0} accounts, fewer than the {accounts:N0} measured: compare per-account rates): {baseline.Rate,8:N0} accounts/s in {baseline.Took.TotalSeconds:N1} s; {baseline.Tally}; CPU per account {baseline.Cpu.Per(baseline.Accounts)}");
+        Console.WriteLine($"  (a) one activity per account ({baselineAccounts:N0} accounts, fewer than the {accounts:N0} measured: compare per-account rates): {baseline.Rate,8:N0} accounts/s in {baseline.Took.TotalSeconds:N1} s; {baseline.Tally}; CPU per account {baseline.Cpu.Per(baseline.Accounts, 0)}");
 
         // (b) The raw ceiling of the writes a bill makes, with real bill documents of the baseline cycle.
         List<byte[]> documentsSample = await RealDocumentsAsync(tables);
@@ -108,21 +108,21 @@ internal static class BillingLoad
         }
 
         List<double> rounds = [];
-        Cpu ceilingStart = Cpu.Read(azurite, null);
+        LoadCpu ceilingStart = LoadCpu.Read(azurite, null);
         for (int round = 1; round <= CeilingRounds; round++)
         {
             rounds.Add(await CeilingAsync(tables, $"R{round}", ceilingSize, documentsSample));
         }
 
-        Cpu ceilingCpu = Cpu.Read(azurite, null) - ceilingStart;
+        LoadCpu ceilingCpu = LoadCpu.Read(azurite, null) - ceilingStart;
         long ceilingCount = (long)CeilingRounds * ceilingSize;
         double ceiling = rounds.Max();
-        Console.WriteLine($"  (b) raw Azurite ceiling, per account: add bill (document) + upsert cycle row + ledger transaction (entry, id, head); {Parallelism} accounts in flight, {ceilingSize:N0} accounts per round, best of {string.Join(" / ", rounds.Select(r => r.ToString("N0", CultureInfo.InvariantCulture)))}: {ceiling,8:N0} accounts/s; CPU per account {ceilingCpu.Per(ceilingCount)}");
+        Console.WriteLine($"  (b) raw Azurite ceiling, per account: add bill (document) + upsert cycle row + ledger transaction (entry, id, head); {Parallelism} accounts in flight, {ceilingSize:N0} accounts per round, best of {string.Join(" / ", rounds.Select(r => r.ToString("N0", CultureInfo.InvariantCulture)))}: {ceiling,8:N0} accounts/s; CPU per account {ceilingCpu.Per(ceilingCount, 0)}");
 
         // The cycle(s) over every account, on the main host restarted (accounts per batch as the app's setting).
         await host.StartAsync();
         CycleRun main = await RunCyclesAsync(admin, client, azurite, host, mainGroups);
-        Console.WriteLine($"  cycle, {main.Accounts:N0} accounts in {mainGroups.Count} group(s), POST → {string.Join("/", main.Phases)}: {main.Took.TotalSeconds:N1} s = {main.Rate,8:N0} accounts/s; {main.Tally}; CPU per account {main.Cpu.Per(main.Accounts)}");
+        Console.WriteLine($"  cycle, {main.Accounts:N0} accounts in {mainGroups.Count} group(s), POST → {string.Join("/", main.Phases)}: {main.Took.TotalSeconds:N1} s = {main.Rate,8:N0} accounts/s; {main.Tally}; CPU per account {main.Cpu.Per(main.Accounts, 0)}");
         if (main.Accounts != accounts)
         {
             Console.WriteLine($"  WARNING: the cycle counted {main.Accounts:N0} accounts, not {accounts:N0}");
@@ -137,7 +137,7 @@ internal static class BillingLoad
         Console.WriteLine($"  aim 2,000 accounts/s ({(main.Rate >= 2_000 ? "met" : "not met")}): on {Environment.ProcessorCount} cores it allows {budget:N0} µs of CPU per account with every core busy; the writes alone took {storing:N0} µs of it in the ceiling rounds, leaving {budget - storing:N0} µs for the rest of the cycle, which took {cpuPerAccount - storing:N0} µs (Azurite {main.Cpu.Azurite.TotalMicroseconds / main.Accounts:N0} + LocalHost {main.Cpu.Host.TotalMicroseconds / main.Accounts:N0} + driver {main.Cpu.Driver.TotalMicroseconds / main.Accounts:N0} µs in all)");
     }
 
-    sealed record CycleRun(int Accounts, TimeSpan Took, Cpu Cpu, string Tally, IReadOnlyList<string> Phases)
+    sealed record CycleRun(int Accounts, TimeSpan Took, LoadCpu Cpu, string Tally, IReadOnlyList<string> Phases)
     {
         public double Rate => Accounts / Took.TotalSeconds;
     }
@@ -145,7 +145,7 @@ internal static class BillingLoad
     /// <summary>Starts every group's cycle at once and waits until each is in Review or Completed.</summary>
     static async Task<CycleRun> RunCyclesAsync(HttpClient admin, HttpClient client, Azurite azurite, LocalHostProcess host, IReadOnlyList<string> groups)
     {
-        Cpu before = Cpu.Read(azurite, host);
+        LoadCpu before = LoadCpu.Read(azurite, host);
         Stopwatch clock = Stopwatch.StartNew();
         List<string> ids = [];
         foreach (string group in groups)
@@ -182,7 +182,7 @@ internal static class BillingLoad
         }
 
         clock.Stop();
-        Cpu used = Cpu.Read(azurite, host) - before;
+        LoadCpu used = LoadCpu.Read(azurite, host) - before;
         int Sum(string name) => done.Values.Sum(s => s.GetProperty(name).GetInt32());
         string tally = $"{Sum("issued"):N0} issued, {Sum("held"):N0} held, {Sum("failed"):N0} failed, {Sum("remaining"):N0} remaining";
         return new CycleRun(Sum("accounts"), clock.Elapsed, used, tally, [.. done.Values.Select(s => s.GetProperty("phase").GetString()!).Distinct()]);
@@ -371,22 +371,4 @@ internal static class BillingLoad
         }
     }
 
-    /// <summary>CPU time of Azurite, the LocalHost and this driver, read together (as the ingestion driver reads it).</summary>
-    readonly record struct Cpu(TimeSpan Azurite, TimeSpan Host, TimeSpan Driver)
-    {
-        public TimeSpan Total => Azurite + Host + Driver;
-
-        public static Cpu Read(Azurite azurite, LocalHostProcess? host) =>
-            new(azurite.CpuTime, host?.CpuTime ?? TimeSpan.Zero, Process.GetCurrentProcess().TotalProcessorTime);
-
-        public static Cpu operator -(Cpu a, Cpu b) => new(a.Azurite - b.Azurite, a.Host - b.Host, a.Driver - b.Driver);
-
-        public string Per(long accounts)
-        {
-            string Micro(TimeSpan t) => (t.TotalMicroseconds / accounts).ToString("N0", CultureInfo.InvariantCulture) + " µs";
-            return Host == TimeSpan.Zero
-                ? $"Azurite {Micro(Azurite)} + driver {Micro(Driver)} = {Micro(Total)}"
-                : $"Azurite {Micro(Azurite)} + LocalHost {Micro(Host)} + driver {Micro(Driver)} = {Micro(Total)}";
-        }
-    }
 }

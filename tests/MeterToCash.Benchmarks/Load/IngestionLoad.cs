@@ -44,17 +44,17 @@ internal static class IngestionLoad
         }
 
         List<double> rounds = [];
-        Cpu ceilingStart = Cpu.Read(azurite, null);
+        LoadCpu ceilingStart = LoadCpu.Read(azurite, null);
         for (int round = 1; round <= CeilingRounds; round++)
         {
             rounds.Add(await PackedCeilingAsync(tables, $"CeilingCurves{round}", meters, areas));
         }
 
-        Cpu ceilingCpu = Cpu.Read(azurite, null) - ceilingStart;
+        LoadCpu ceilingCpu = LoadCpu.Read(azurite, null) - ceilingStart;
 
         double ceilingEntities = rounds.Max();
         Console.WriteLine($"  raw Azurite ceiling, packed curves (100/transaction, {Parallelism} in flight, best of {string.Join(" / ", rounds.Select(r => r.ToString("N0", CultureInfo.InvariantCulture)))} entities/s): {ceilingEntities,9:N0} entities/s = {ceilingEntities * 96,11:N0} values/s");
-        Console.WriteLine($"    CPU per value stored, ceiling rounds: {ceilingCpu.PerValue((long)CeilingRounds * meters * 96)}");
+        Console.WriteLine($"    CPU per value stored, ceiling rounds: {ceilingCpu.Per((long)CeilingRounds * meters * 96, 2)}");
 
         double naive = await NaiveAsync(tables.GetTableClient("NaiveReadings"), 20_000);
         Console.WriteLine($"  naive: one upsert per reading ({Parallelism} in flight):                  {naive,9:N0} values/s");
@@ -98,7 +98,7 @@ internal static class IngestionLoad
             Console.WriteLine($"  note: a window ({areas} documents) is short against {inFlight} in flight; its rate is rough (use --areas of at least {4 * inFlight})");
         }
 
-        List<(TimeSpan At, Cpu Cpu, int Accepted)> marks = [(TimeSpan.Zero, Cpu.Read(azurite, host), 0)];
+        List<(TimeSpan At, LoadCpu Cpu, int Accepted)> marks = [(TimeSpan.Zero, LoadCpu.Read(azurite, host), 0)];
         Lock marking = new();
         int completed = 0, acceptedInWindow = 0;
         Stopwatch clock = Stopwatch.StartNew();
@@ -120,7 +120,7 @@ internal static class IngestionLoad
                 acceptedInWindow += accepted;
                 if (++completed % areas == 0)
                 {
-                    marks.Add((clock.Elapsed, Cpu.Read(azurite, host), acceptedInWindow));
+                    marks.Add((clock.Elapsed, LoadCpu.Read(azurite, host), acceptedInWindow));
                     acceptedInWindow = 0;
                 }
             }
@@ -129,12 +129,12 @@ internal static class IngestionLoad
         await SweepAsync(client, azurite, host);
 
         List<double> warmWindows = [];
-        Cpu steadyCpu = default;
+        LoadCpu steadyCpu = default;
         TimeSpan steadyTime = TimeSpan.Zero;
         for (int w = 1; w < marks.Count; w++)
         {
             TimeSpan took = marks[w].At - marks[w - 1].At;
-            Cpu cpu = marks[w].Cpu - marks[w - 1].Cpu;
+            LoadCpu cpu = marks[w].Cpu - marks[w - 1].Cpu;
             double rate = valuesPerWindow / took.TotalSeconds;
             // A deployed instance runs for hours, so the sustained rate is read from the windows after the warm-up.
             if (w > Math.Max(1, warmupDays))
@@ -145,7 +145,7 @@ internal static class IngestionLoad
             }
 
             string phase = w == 1 ? "cold meter cache" : w <= warmupDays ? "warm-up" : "steady";
-            Console.WriteLine($"  pipeline, window {w} ({phase}): {areas} documents, {valuesPerWindow:N0} values in {took.TotalSeconds:N1} s ({marks[w].Accepted:N0} accepted): {rate,11:N0} values/s; CPU {cpu.PerValue(valuesPerWindow)}");
+            Console.WriteLine($"  pipeline, window {w} ({phase}): {areas} documents, {valuesPerWindow:N0} values in {took.TotalSeconds:N1} s ({marks[w].Accepted:N0} accepted): {rate,11:N0} values/s; CPU {cpu.Per(valuesPerWindow, 2)}");
         }
 
         long total = valuesPerWindow * days;
@@ -158,7 +158,7 @@ internal static class IngestionLoad
             long steadyValues = valuesPerWindow * warmWindows.Count;
             double sustained = steadyValues / steadyTime.TotalSeconds;
             double median = warmWindows.Order().ElementAt(warmWindows.Count / 2);
-            Console.WriteLine($"    CPU per value, steady windows: {steadyCpu.PerValue(steadyValues)}; {Environment.ProcessorCount} cores would carry at most {Environment.ProcessorCount / steadyCpu.Total.TotalSeconds * steadyValues:N0} values/s at that cost");
+            Console.WriteLine($"    CPU per value, steady windows: {steadyCpu.Per(steadyValues, 2)}; {Environment.ProcessorCount} cores would carry at most {Environment.ProcessorCount / steadyCpu.Total.TotalSeconds * steadyValues:N0} values/s at that cost");
             // The target as a CPU budget, next to what storing alone cost in the ceiling rounds: what is left of it is all
             // receiving, parsing, VEE, archiving and month-to-date may cost.
             double budget = Environment.ProcessorCount * 1e6 / 500_000;
@@ -178,7 +178,7 @@ internal static class IngestionLoad
     /// </summary>
     static async Task SweepAsync(HttpClient client, Azurite azurite, LocalHostProcess host)
     {
-        Cpu before = Cpu.Read(azurite, host);
+        LoadCpu before = LoadCpu.Read(azurite, host);
         Stopwatch clock = Stopwatch.StartNew();
         HttpResponseMessage started = await client.PostAsync("api/monitoring/sweeps", null);
         string id;
@@ -196,7 +196,7 @@ internal static class IngestionLoad
         }
 
         clock.Stop();
-        Cpu used = Cpu.Read(azurite, host) - before;
+        LoadCpu used = LoadCpu.Read(azurite, host) - before;
         using JsonDocument final = status;
         string summary = final.RootElement.TryGetProperty("summary", out JsonElement s) && s.ValueKind == JsonValueKind.Object
             ? $"{s.GetProperty("areas").GetInt32()} areas, {s.GetProperty("meters").GetInt32():N0} meters"
@@ -207,29 +207,6 @@ internal static class IngestionLoad
     static byte[] MeterReadingsJson(int meters, int areas, int area, DateOnly day) =>
         MeterReadingsJsonWriter.Write(Enumerable.Range(0, meters).Where(i => i % areas == area).SelectMany(i => Day(i, day)), [], []);
 
-    /// <summary>
-    /// CPU time of Azurite, the LocalHost and this driver, read together: per value stored it says what a rate costs in
-    /// cores, which is what bounds throughput on a machine where all three share the cores.
-    /// </summary>
-    readonly record struct Cpu(TimeSpan Azurite, TimeSpan Host, TimeSpan Driver)
-    {
-        public TimeSpan Total => Azurite + Host + Driver;
-
-        public static Cpu Read(Azurite azurite, LocalHostProcess? host) =>
-            new(azurite.CpuTime, host?.CpuTime ?? TimeSpan.Zero, Process.GetCurrentProcess().TotalProcessorTime);
-
-        public static Cpu operator -(Cpu a, Cpu b) => new(a.Azurite - b.Azurite, a.Host - b.Host, a.Driver - b.Driver);
-
-        public static Cpu operator +(Cpu a, Cpu b) => new(a.Azurite + b.Azurite, a.Host + b.Host, a.Driver + b.Driver);
-
-        public string PerValue(long values)
-        {
-            string Micro(TimeSpan t) => (t.TotalMicroseconds / values).ToString("N2", CultureInfo.InvariantCulture) + " µs";
-            return Host == TimeSpan.Zero
-                ? $"Azurite {Micro(Azurite)} + driver {Micro(Driver)}"
-                : $"Azurite {Micro(Azurite)} + LocalHost {Micro(Host)} + driver {Micro(Driver)} = {Micro(Total)}";
-        }
-    }
 
     static IEnumerable<IntervalReading> Day(int meterIndex, DateOnly day)
     {

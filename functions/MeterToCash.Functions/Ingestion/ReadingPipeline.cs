@@ -273,7 +273,7 @@ public sealed class ReadingPipeline(
 
         var months = touched.Values.GroupBy(t => (t.AreaCode, t.Curve.Curve.Day.Year, t.Curve.Curve.Day.Month));
         await Parallel.ForEachAsync(months, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (m, ct) =>
-            await monthToDate.ApplyAsync(m.Key.AreaCode, m.Key.Year, m.Key.Month, m.Select(t => t.Curve).ToList(), dayBlocks, ct));
+            await monthToDate.ApplyAsync(m.Key.AreaCode, m.Key.Year, m.Key.Month, m.Select(t => t.Curve).ToList(), dayBlocks, ct, locations: locations));
 
         // 6. Register reads, after the curves so a delivery carrying a day's intervals and its midnight read can check one
         // against the other. Stored per meter (see RegisterStore); a few reads per meter-day.

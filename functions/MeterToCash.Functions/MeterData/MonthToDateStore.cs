@@ -189,12 +189,13 @@ public sealed class MonthToDateStore(MeterDataStorage storage, MeterDirectory di
     /// <param name="known">Blocks read earlier by <see cref="ReadBlocksAsync"/>: the first attempt starts from them (a stale one fails its ETag and is read again). Consumed.</param>
     /// <param name="cancellationToken">Cancels the writes.</param>
     /// <param name="mode">Which stored entries may be replaced (<see cref="DayTotalsWrite"/>).</param>
+    /// <param name="locations">The curves' meters as the caller resolved them (keyed by <see cref="MeterDataKeys.Meter"/>); null to resolve them here.</param>
     /// <returns>How many meter-day entries changed.</returns>
-    public async Task<int> ApplyAsync(string areaCode, int year, int month, IReadOnlyList<StoredCurve> curves, DayBlocks? known, CancellationToken cancellationToken, DayTotalsWrite mode = DayTotalsWrite.Ingest)
+    public async Task<int> ApplyAsync(string areaCode, int year, int month, IReadOnlyList<StoredCurve> curves, DayBlocks? known, CancellationToken cancellationToken, DayTotalsWrite mode = DayTotalsWrite.Ingest, IReadOnlyDictionary<string, MeterLocation?>? locations = null)
     {
         await storage.EnsureCreatedAsync();
         string pk = MeterDataKeys.MonthToDatePartition(areaCode, year, month);
-        Dictionary<string, MeterLocation?> locations = await directory.ResolveManyAsync(curves.Select(c => c.Curve.Meter.Value), cancellationToken);
+        locations ??= await directory.ResolveManyAsync(curves.Select(c => c.Curve.Meter.Value), cancellationToken);
         List<(string RowKey, string Meter, DayContribution Day)> contributions = new(curves.Count);
         foreach (StoredCurve curve in curves)
         {

@@ -31,14 +31,33 @@ public sealed class BillLifecycle(
     /// <summary>Brings a freshly made (or found again) bill to its settled state: issued bills charged, and recorded in the cycle.</summary>
     public async Task<BillEntry> SettleAsync(BillEntry entry, CancellationToken cancellationToken)
     {
-        if (entry.Status == BillStatus.Issued)
-        {
-            await ChargeAsync(entry.Bill, cancellationToken);
-        }
-
-        await bills.RecordInCycleAsync(new CycleBill(entry.Bill.AccountNo, entry.Bill.BillId, entry.Status, entry.Bill.TotalFen, entry.Bill.Reasons), entry.Bill.CycleId, cancellationToken);
+        await SettleAsync([entry], 1, cancellationToken);
         return entry;
     }
+
+    /// <summary>
+    /// Settles bills made together (a cycle's batch): the issued ones that owe something indexed under their due dates
+    /// (<see cref="BillStore.IndexDueAsync"/>, one request per due date), then each charged (up to
+    /// <paramref name="parallelism"/> at a time), then every bill recorded in its cycle (one request per 100). The order
+    /// keeps the invariants a crash between any two steps needs: a charged bill is always in the late-fee run's index (an
+    /// index row whose charge is not posted yet is posted by the retry and skipped by the run until then), and a bill
+    /// recorded in its cycle as issued is charged.
+    /// </summary>
+    public async Task SettleAsync(IReadOnlyList<BillEntry> entries, int parallelism, CancellationToken cancellationToken)
+    {
+        StoredBill[] toCharge = [.. entries.Where(e => e.Status == BillStatus.Issued && e.Bill.TotalFen > 0).Select(e => e.Bill)];
+        await bills.IndexDueAsync(toCharge, cancellationToken);
+        await Parallel.ForEachAsync(
+            toCharge,
+            new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken },
+            async (bill, ct) => await ChargeAsync(bill, ct));
+        foreach (IGrouping<string, BillEntry> cycle in entries.GroupBy(e => e.Bill.CycleId, StringComparer.Ordinal))
+        {
+            await bills.RecordInCycleAsync(cycle.Select(CycleRecord), cycle.Key, cancellationToken);
+        }
+    }
+
+    static CycleBill CycleRecord(BillEntry entry) => new(entry.Bill.AccountNo, entry.Bill.BillId, entry.Status, entry.Bill.TotalFen, entry.Bill.Reasons);
 
     /// <summary>Applies a reviewer's decision to a held bill; a bill no longer held is left as it is.</summary>
     public async Task<ReviewOutcome> ReviewAsync(BillReview review, CancellationToken cancellationToken)
@@ -93,24 +112,13 @@ public sealed class BillLifecycle(
             await ReverseChargeAsync(after.Bill, cancellationToken);
         }
 
-        await bills.RecordInCycleAsync(new CycleBill(after.Bill.AccountNo, after.Bill.BillId, after.Status, after.Bill.TotalFen, after.Bill.Reasons), after.Bill.CycleId, cancellationToken);
+        await bills.RecordInCycleAsync([CycleRecord(after)], after.Bill.CycleId, cancellationToken);
         return after;
     }
 
-    /// <summary>
-    /// Posts the bill's charge once; a bill of 0 fen owes nothing and posts nothing. The bill is indexed under its due
-    /// date first (<see cref="BillStore.IndexDueAsync"/>), so a charged bill is always in the late-fee run's index; an
-    /// index row whose charge a crash left unposted is posted by the retry and skipped by the run until then.
-    /// </summary>
+    /// <summary>Posts the bill's charge once (its due-index row is written first, by the caller).</summary>
     async Task ChargeAsync(StoredBill bill, CancellationToken cancellationToken)
     {
-        if (bill.TotalFen <= 0)
-        {
-            return;
-        }
-
-        await bills.IndexDueAsync(bill, cancellationToken);
-
         string text = string.Create(CultureInfo.InvariantCulture, $"电费 {bill.PeriodStart:yyyy-MM-dd}–{bill.PeriodEnd.AddDays(-1):yyyy-MM-dd} (bill {bill.BillId})");
         Posted(await ledger.ChargeAsync(bill.AccountNo, bill.BillId, new Money(bill.TotalFen), bill.IssuedOn, bill.DueDate, ChargeEntryId(bill.BillId), text, cancellationToken), bill.BillId);
     }

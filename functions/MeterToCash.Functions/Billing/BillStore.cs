@@ -41,6 +41,7 @@ public sealed class BillStore(TableServiceClient tables, QueueServiceClient queu
 {
     public const string BillsTable = "Bills", CycleBillsTable = "BillingCycleBills", DueTable = "BillsDue", NotificationQueue = "bill-notifications";
     const string OutboxPrefix = "o~", OutboxEnd = "o\u007f";
+    const int MaxTransaction = 100;
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -211,18 +212,25 @@ public sealed class BillStore(TableServiceClient tables, QueueServiceClient queu
         return sent;
     }
 
-    /// <summary>Indexes a charged bill under its due date (upsert: a rerun rewrites the same row).</summary>
-    public async Task IndexDueAsync(StoredBill bill, CancellationToken cancellationToken)
+    /// <summary>
+    /// Indexes bills about to be charged under their due dates: upserts, one entity-group transaction per due date and
+    /// 100 bills (a cycle's batch shares one due date, so usually one request), and a rerun rewrites the same rows.
+    /// </summary>
+    public async Task IndexDueAsync(IEnumerable<StoredBill> toCharge, CancellationToken cancellationToken)
     {
         await created.Value;
-        TableEntity row = new(bill.DueDate.ToString("yyyyMMdd", CultureInfo.InvariantCulture), bill.BillId)
+        foreach (StoredBill[] sameDay in toCharge.GroupBy(b => b.DueDate).SelectMany(g => g.DistinctBy(b => b.BillId).Chunk(MaxTransaction)))
         {
-            ["AccountNo"] = bill.AccountNo,
-            ["TariffCode"] = bill.TariffCode,
-            ["PeriodLastDay"] = bill.PeriodEnd.AddDays(-1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-        };
-        await due.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken);
+            await due.SubmitTransactionAsync(sameDay.Select(bill => new TableTransactionAction(TableTransactionActionType.UpsertReplace, DueEntity(bill))), cancellationToken);
+        }
     }
+
+    static TableEntity DueEntity(StoredBill bill) => new(bill.DueDate.ToString("yyyyMMdd", CultureInfo.InvariantCulture), bill.BillId)
+    {
+        ["AccountNo"] = bill.AccountNo,
+        ["TariffCode"] = bill.TariffCode,
+        ["PeriodLastDay"] = bill.PeriodEnd.AddDays(-1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+    };
 
     /// <summary>The indexed bills due before <paramref name="day"/> (exclusive), i.e. overdue on it, oldest due date first.</summary>
     public async IAsyncEnumerable<DueBill> DueBeforeAsync(DateOnly day, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
@@ -295,19 +303,26 @@ public sealed class BillStore(TableServiceClient tables, QueueServiceClient queu
         return new TableEntity(bill.AccountNo, OutboxPrefix + RowKey(bill)) { ["Message"] = JsonSerializer.Serialize(message, Json) };
     }
 
-    /// <summary>Records (or re-records) an account's bill in its cycle.</summary>
-    public async Task RecordInCycleAsync(CycleBill record, string cycleId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Records (or re-records) accounts' bills in their cycle: upserts in entity-group transactions of up to 100 (the
+    /// cycle is the partition), so a batch of accounts is one request and a rerun rewrites the same rows.
+    /// </summary>
+    public async Task RecordInCycleAsync(IEnumerable<CycleBill> records, string cycleId, CancellationToken cancellationToken)
     {
         await created.Value;
-        TableEntity entity = new(cycleId, record.AccountNo)
+        foreach (CycleBill[] chunk in records.DistinctBy(r => r.AccountNo).Chunk(MaxTransaction))
         {
-            ["BillId"] = record.BillId,
-            ["Status"] = record.Status.ToString(),
-            ["TotalFen"] = record.TotalFen,
-            ["Reasons"] = JsonSerializer.Serialize(record.Reasons, Json),
-        };
-        await cycleBills.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
+            await cycleBills.SubmitTransactionAsync(chunk.Select(record => new TableTransactionAction(TableTransactionActionType.UpsertReplace, CycleEntity(record, cycleId))), cancellationToken);
+        }
     }
+
+    static TableEntity CycleEntity(CycleBill record, string cycleId) => new(cycleId, record.AccountNo)
+    {
+        ["BillId"] = record.BillId,
+        ["Status"] = record.Status.ToString(),
+        ["TotalFen"] = record.TotalFen,
+        ["Reasons"] = JsonSerializer.Serialize(record.Reasons, Json),
+    };
 
     /// <summary>The accounts a cycle has billed so far.</summary>
     public async Task<IReadOnlyList<CycleBill>> CycleBillsAsync(string cycleId, CancellationToken cancellationToken)

@@ -23,11 +23,14 @@ public sealed record BillingCycleInput(string CycleId, string GroupCode, DateOnl
     public CycleRef Cycle => new(CycleId, GroupCode, PeriodStart, PeriodEnd);
 }
 
-/// <summary>One sub-orchestration's share of a cycle: batches of account numbers.</summary>
-public sealed record BillingCycleSlice(BillingCycleInput Input, IReadOnlyList<string[]> Batches);
+/// <summary>A batch of a cycle: account numbers of one transformer area, in account order.</summary>
+public sealed record AccountBatch(string Area, string[] Accounts);
 
-/// <summary>One activity's share: a batch of account numbers.</summary>
-public sealed record BillingBatch(BillingCycleInput Input, string[] Accounts);
+/// <summary>One sub-orchestration's share of a cycle: batches of accounts.</summary>
+public sealed record BillingCycleSlice(BillingCycleInput Input, IReadOnlyList<AccountBatch> Batches);
+
+/// <summary>One activity's share: a batch of accounts.</summary>
+public sealed record BillingBatch(BillingCycleInput Input, AccountBatch Batch);
 
 /// <summary>Accounts of a cycle by what happened to their bill.</summary>
 /// <param name="Issued">Issued and charged.</param>
@@ -250,71 +253,68 @@ public sealed class BillingCycleWorkflow(
     public static async Task<CycleTally> BillingCycleBatches([OrchestrationTrigger] TaskOrchestrationContext context)
     {
         BillingCycleSlice slice = context.GetInput<BillingCycleSlice>() ?? throw new InvalidOperationException("A billing slice needs its input.");
-        CycleTally[] parts = await Task.WhenAll(slice.Batches.Select(accounts =>
-            context.CallActivityAsync<CycleTally>(nameof(BillAccountBatch), new BillingBatch(slice.Input, accounts), DurableFanOut.Retry)));
+        CycleTally[] parts = await Task.WhenAll(slice.Batches.Select(batch =>
+            context.CallActivityAsync<CycleTally>(nameof(BillAccountBatch), new BillingBatch(slice.Input, batch), DurableFanOut.Retry)));
         return parts.Aggregate(CycleTally.Zero, (a, b) => a + b);
     }
 
-    /// <summary>The group's accounts (every customer managed in its areas), in batches grouped into slices.</summary>
+    /// <summary>The group's accounts (every customer managed in its areas), in batches of one area each, grouped into slices.</summary>
     [Function(nameof(PlanBillingCycle))]
     public async Task<BillingPlan> PlanBillingCycle([ActivityTrigger] BillingCycleInput input)
     {
         BillingGroup group = await groups.FindGroupAsync(input.GroupCode, CancellationToken.None)
             ?? throw new InvalidOperationException($"Billing group '{input.GroupCode}' is gone.");
-        List<string> accounts = [];
+        BillingOptions o = options.Value;
+        List<AccountBatch> batches = [];
+        int accounts = 0;
         foreach (string area in group.Areas.Order(StringComparer.Ordinal))
         {
+            List<string> inArea = [];
             string? token = null;
             do
             {
                 (IReadOnlyList<Customer> page, token) = await archive.ListAsync(area, null, null, 1000, token, CancellationToken.None);
-                accounts.AddRange(page.Select(c => c.AccountNo));
+                inArea.AddRange(page.Select(c => c.AccountNo));
             }
             while (token is not null);
+
+            accounts += inArea.Count;
+            batches.AddRange(inArea.Order(StringComparer.Ordinal).Chunk(o.AccountsPerBatch).Select(chunk => new AccountBatch(area, chunk)));
         }
 
-        BillingOptions o = options.Value;
-        string[][] batches = [.. accounts.Chunk(o.AccountsPerBatch)];
-        return new BillingPlan(accounts.Count, [.. batches.Chunk(o.BatchesPerSubOrchestration).Select(s => (IReadOnlyList<string[]>)s)]);
+        return new BillingPlan(accounts, [.. batches.Chunk(o.BatchesPerSubOrchestration).Select(s => (IReadOnlyList<AccountBatch>)s)]);
     }
 
-    /// <summary>Bills a batch of accounts, a few at a time; an account already billed for the period gets its bill back.</summary>
+    /// <summary>
+    /// Bills a batch of accounts: their customers in one range read of the area, each account's bill made or found again
+    /// (<see cref="BillingOptions.AccountsInParallel"/> at a time), then the batch settled together; an account already
+    /// billed for the period gets its bill back, and one that left the archive counts as failed.
+    /// </summary>
     [Function(nameof(BillAccountBatch))]
     public async Task<CycleTally> BillAccountBatch([ActivityTrigger] BillingBatch batch)
     {
-        CycleTally tally = CycleTally.Zero;
-        Lock gate = new();
-        await Parallel.ForEachAsync(batch.Accounts, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (accountNo, ct) =>
+        AccountBatch accounts = batch.Batch;
+        IReadOnlyList<Customer> customers = await archive.ListRangeAsync(accounts.Area, accounts.Accounts[0], accounts.Accounts[^1], CancellationToken.None);
+        HashSet<string> wanted = [.. accounts.Accounts];
+        Customer[] toBill = [.. customers.Where(c => wanted.Contains(c.AccountNo))];
+        BillEntry[] entries = new BillEntry[toBill.Length];
+        int parallelism = options.Value.AccountsInParallel;
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, toBill.Length),
+            new ParallelOptions { MaxDegreeOfParallelism = parallelism },
+            async (i, ct) => entries[i] = await biller.BillAsync(toBill[i], batch.Input.Cycle, ct));
+        await lifecycle.SettleAsync(entries, parallelism, CancellationToken.None);
+        return entries.Aggregate(CycleTally.Zero with { Failed = accounts.Accounts.Length - toBill.Length }, (tally, entry) => tally + entry.Status switch
         {
-            CycleTally one = await BillOneAsync(accountNo, batch.Input.Cycle, ct);
-            lock (gate)
-            {
-                tally += one;
-            }
+            BillStatus.Issued => CycleTally.Zero with { Issued = 1 },
+            BillStatus.Held => CycleTally.Zero with { Held = 1 },
+            _ => CycleTally.Zero with { Cancelled = 1 },
         });
-        return tally;
     }
 
     [Function(nameof(ApplyBillReview))]
     public Task<ReviewOutcome> ApplyBillReview([ActivityTrigger] BillReview review) =>
         lifecycle.ReviewAsync(review, CancellationToken.None);
-
-    async Task<CycleTally> BillOneAsync(string accountNo, CycleRef cycle, CancellationToken cancellationToken)
-    {
-        if (await archive.FindAsync(accountNo, cancellationToken) is not { } stored)
-        {
-            return CycleTally.Zero with { Failed = 1 };
-        }
-
-        BillEntry entry = await biller.BillAsync(stored.Customer, cycle, cancellationToken);
-        entry = await lifecycle.SettleAsync(entry, cancellationToken);
-        return entry.Status switch
-        {
-            BillStatus.Issued => CycleTally.Zero with { Issued = 1 },
-            BillStatus.Held => CycleTally.Zero with { Held = 1 },
-            _ => CycleTally.Zero with { Cancelled = 1 },
-        };
-    }
 
     async Task<(string Id, bool Started)> StartAsync(DurableTaskClient client, string groupCode, BillingPeriod period, CancellationToken cancellationToken)
     {
@@ -375,7 +375,7 @@ public sealed class BillingCycleWorkflow(
 }
 
 /// <summary>A cycle's plan: how many accounts, and their batches grouped per sub-orchestration.</summary>
-public sealed record BillingPlan(int Accounts, IReadOnlyList<IReadOnlyList<string[]>> Slices);
+public sealed record BillingPlan(int Accounts, IReadOnlyList<IReadOnlyList<AccountBatch>> Slices);
 
 /// <summary>What a review did: whether the bill changed status, and its status now.</summary>
 public sealed record ReviewOutcome(string BillId, bool Changed, BillStatus Status);

@@ -15,6 +15,10 @@ public sealed class BillingOptions
     [Range(1, 5000)]
     public int AccountsPerBatch { get; set; } = 100;
 
+    /// <summary>Accounts of a batch billed and charged at once within its activity (each waits on storage most of its time).</summary>
+    [Range(1, 256)]
+    public int AccountsInParallel { get; set; } = 16;
+
     /// <summary>Batches per sub-orchestration of a cycle.</summary>
     [Range(1, 1000)]
     public int BatchesPerSubOrchestration { get; set; } = 10;

@@ -31,6 +31,12 @@ public sealed class Azurite : IAsyncDisposable
         $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};" +
         $"BlobEndpoint=http://127.0.0.1:{BlobPort}/{AccountName};QueueEndpoint=http://127.0.0.1:{QueuePort}/{AccountName};TableEndpoint={TableEndpoint};";
 
+    /// <summary>
+    /// Extra node options from <c>AZURITE_NODE_ARGS</c> (space-separated), e.g. <c>--cpu-prof --cpu-prof-dir=/tmp/prof</c>
+    /// to profile Azurite under a load driver; with any set, Azurite is stopped with SIGINT so the profile gets written.
+    /// </summary>
+    static readonly string[] NodeArguments = Environment.GetEnvironmentVariable("AZURITE_NODE_ARGS")?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [];
+
     public static async Task<Azurite> StartAsync()
     {
         if (!File.Exists(Repository.Azurite))
@@ -41,6 +47,7 @@ public sealed class Azurite : IAsyncDisposable
         Azurite azurite = new(ChildProcess.FreePort(), ChildProcess.FreePort(), ChildProcess.FreePort());
         azurite.process = ChildProcess.Start("node",
         [
+            .. NodeArguments,
             Repository.Azurite, "--inMemoryPersistence", "--skipApiVersionCheck", "--loose", "--silent", "--disableTelemetry",
             "--blobHost", "127.0.0.1", "--blobPort", azurite.BlobPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--queueHost", "127.0.0.1", "--queuePort", azurite.QueuePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -76,6 +83,12 @@ public sealed class Azurite : IAsyncDisposable
     {
         if (process is not null)
         {
+            if (NodeArguments.Length > 0)
+            {
+                // Profiling: let node shut down by itself so it writes what it was asked to (e.g. --cpu-prof).
+                process.Interrupt(TimeSpan.FromSeconds(60));
+            }
+
             await process.DisposeAsync();
         }
     }

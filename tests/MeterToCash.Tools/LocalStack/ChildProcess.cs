@@ -77,6 +77,17 @@ public sealed class ChildProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>SIGINT, then waits up to <paramref name="wait"/> for the process to shut down by itself (so e.g. node writes a <c>--cpu-prof</c> profile).</summary>
+    public void Interrupt(TimeSpan wait)
+    {
+        if (!process.HasExited)
+        {
+            using Process signal = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            signal.WaitForExit();
+            process.WaitForExit(wait);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         Kill();

@@ -326,6 +326,8 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Archive__MaxImportBytes', value: '52428800' }
         { name: 'Archive__ImportRetentionDays', value: '30' }
         { name: 'Archive__PurgeSchedule', value: '0 30 19 * * *' } // 03:30 China time, in UTC
+        // Push body limit (413 above).
+        { name: 'Ingestion__MaxPushBytes', value: '4194304' }
         // Interval-curve retention: day tables older than this are dropped.
         { name: 'Ingestion__CurveRetentionDays', value: '1100' }
         { name: 'Ingestion__CurveRetentionSchedule', value: '0 45 19 * * *' } // 03:45 China time, in UTC
@@ -333,13 +335,20 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Monitoring__SweepSchedule', value: '0 */5 * * * *' }
         { name: 'Monitoring__Silence', value: '01:00:00' }
         { name: 'Monitoring__NoReadAfter', value: '2.00:00:00' }
+        { name: 'Monitoring__SweepAreasPerBatch', value: '50' }
         { name: 'Monitoring__OutboxSchedule', value: '0 */5 * * * *' }
+        { name: 'Monitoring__OutboxGrace', value: '00:01:00' }
+        // Consumers (dispatch, SMS) read alarm notifications from this queue of the app-data account.
+        { name: 'Monitoring__NotificationQueue', value: 'alarm-notifications' }
         // Nightly VEE (estimation, consumption alarms) of the previous China-local day.
         { name: 'Vee__DailySchedule', value: '0 30 17 * * *' } // 01:30 China time, in UTC
+        { name: 'Vee__AreasPerBatch', value: '20' }
         // Billing cycles: the daily start of every group whose cycle day it is, due days, review window.
         { name: 'Billing__CycleSchedule', value: '0 0 18 * * *' } // 02:00 China time, in UTC
         { name: 'Billing__DueDays', value: '15' }
         { name: 'Billing__ReviewHours', value: '72' }
+        { name: 'Billing__AccountsPerBatch', value: '100' }
+        { name: 'Billing__BatchesPerSubOrchestration', value: '10' }
         // Late fees (违约金) on overdue bills, daily; the bill-ready notification outbox drain.
         { name: 'Billing__LateFeeSchedule', value: '0 30 18 * * *' } // 02:30 China time, in UTC
         { name: 'Billing__OutboxSchedule', value: '0 */5 * * * *' }

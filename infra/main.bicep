@@ -83,8 +83,11 @@ param appDataVersionRetentionDays int = 90
 @maxValue(365)
 param appDataSoftDeleteDays int = 30
 
-@description('Object id of the deploying user (azd fills it). When set, that user gets data roles on Event Hubs (send, receive) and the app-data account, so the simulator and tools work with local auth disabled. Leave empty in production.')
+@description('Object id of the deploying user (azd fills it from the signed-in account).')
 param principalId string = ''
+
+@description('Give `principalId` data roles on Event Hubs (send, receive) and the app-data account, so the simulator and tools work with local auth disabled. Turn off for production environments.')
+param deployerDataAccess bool = true
 
 @description('Kind of principal `principalId` is: a user at a desk, or a CI service principal.')
 @allowed([
@@ -253,7 +256,7 @@ module rbac 'app/rbac.bicep' = {
     eventHubsName: eventHubs.name
     insightsName: insights.name
     appPrincipalId: identity.properties.principalId
-    deployerPrincipalId: principalId
+    deployerPrincipalId: deployerDataAccess ? principalId : ''
     deployerPrincipalType: principalType
   }
 }

@@ -64,15 +64,16 @@ public sealed class TelemetryTests(BackendFixture backend) : IAsyncLifetime
         string meter = await ReadingJson.CreateMeterAsync(backend.Client);
         HttpResponseMessage response = await client.PostAsync("api/meter-readings", ReadingJson.Bytes(ReadingJson.Document(meter, new DateOnly(2025, 7, 1), ReadingJson.Day(0.25m))));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        app.Services.GetRequiredService<TracerProvider>().ForceFlush();
 
-        Activity request = Assert.Single(spans, s => s.Kind == ActivityKind.Server && s.DisplayName.Contains("api/meter-readings", StringComparison.Ordinal));
-        Activity pipeline = Assert.Single(spans, s => s.Source.Name == MeterToCashTelemetry.Name && s.OperationName == "ReadingPipeline.Process");
+        // The server span ends (and is exported) just after the answer is sent, so wait for it; the rest ended before.
+        Activity[] exported = await UntilAsync(() => Snapshot(spans), all => all.Any(IsPushRequest));
+        Activity request = Assert.Single(exported, IsPushRequest);
+        Activity pipeline = Assert.Single(exported, s => s.Source.Name == MeterToCashTelemetry.Name && s.OperationName == "ReadingPipeline.Process");
         Assert.Equal(request.SpanId, pipeline.ParentSpanId);
         Assert.Equal("http", pipeline.GetTagItem("metertocash.source"));
 
         // The storage calls of the run are children of the pipeline span: the raw blob, then the curve and totals tables.
-        List<Activity> storage = spans.Where(s => s.Source.Name.StartsWith("Azure.", StringComparison.Ordinal) && IsBelow(s, pipeline)).ToList();
+        List<Activity> storage = exported.Where(s => s.Source.Name.StartsWith("Azure.", StringComparison.Ordinal) && IsBelow(s, pipeline)).ToList();
         Assert.Contains(storage, s => s.Source.Name.StartsWith("Azure.Storage.Blobs", StringComparison.Ordinal));
         Assert.Contains(storage, s => s.Source.Name.StartsWith("Azure.Data.Tables", StringComparison.Ordinal));
         Assert.All(storage, s => Assert.Equal(request.TraceId, s.TraceId));
@@ -86,7 +87,10 @@ public sealed class TelemetryTests(BackendFixture backend) : IAsyncLifetime
         values[7] = -1m;
         HttpResponseMessage response = await client.PostAsync("api/meter-readings", ReadingJson.Bytes(ReadingJson.Document(meter, new DateOnly(2025, 7, 2), values)));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        app.Services.GetRequiredService<MeterProvider>().ForceFlush();
+
+        // ASP.NET Core records the request duration just after the answer is sent: export until it is there.
+        MeterProvider meters = app.Services.GetRequiredService<MeterProvider>();
+        await UntilAsync(() => meters.ForceFlush() && Points("http.server.request.duration").Any(p => Tag(p, "http.route") == "api/meter-readings"), found => found);
 
         Assert.Equal(95, Sum("metertocash.ingestion.items", ("status", "Accepted"), ("source", "http")));
         Assert.Equal(1, Sum("metertocash.ingestion.items", ("status", "Quarantined"), ("source", "http")));
@@ -96,6 +100,41 @@ public sealed class TelemetryTests(BackendFixture backend) : IAsyncLifetime
         MetricPoint latency = Points("http.server.request.duration").Single(p => Tag(p, "http.route") == "api/meter-readings" && Tag(p, "http.request.method") == "POST");
         Assert.Equal(1, latency.GetHistogramCount());
         Assert.True(latency.GetHistogramSum() > 0);
+    }
+
+    static bool IsPushRequest(Activity span) => span.Kind == ActivityKind.Server && span.DisplayName.Contains("api/meter-readings", StringComparison.Ordinal);
+
+    /// <summary>A copy of what the exporter has collected so far (it appends from the thread that ends a span).</summary>
+    static T[] Snapshot<T>(List<T> exported)
+    {
+        while (true)
+        {
+            try
+            {
+                return [.. exported];
+            }
+            catch (InvalidOperationException)
+            {
+                // Appended to while copying: copy again.
+            }
+            catch (ArgumentException)
+            {
+            }
+        }
+    }
+
+    /// <summary>Reads until <paramref name="done"/> holds or 15 s pass; returns the last reading either way (the assertions then say what is missing).</summary>
+    static async Task<T> UntilAsync<T>(Func<T> read, Func<T, bool> done)
+    {
+        DateTime deadline = DateTime.UtcNow.AddSeconds(15);
+        T value = read();
+        while (!done(value) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+            value = read();
+        }
+
+        return value;
     }
 
     static bool IsBelow(Activity span, Activity ancestor)
@@ -112,7 +151,7 @@ public sealed class TelemetryTests(BackendFixture backend) : IAsyncLifetime
     }
 
     /// <summary>Points of the last export of an instrument (cumulative: the last snapshot holds the totals).</summary>
-    IEnumerable<MetricPoint> Points(string name) => metrics.Last(m => m.Name == name).MetricPoints;
+    IEnumerable<MetricPoint> Points(string name) => Snapshot(metrics).LastOrDefault(m => m.Name == name)?.MetricPoints ?? [];
 
     long Sum(string name, params (string Key, string Value)[] tags) =>
         Points(name).Where(p => tags.All(t => Tag(p, t.Key) == t.Value)).Sum(p => p.GetSumLong());

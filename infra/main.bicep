@@ -1,7 +1,18 @@
 // MeterToCash on Azure: a Flex Consumption Function App whose every connection is identity-based (no keys in
-// settings), its storage (host + task hub + the app's tables, blobs and queues), Event Hubs for meter-reading
-// streams, and Application Insights. Deployed by `azd up` (see azure.yaml); the app is built with
-// EnableEventHubsTrigger=true so the Event Hub-triggered function is compiled in.
+// settings), two storage accounts, Event Hubs for meter-reading streams, and Application Insights (Entra ID auth).
+// Deployed by `azd up` (see azure.yaml); the app is built with EnableEventHubsTrigger=true so the Event Hub-triggered
+// function is compiled in.
+//
+// Storage is split by what it holds:
+// - the host account: Functions host, Durable task hub, Event Hubs checkpoints and the deployment package. These blobs
+//   are rewritten constantly (leases, checkpoints), so no versioning and no soft delete, as Microsoft's checkpoint-store
+//   guidance asks;
+// - the app-data account: the app's tables, queues and blobs (raw meter payloads, imports, quarantine). Raw payloads are
+//   the source of truth for re-processing, so blobs are versioned and soft-deleted, and a lifecycle rule deletes
+//   previous versions after `appDataVersionRetentionDays` so they do not pile up.
+//
+// Endpoints (storage, Event Hubs) are read from the resources' own properties, never built from public-cloud suffixes,
+// so the template works unchanged in sovereign clouds.
 targetScope = 'resourceGroup'
 
 @minLength(1)
@@ -9,8 +20,81 @@ targetScope = 'resourceGroup'
 @description('azd environment name; prefixes resource names.')
 param environmentName string
 
-@description('Region of every resource.')
-param location string = resourceGroup().location
+// Regions that offer Flex Consumption (`az functionapp list-flexconsumption-locations --query "[].name" -o tsv`),
+// so a deployment cannot fail late on the plan. Refresh the list when Microsoft adds regions.
+@description('Region of every resource: one that offers the Flex Consumption plan.')
+@allowed([
+  'australiaeast'
+  'australiasoutheast'
+  'brazilsouth'
+  'canadacentral'
+  'centralindia'
+  'centralus'
+  'eastasia'
+  'eastus'
+  'eastus2'
+  'francecentral'
+  'germanywestcentral'
+  'italynorth'
+  'japaneast'
+  'japanwest'
+  'koreacentral'
+  'northcentralus'
+  'northeurope'
+  'norwayeast'
+  'southafricanorth'
+  'southcentralus'
+  'southeastasia'
+  'southindia'
+  'spaincentral'
+  'swedencentral'
+  'switzerlandnorth'
+  'uaenorth'
+  'uksouth'
+  'ukwest'
+  'westcentralus'
+  'westeurope'
+  'westus'
+  'westus2'
+  'westus3'
+])
+@metadata({ azd: { type: 'location' } })
+param location string
+
+// LRS by default, as the Flex Consumption quickstarts: ZRS fails in regions without availability zones.
+@description('Redundancy of both storage accounts.')
+@allowed([
+  'Standard_LRS'
+  'Standard_ZRS'
+  'Standard_GRS'
+  'Standard_GZRS'
+  'Standard_RAGRS'
+  'Standard_RAGZRS'
+])
+param storageSku string = 'Standard_LRS'
+
+@description('Days a previous version of an app-data blob (e.g. an overwritten raw payload) is kept before the lifecycle rule deletes it.')
+@minValue(1)
+@maxValue(3650)
+param appDataVersionRetentionDays int = 90
+
+@description('Days a deleted app-data blob stays recoverable (soft delete).')
+@minValue(1)
+@maxValue(365)
+param appDataSoftDeleteDays int = 30
+
+@description('Object id of the deploying user (azd fills it from the signed-in account).')
+param principalId string = ''
+
+@description('Give `principalId` data roles on Event Hubs (send, receive) and the app-data account, so the simulator and tools work with local auth disabled. Turn off for production environments.')
+param deployerDataAccess bool = true
+
+@description('Kind of principal `principalId` is: a user at a desk, or a CI service principal.')
+@allowed([
+  'User'
+  'ServicePrincipal'
+])
+param principalType string = 'User'
 
 @description('Partitions of the meter-readings hub: partition key = meter number, so readings of a meter stay ordered.')
 @minValue(2)
@@ -18,6 +102,8 @@ param location string = resourceGroup().location
 param meterReadingPartitions int = 32
 
 @description('Largest number of instances Flex Consumption may scale out to.')
+@minValue(1)
+@maxValue(1000)
 param maximumInstanceCount int = 100
 
 var token = toLower(uniqueString(subscription().id, resourceGroup().id, environmentName))
@@ -30,12 +116,14 @@ resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' 
   tags: tags
 }
 
-resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
-  name: 'stm2c${token}'
+// Host account: Functions host, Durable task hub (queues, tables, lease blobs), Event Hubs checkpoints, deployment
+// package. No versioning, no soft delete: checkpoint and lease blobs are rewritten all the time.
+resource hostStorage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
+  name: 'stm2chost${token}'
   location: location
   tags: tags
   kind: 'StorageV2'
-  sku: { name: 'Standard_ZRS' }
+  sku: { name: storageSku }
   properties: {
     allowSharedKeyAccess: false
     allowBlobPublicAccess: false
@@ -47,9 +135,8 @@ resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   resource blobService 'blobServices' = {
     name: 'default'
     properties: {
-      // Raw meter payloads are the source of truth for re-processing: keep deleted or overwritten blobs recoverable.
-      deleteRetentionPolicy: { enabled: true, days: 30 }
-      isVersioningEnabled: true
+      isVersioningEnabled: false
+      deleteRetentionPolicy: { enabled: false }
     }
 
     resource package 'containers' = {
@@ -58,23 +145,54 @@ resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   }
 }
 
-// Data-plane roles for the app's identity: blobs (packages, imports, raw readings), queues (durable task hub,
-// notifications) and tables (archive, meter data, durable history).
-var storageRoles = [
-  'b7e6dc6d-f1e8-4753-8033-0f276bb0955b' // Storage Blob Data Owner
-  '974c5e8b-45b9-4653-ba55-5f855dd0fb88' // Storage Queue Data Contributor
-  '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3' // Storage Table Data Contributor
-]
-
-resource storageRoleAssignments 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for role in storageRoles: {
-  name: guid(storage.id, identity.id, role)
-  scope: storage
+// App-data account: the app's tables (archive, curves, registers, alarms, bills, ledger), queues (notifications) and
+// blobs (raw meter payloads, imports, quarantine). Raw payloads are the source of truth for re-processing: deleted or
+// overwritten blobs stay recoverable, and the lifecycle rule below bounds how long.
+resource dataStorage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
+  name: 'stm2c${token}'
+  location: location
+  tags: tags
+  kind: 'StorageV2'
+  sku: { name: storageSku }
   properties: {
-    principalId: identity.properties.principalId
-    principalType: 'ServicePrincipal'
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', role)
+    allowSharedKeyAccess: false
+    allowBlobPublicAccess: false
+    minimumTlsVersion: 'TLS1_2'
+    supportsHttpsTrafficOnly: true
+    defaultToOAuthAuthentication: true
   }
-}]
+
+  resource blobService 'blobServices' = {
+    name: 'default'
+    properties: {
+      isVersioningEnabled: true
+      deleteRetentionPolicy: { enabled: true, days: appDataSoftDeleteDays }
+      containerDeleteRetentionPolicy: { enabled: true, days: appDataSoftDeleteDays }
+    }
+  }
+
+  resource lifecycle 'managementPolicies' = {
+    name: 'default'
+    properties: {
+      policy: {
+        rules: [
+          {
+            name: 'delete-old-versions'
+            enabled: true
+            type: 'Lifecycle'
+            definition: {
+              filters: { blobTypes: [ 'blockBlob' ] }
+              actions: {
+                version: { delete: { daysAfterCreationGreaterThan: appDataVersionRetentionDays } }
+              }
+            }
+          }
+        ]
+      }
+    }
+    dependsOn: [dataStorage::blobService] // versioning must be on before a version rule is accepted
+  }
+}
 
 resource eventHubs 'Microsoft.EventHub/namespaces@2024-01-01' = {
   name: 'evhns-m2c-${token}'
@@ -101,15 +219,8 @@ resource eventHubs 'Microsoft.EventHub/namespaces@2024-01-01' = {
   }
 }
 
-resource eventHubsReceiver 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(eventHubs.id, identity.id, 'receiver')
-  scope: eventHubs
-  properties: {
-    principalId: identity.properties.principalId
-    principalType: 'ServicePrincipal'
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'a638d3c7-ab3a-418d-83e6-5f17a39d4fde') // Azure Event Hubs Data Receiver
-  }
-}
+// serviceBusEndpoint is `https://{namespace}.servicebus.{cloud suffix}:443/`; the trigger wants the host name alone.
+var eventHubsHostName = split(split(split(eventHubs.properties.serviceBusEndpoint, '//')[1], '/')[0], ':')[0]
 
 resource logs 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
   name: 'log-m2c-${token}'
@@ -121,6 +232,8 @@ resource logs 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
   }
 }
 
+// Local (instrumentation-key) auth is off: the app sends with its identity (Monitoring Metrics Publisher), as
+// APPLICATIONINSIGHTS_AUTHENTICATION_STRING tells the host and the worker's Azure Monitor exporter.
 resource insights 'Microsoft.Insights/components@2020-02-02' = {
   name: 'appi-m2c-${token}'
   location: location
@@ -133,13 +246,18 @@ resource insights 'Microsoft.Insights/components@2020-02-02' = {
   }
 }
 
-resource metricsPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(insights.id, identity.id, 'metrics')
-  scope: insights
-  properties: {
-    principalId: identity.properties.principalId
-    principalType: 'ServicePrincipal'
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '3913510d-42f4-4e42-8a64-420c390055eb') // Monitoring Metrics Publisher
+// Every data-plane role (the app's identity; the deployer's when principalId is set), named so that a recreated
+// identity gets new assignments: see app/rbac.bicep.
+module rbac 'app/rbac.bicep' = {
+  name: 'rbac'
+  params: {
+    hostStorageName: hostStorage.name
+    dataStorageName: dataStorage.name
+    eventHubsName: eventHubs.name
+    insightsName: insights.name
+    appPrincipalId: identity.properties.principalId
+    deployerPrincipalId: deployerDataAccess ? principalId : ''
+    deployerPrincipalType: principalType
   }
 }
 
@@ -168,7 +286,7 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       deployment: {
         storage: {
           type: 'blobContainer'
-          value: '${storage.properties.primaryEndpoints.blob}${deploymentContainer}'
+          value: '${hostStorage.properties.primaryEndpoints.blob}${deploymentContainer}'
           authentication: { type: 'UserAssignedIdentity', userAssignedIdentityResourceId: identity.id }
         }
       }
@@ -181,23 +299,28 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
     siteConfig: {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
+      // Every setting the app reads is here or listed as optional (code default) in docs/operations.md;
+      // tests/MeterToCash.Functions.Tests/Infra/AppSettingsTests.cs fails the build when one is missing.
       appSettings: [
-        // Functions host and durable task hub storage, identity-based.
-        { name: 'AzureWebJobsStorage__accountName', value: storage.name }
+        // Functions host, Durable task hub and Event Hubs checkpoints: the host account, identity-based, by service URI.
+        { name: 'AzureWebJobsStorage__blobServiceUri', value: hostStorage.properties.primaryEndpoints.blob }
+        { name: 'AzureWebJobsStorage__queueServiceUri', value: hostStorage.properties.primaryEndpoints.queue }
+        { name: 'AzureWebJobsStorage__tableServiceUri', value: hostStorage.properties.primaryEndpoints.table }
         { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' }
         { name: 'AzureWebJobsStorage__clientId', value: identity.properties.clientId }
         { name: 'DurableTaskHubName', value: 'MeterToCash' }
-        // The app's own data (same account; a separate connection name so it can move to its own account).
-        { name: 'MeterToCashStorage__tableServiceUri', value: storage.properties.primaryEndpoints.table }
-        { name: 'MeterToCashStorage__blobServiceUri', value: storage.properties.primaryEndpoints.blob }
-        { name: 'MeterToCashStorage__queueServiceUri', value: storage.properties.primaryEndpoints.queue }
+        // The app's own data: the app-data account.
+        { name: 'MeterToCashStorage__tableServiceUri', value: dataStorage.properties.primaryEndpoints.table }
+        { name: 'MeterToCashStorage__blobServiceUri', value: dataStorage.properties.primaryEndpoints.blob }
+        { name: 'MeterToCashStorage__queueServiceUri', value: dataStorage.properties.primaryEndpoints.queue }
         { name: 'MeterToCashStorage__clientId', value: identity.properties.clientId }
         // Meter-reading stream.
-        { name: 'EventHubConnection__fullyQualifiedNamespace', value: '${eventHubs.name}.servicebus.windows.net' }
+        { name: 'EventHubConnection__fullyQualifiedNamespace', value: eventHubsHostName }
         { name: 'EventHubConnection__credential', value: 'managedidentity' }
         { name: 'EventHubConnection__clientId', value: identity.properties.clientId }
         { name: 'Ingestion__EventHubName', value: eventHubs::meterReadings.name }
         { name: 'Ingestion__EventHubConsumerGroup', value: eventHubs::meterReadings::consumer.name }
+        // Telemetry: host and worker (OpenTelemetry, Azure Monitor exporter) send with the identity (Entra ID auth).
         { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: insights.properties.ConnectionString }
         { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'ClientId=${identity.properties.clientId};Authorization=AAD' }
         // Archive bulk import and housekeeping.
@@ -206,6 +329,8 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Archive__MaxImportBytes', value: '52428800' }
         { name: 'Archive__ImportRetentionDays', value: '30' }
         { name: 'Archive__PurgeSchedule', value: '0 30 19 * * *' } // 03:30 China time, in UTC
+        // Push body limit (413 above).
+        { name: 'Ingestion__MaxPushBytes', value: '4194304' }
         // Interval-curve retention: day tables older than this are dropped.
         { name: 'Ingestion__CurveRetentionDays', value: '1100' }
         { name: 'Ingestion__CurveRetentionSchedule', value: '0 45 19 * * *' } // 03:45 China time, in UTC
@@ -213,13 +338,20 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Monitoring__SweepSchedule', value: '0 */5 * * * *' }
         { name: 'Monitoring__Silence', value: '01:00:00' }
         { name: 'Monitoring__NoReadAfter', value: '2.00:00:00' }
+        { name: 'Monitoring__SweepAreasPerBatch', value: '50' }
         { name: 'Monitoring__OutboxSchedule', value: '0 */5 * * * *' }
+        { name: 'Monitoring__OutboxGrace', value: '00:01:00' }
+        // Consumers (dispatch, SMS) read alarm notifications from this queue of the app-data account.
+        { name: 'Monitoring__NotificationQueue', value: 'alarm-notifications' }
         // Nightly VEE (estimation, consumption alarms) of the previous China-local day.
         { name: 'Vee__DailySchedule', value: '0 30 17 * * *' } // 01:30 China time, in UTC
+        { name: 'Vee__AreasPerBatch', value: '20' }
         // Billing cycles: the daily start of every group whose cycle day it is, due days, review window.
         { name: 'Billing__CycleSchedule', value: '0 0 18 * * *' } // 02:00 China time, in UTC
         { name: 'Billing__DueDays', value: '15' }
         { name: 'Billing__ReviewHours', value: '72' }
+        { name: 'Billing__AccountsPerBatch', value: '100' }
+        { name: 'Billing__BatchesPerSubOrchestration', value: '10' }
         // Late fees (违约金) on overdue bills, daily; the bill-ready notification outbox drain.
         { name: 'Billing__LateFeeSchedule', value: '0 30 18 * * *' } // 02:30 China time, in UTC
         { name: 'Billing__OutboxSchedule', value: '0 */5 * * * *' }
@@ -232,10 +364,14 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       ]
     }
   }
-  dependsOn: [storageRoleAssignments, eventHubsReceiver, metricsPublisher]
+  dependsOn: [rbac] // the host reads its storage with the identity at start-up
 }
 
 output AZURE_FUNCTION_APP_NAME string = functionApp.name
 output AZURE_FUNCTION_URL string = 'https://${functionApp.properties.defaultHostName}'
-output AZURE_STORAGE_ACCOUNT string = storage.name
+output AZURE_STORAGE_ACCOUNT string = dataStorage.name
+output AZURE_HOST_STORAGE_ACCOUNT string = hostStorage.name
 output AZURE_EVENTHUBS_NAMESPACE string = eventHubs.name
+// For the simulator and tools on the deployer's machine (with the roles above when principalId was set).
+output EVENTHUBS_FULLY_QUALIFIED_NAMESPACE string = eventHubsHostName
+output METERTOCASH_STORAGE_BLOB_ENDPOINT string = dataStorage.properties.primaryEndpoints.blob

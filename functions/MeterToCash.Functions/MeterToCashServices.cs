@@ -22,6 +22,7 @@ public static class MeterToCashServices
     public static IServiceCollection AddMeterToCash(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton(TimeProvider.System);
+        services.AddTelemetry(configuration); // first: it enables the Azure SDK's spans before any client exists
         services.AddStorage(configuration);
         services.AddHealth();
         services.AddTariffs();

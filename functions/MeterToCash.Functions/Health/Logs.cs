@@ -4,6 +4,6 @@ namespace MeterToCash.Functions.Health;
 
 internal static partial class Logs
 {
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Health check failed: {Failures}")]
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Warning, Message = "Health check failed: {Failures}")]
     public static partial void Unhealthy(this ILogger logger, string failures);
 }

@@ -26,11 +26,22 @@ public static class DurableFanOut
         List<TResult> results = new(batches.Count);
         for (int first = 0; first < batches.Count; first += InFlight)
         {
-            IEnumerable<Task<TResult>> window = batches.Skip(first).Take(InFlight).Select((batch, n) =>
-                context.CallSubOrchestratorAsync<TResult>(orchestrator, batch, new SubOrchestrationOptions { InstanceId = $"{context.InstanceId}-batch-{first + n:D4}" }));
+            List<Task<TResult>> window = batches.Skip(first).Take(InFlight).Select((batch, n) =>
+                context.CallSubOrchestratorAsync<TResult>(orchestrator, batch, new SubOrchestrationOptions { InstanceId = $"{context.InstanceId}-batch-{first + n:D4}" })).ToList();
+            RecordFanOut(context, orchestrator, "scheduled", window.Count);
             results.AddRange(await Task.WhenAll(window));
+            RecordFanOut(context, orchestrator, "completed", window.Count);
         }
 
         return results;
+    }
+
+    /// <summary>Progress metric of the fan-out; an orchestrator replays its history, and a replayed step is not counted again.</summary>
+    static void RecordFanOut(TaskOrchestrationContext context, string orchestrator, string state, int batches)
+    {
+        if (!context.IsReplaying)
+        {
+            MeterToCashTelemetry.RecordFanOut(orchestrator, state, batches);
+        }
     }
 }

@@ -9,6 +9,7 @@ using MeterToCash.Domain.Common;
 using MeterToCash.Domain.MeterData;
 using Microsoft.Extensions.Logging;
 using MeterToCash.Functions.MeterData;
+using MeterToCash.Functions.Infrastructure;
 
 namespace MeterToCash.Functions.Ingestion;
 
@@ -89,6 +90,7 @@ public sealed class ReadingPipeline(
     {
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(payload);
+        using System.Diagnostics.Activity? activity = MeterToCashTelemetry.StartIngestion(payload.Source);
         await storage.EnsureCreatedAsync();
         DateTimeOffset now = time.GetUtcNow();
         string hash = Convert.ToHexStringLower(SHA256.HashData(payload.Bytes.Span));
@@ -127,6 +129,7 @@ public sealed class ReadingPipeline(
             throw new ArgumentException($"A part needs one document position per interval value ({batch.Intervals.Count}), not {part.Positions.Count}.", nameof(part));
         }
 
+        using System.Diagnostics.Activity? activity = MeterToCashTelemetry.StartIngestion(part.Source);
         await storage.EnsureCreatedAsync();
         return await ProcessItemsAsync(batch, part.RawBlob, true, part.Source, part.QuarantineBlob, i => Position(part.Positions[i]), time.GetUtcNow(), cancellationToken);
     }
@@ -335,6 +338,7 @@ public sealed class ReadingPipeline(
             registerItems.Count,
             batch.Events.Count);
         logger.DeliveryProcessed(rawBlob, counts.Received, counts.Accepted + counts.Suspect + counts.Estimated, counts.Duplicate, counts.Quarantined);
+        MeterToCashTelemetry.RecordIngestion(source, counts, items);
         return new IngestionResult(rawBlob, alreadyArchived, quarantineBlob, counts, items.Where(i => i.Status != ItemStatus.Accepted).ToList());
     }
 

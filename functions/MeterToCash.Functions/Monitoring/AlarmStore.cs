@@ -6,6 +6,7 @@ using Azure;
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
 using MeterToCash.Domain.MeterData;
+using MeterToCash.Functions.Infrastructure;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -98,6 +99,7 @@ public sealed class AlarmStore(TableServiceClient tables, QueueServiceClient que
                 if (current is null || !ReferenceEquals(next, current.Alarm) && next.OpenedAt != current.Alarm.OpenedAt)
                 {
                     StoredAlarm stored = await CreateAsync(area, next, pointer, cancellationToken);
+                    MeterToCashTelemetry.RecordAlarmOpened(next.Key.Kind, next.Severity);
                     await PublishAsync(stored, "Opened", cancellationToken);
                     return stored;
                 }

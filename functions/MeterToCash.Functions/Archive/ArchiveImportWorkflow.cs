@@ -79,18 +79,19 @@ public sealed class ArchiveImportWorkflow(ArchiveStore store, TariffCatalog tari
         string importId = Convert.ToHexStringLower(await SHA256.HashDataAsync(file, ct))[..32];
         string instanceId = ImportBlobs.InstanceId(importId);
 
-        OrchestrationMetadata? existing = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: false, ct);
-        if (existing is not null && existing.RuntimeStatus is not (OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated))
+        // Of callers posting the same file at once, exactly one starts the import (202); the others join it (200).
+        bool started = await SingleStart.StartAsync(client, Container, instanceId, async _ =>
+        {
+            file.Position = 0;
+            await Container.GetBlobClient(ImportBlobs.Source(importId)).UploadAsync(file, overwrite: true, ct);
+            await client.ScheduleNewOrchestrationInstanceAsync(nameof(ArchiveImportOrchestrator), new ArchiveImportInput(importId), new StartOrchestrationOptions(instanceId), ct);
+        }, ct);
+        if (!started)
         {
             return new OkObjectResult(await StatusAsync(client, importId, ct));
         }
 
-        await Container.CreateIfNotExistsAsync(cancellationToken: ct);
-        file.Position = 0;
-        await Container.GetBlobClient(ImportBlobs.Source(importId)).UploadAsync(file, overwrite: true, ct);
-        await client.ScheduleNewOrchestrationInstanceAsync(nameof(ArchiveImportOrchestrator), new ArchiveImportInput(importId), new StartOrchestrationOptions(instanceId), ct);
         logger.ImportStarted(importId, file.Length);
-
         request.HttpContext.Response.Headers.Location = $"/api/archive/imports/{importId}";
         return new ObjectResult(await StatusAsync(client, importId, ct)) { StatusCode = StatusCodes.Status202Accepted };
     }
@@ -328,6 +329,6 @@ public sealed class ArchiveImportWorkflow(ArchiveStore store, TariffCatalog tari
         return new ImportStatusDto(importId, instance.RuntimeStatus.ToString(), progress.Phase, progress.TotalRows, progress.RowsDone, progress.RowsImported, progress.RowsFailed,
             progress.BatchesDone, progress.BatchCount, instance.CreatedAt, instance.LastUpdatedAt,
             completed ? $"/api/archive/imports/{importId}/errors" : null,
-            instance.FailureDetails?.ErrorMessage);
+            DurableStatus.Error(instance));
     }
 }

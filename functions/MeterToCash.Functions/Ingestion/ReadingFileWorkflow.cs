@@ -74,51 +74,37 @@ public sealed class ReadingFileIntake(BlobServiceClient blobs, TimeProvider time
         return new("no-readings", $"The file holds no usable reading ({batch.Rejected.Count} item(s) rejected).{first}", StatusCodes.Status422UnprocessableEntity);
     }
 
-    /// <summary>Stores the file by id and starts its orchestration unless one exists that has not failed.</summary>
+    /// <summary>
+    /// Stores the file by id and starts its orchestration unless one exists that has not failed. Of callers sending the
+    /// same bytes at once, exactly one is told it started the file (<see cref="SingleStart"/>).
+    /// </summary>
     public async Task<ReadingFileStart> StartAsync(DurableTaskClient client, ReadOnlyMemory<byte> bytes, string format, string origin, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
         string fileId = Convert.ToHexStringLower(SHA256.HashData(bytes.Span));
         string instanceId = ReadingFileBlobs.InstanceId(fileId);
-        OrchestrationMetadata? existing = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, cancellationToken);
-        if (existing is not null && existing.RuntimeStatus is not (OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated))
+        if (await client.GetInstanceAsync(instanceId, getInputsAndOutputs: false, cancellationToken) is { RuntimeStatus: not (OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated) })
         {
             return new(fileId, false);
         }
 
-        try
+        bool started = await SingleStart.StartAsync(client, Files, instanceId, async existing =>
         {
-            await Files.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-        }
-        catch (RequestFailedException e) when (e.Status == 409)
-        {
-            // Created concurrently.
-        }
+            await ReadingPipeline.UploadOnceAsync(Files, ReadingFileBlobs.File(fileId, format), bytes, ReadingFileFormats.ContentType(format), cancellationToken);
 
-        await ReadingPipeline.UploadOnceAsync(Files, ReadingFileBlobs.File(fileId, format), bytes, ReadingFileFormats.ContentType(format), cancellationToken);
-
-        // A failed run is restarted under the raw name it had, so the file is still archived once.
-        string rawBlob = existing?.ReadInputAs<ReadingFileInput>()?.RawBlob
-            ?? IngestionKeys.PayloadBlob(time.GetUtcNow(), ReadingFileBlobs.Source, fileId, format);
-        try
-        {
+            // A failed run is restarted under the raw name it had, so the file is still archived once.
+            string rawBlob = existing?.ReadInputAs<ReadingFileInput>()?.RawBlob
+                ?? IngestionKeys.PayloadBlob(time.GetUtcNow(), ReadingFileBlobs.Source, fileId, format);
             await client.ScheduleNewOrchestrationInstanceAsync(
                 nameof(ReadingFileWorkflow.ProcessReadingFile), new ReadingFileInput(fileId, format, rawBlob, origin), new StartOrchestrationOptions(instanceId), cancellationToken);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
+        }, cancellationToken);
+
+        if (started)
         {
-            // The same bytes arriving twice at once (an upload and a drop, or a retrying client): whichever scheduled
-            // first owns the file, and the other is an arrival of a known file, not an error.
-            if (await client.GetInstanceAsync(instanceId, getInputsAndOutputs: false, cancellationToken) is { RuntimeStatus: not (OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated) })
-            {
-                return new(fileId, false);
-            }
-
-            throw;
+            logger.ReadingFileStarted(fileId, format, bytes.Length, origin);
         }
 
-        logger.ReadingFileStarted(fileId, format, bytes.Length, origin);
-        return new(fileId, true);
+        return new(fileId, started);
     }
 }
 
@@ -392,7 +378,7 @@ public sealed class ReadingFileWorkflow(
         }
 
         return new ReadingFileStatusDto(fileId, instance.RuntimeStatus.ToString(), progress.Phase, input.Format, input.Origin, input.RawBlob,
-            progress.BatchesTotal, progress.BatchesDone, progress.Counts, quarantine, instance.CreatedAt, instance.LastUpdatedAt, instance.FailureDetails?.ErrorMessage);
+            progress.BatchesTotal, progress.BatchesDone, progress.Counts, quarantine, instance.CreatedAt, instance.LastUpdatedAt, DurableStatus.Error(instance));
     }
 
     static ObjectResult TooLarge(int max) =>

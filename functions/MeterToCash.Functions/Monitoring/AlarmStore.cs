@@ -219,10 +219,10 @@ public sealed class AlarmStore(TableServiceClient tables, QueueServiceClient que
             filters.Add(TableClient.CreateQueryFilter($"Department eq {d.ToString()}"));
         }
 
-        string? sdkToken = continuationToken is null ? null : DecodeToken(continuationToken);
-        await foreach (Page<TableEntity> page in table.QueryAsync<TableEntity>(string.Join(" and ", filters), pageSize, cancellationToken: cancellationToken).AsPages(sdkToken, pageSize))
+        // Tokens are the SDK's; the API wraps and checks them (Infrastructure/PagingToken).
+        await foreach (Page<TableEntity> page in table.QueryAsync<TableEntity>(string.Join(" and ", filters), pageSize, cancellationToken: cancellationToken).AsPages(continuationToken, pageSize))
         {
-            return (page.Values.Select(FromEntity).ToList(), page.ContinuationToken is { } next ? EncodeToken(next) : null);
+            return (page.Values.Select(FromEntity).ToList(), page.ContinuationToken);
         }
 
         return ([], null);
@@ -374,25 +374,6 @@ public sealed class AlarmStore(TableServiceClient tables, QueueServiceClient que
     /// The table's own token is a bare "partition row" pair that the service accepts whatever it says, so a made-up
     /// token would silently return an arbitrary page; wrapping it lets <see cref="DecodeToken"/> refuse what we did not issue.
     /// </summary>
-    static string EncodeToken(string token) => Base64Url.EncodeToString(System.Text.Encoding.UTF8.GetBytes(TokenPrefix + token));
-
-    static string DecodeToken(string token)
-    {
-        string decoded;
-        try
-        {
-            decoded = System.Text.Encoding.UTF8.GetString(Base64Url.DecodeFromChars(token));
-        }
-        catch (FormatException e)
-        {
-            throw new FormatException("Not a continuation token this API issued.", e);
-        }
-
-        return decoded.StartsWith(TokenPrefix, StringComparison.Ordinal) ? decoded[TokenPrefix.Length..] : throw new FormatException("Not a continuation token this API issued.");
-    }
-
-    const string TokenPrefix = "alarms:";
-
     static string PointerRowKey(AlarmKey key) => $"{PointerPrefix}{key.Kind}{Separator}{key.Subject}";
 
     static string AlarmRowKey(AlarmKey key, DateTimeOffset openedAt) =>

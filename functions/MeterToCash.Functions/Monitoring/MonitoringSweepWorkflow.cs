@@ -97,7 +97,7 @@ public sealed class MonitoringSweepWorkflow(AlarmMonitor monitor, ArchiveStore a
 
         SweepInput? input = instance.ReadInputAs<SweepInput>();
         SweepSummary? summary = instance.RuntimeStatus == OrchestrationRuntimeStatus.Completed ? instance.ReadOutputAs<SweepSummary>() : null;
-        return new OkObjectResult(new SweepStatusDto(id, instance.RuntimeStatus.ToString(), input?.At ?? instance.CreatedAt, summary, instance.FailureDetails?.ErrorMessage));
+        return new OkObjectResult(new SweepStatusDto(id, instance.RuntimeStatus.ToString(), input?.At ?? instance.CreatedAt, summary, DurableStatus.Error(instance)));
     }
 
     [Function(nameof(MonitoringSweep))]

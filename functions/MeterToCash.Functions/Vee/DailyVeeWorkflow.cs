@@ -78,9 +78,9 @@ public sealed class DailyVeeWorkflow(AreaDayVee vee, ArchiveStore archive, TimeP
         }
 
         DateTimeOffset now = time.GetUtcNow();
-        if (body?.Day is not { } text || !DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out DateOnly day))
+        if (!QueryRules.TryParseDay(body?.Day, out DateOnly day))
         {
-            return Problems.Validation("day", "date", "day is required, as yyyy-MM-dd (China local).");
+            return Problems.Validation("day", "date-format", "'day' is required as yyyy-MM-dd (China local day), 2000–2099.");
         }
 
         if (day >= ChinaTime.LocalDay(now))
@@ -89,7 +89,7 @@ public sealed class DailyVeeWorkflow(AreaDayVee vee, ArchiveStore archive, TimeP
         }
 
         List<ValidationError> errors = [];
-        QueryRules.AreaCodes(body.Areas, errors);
+        QueryRules.AreaCodes(body!.Areas, errors);
 
         if (errors.Count > 0)
         {
@@ -123,7 +123,7 @@ public sealed class DailyVeeWorkflow(AreaDayVee vee, ArchiveStore archive, TimeP
 
         DailyVeeInput? input = instance.ReadInputAs<DailyVeeInput>();
         DailyVeeSummary? summary = instance.RuntimeStatus == OrchestrationRuntimeStatus.Completed ? instance.ReadOutputAs<DailyVeeSummary>() : null;
-        return new OkObjectResult(new DailyVeeStatusDto(id, instance.RuntimeStatus.ToString(), input?.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? string.Empty, summary, instance.FailureDetails?.ErrorMessage));
+        return new OkObjectResult(new DailyVeeStatusDto(id, instance.RuntimeStatus.ToString(), input?.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? string.Empty, summary, DurableStatus.Error(instance)));
     }
 
     [Function(nameof(DailyVee))]

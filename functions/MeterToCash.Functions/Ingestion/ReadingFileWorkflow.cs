@@ -124,12 +124,9 @@ public sealed class ReadingFileWorkflow(
     TimeProvider time,
     ILogger<ReadingFileWorkflow> logger)
 {
-    static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(new RetryPolicy(maxNumberOfAttempts: 5, firstRetryInterval: TimeSpan.FromSeconds(2), backoffCoefficient: 2));
+    static TaskOptions Retry => DurableFanOut.Retry;
 
     static readonly JsonSerializerOptions FileJson = new(JsonSerializerDefaults.Web);
-
-    // Sub-orchestrations in flight at once: enough to keep the activity workers busy without flooding the control queues.
-    const int ChunksInFlight = 4;
 
     [Function(nameof(StartReadingFile))]
     public async Task<IActionResult> StartReadingFile(
@@ -206,15 +203,12 @@ public sealed class ReadingFileWorkflow(
         ReadingFileCounts done = ReadingFileCounts.None with { Received = split.Rejected, Quarantined = split.Rejected };
         int batchesDone = 0;
         context.SetCustomStatus(new ReadingFileProgress("Processing", split.BatchCount, 0, done));
-        for (int i = 0; i < chunks.Count; i += ChunksInFlight)
+        await DurableFanOut.SubOrchestrationsAsync<ReadingFileChunk, ReadingFileCounts>(context, nameof(ProcessReadingFileChunk), chunks, "chunk", (window, results) =>
         {
-            List<ReadingFileChunk> window = chunks.Skip(i).Take(ChunksInFlight).ToList();
-            ReadingFileCounts[] results = await Task.WhenAll(window.Select((chunk, n) =>
-                context.CallSubOrchestratorAsync<ReadingFileCounts>(nameof(ProcessReadingFileChunk), chunk, new SubOrchestrationOptions { InstanceId = $"{context.InstanceId}-chunk-{i + n:D4}" })));
             done = results.Aggregate(done, ReadingFileCounts.Add);
             batchesDone += window.Sum(c => c.BatchCount);
             context.SetCustomStatus(new ReadingFileProgress("Processing", split.BatchCount, batchesDone, done));
-        }
+        });
 
         context.SetCustomStatus(new ReadingFileProgress("Completed", split.BatchCount, batchesDone, done));
         log.ReadingFileCompleted(input.FileId, split.BatchCount, done.Received, done.Accepted + done.Suspect + done.Estimated, done.Duplicate, done.Quarantined);
@@ -234,7 +228,6 @@ public sealed class ReadingFileWorkflow(
     public async Task<SplitReadingFileResult> SplitReadingFile([ActivityTrigger] ReadingFileInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        await storage.EnsureCreatedAsync();
         BlobDownloadResult file = await intake.Files.GetBlobClient(ReadingFileBlobs.File(input.FileId, input.Format)).DownloadContentAsync();
         ReadOnlyMemory<byte> bytes = file.Content.ToMemory();
 
@@ -370,7 +363,6 @@ public sealed class ReadingFileWorkflow(
             ?? new ReadingFileProgress("Queued", 0, 0, ReadingFileCounts.None);
 
         // Listed rather than kept in the custom status: a file of many batches could have more names than the status holds.
-        await storage.EnsureCreatedAsync();
         List<string> quarantine = [];
         await foreach (BlobItem blob in storage.Quarantine.GetBlobsAsync(BlobTraits.None, BlobStates.None, ReadingFileBlobs.QuarantinePrefix(input.RawBlob), ct))
         {

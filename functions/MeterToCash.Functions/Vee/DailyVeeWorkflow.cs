@@ -38,9 +38,7 @@ public sealed record DailyVeeStatusDto(string Id, string Status, string Day, Dai
 /// </summary>
 public sealed class DailyVeeWorkflow(AreaDayVee vee, ArchiveStore archive, TimeProvider time, IOptions<DailyVeeOptions> options, ILogger<DailyVeeWorkflow> logger)
 {
-    static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(new RetryPolicy(maxNumberOfAttempts: 5, firstRetryInterval: TimeSpan.FromSeconds(2), backoffCoefficient: 2));
-
-    const int BatchesInFlight = 4;
+    static TaskOptions Retry => DurableFanOut.Retry;
 
     const string InstancePrefix = "daily-vee-";
 
@@ -133,16 +131,9 @@ public sealed class DailyVeeWorkflow(AreaDayVee vee, ArchiveStore archive, TimeP
         ILogger log = context.CreateReplaySafeLogger(nameof(DailyVee));
         IReadOnlyList<string[]> batches = await context.CallActivityAsync<IReadOnlyList<string[]>>(nameof(ListVeeAreas), input, Retry);
 
-        DailyVeeSummary total = DailyVeeSummary.Zero;
-        for (int i = 0; i < batches.Count; i += BatchesInFlight)
-        {
-            IEnumerable<Task<DailyVeeSummary>> window = batches.Skip(i).Take(BatchesInFlight).Select((areas, n) =>
-                context.CallSubOrchestratorAsync<DailyVeeSummary>(nameof(DailyVeeAreas), new DailyVeeBatch(input.Day, areas, input.EstimateBefore), new SubOrchestrationOptions { InstanceId = $"{context.InstanceId}-batch-{i + n:D4}" }));
-            foreach (DailyVeeSummary part in await Task.WhenAll(window))
-            {
-                total += part;
-            }
-        }
+        IReadOnlyList<DailyVeeSummary> parts = await DurableFanOut.SubOrchestrationsAsync<DailyVeeBatch, DailyVeeSummary>(
+            context, nameof(DailyVeeAreas), [.. batches.Select(areas => new DailyVeeBatch(input.Day, areas, input.EstimateBefore))]);
+        DailyVeeSummary total = parts.Aggregate(DailyVeeSummary.Zero, (a, b) => a + b);
 
         log.DailyVeeCompleted(context.InstanceId, total.Areas, total.Series, total.Estimated, total.Unestimated, total.SuddenDrops, total.ReverseEnergy);
         return total;

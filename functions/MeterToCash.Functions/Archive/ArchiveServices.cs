@@ -11,7 +11,9 @@ public static class ArchiveServices
         services.AddSingleton<ArchiveTables>();
         services.AddSingleton<ArchiveStore>();
         services.AddSingleton<BillingGroups>();
-        services.AddStartupStorage(new StorageResources(Containers: [ImportBlobs.Container]));
+        services.AddStartupStorage(new StorageResources(
+            Tables: [ArchiveTables.CustomersTable, ArchiveTables.IndexTable, ArchiveTables.NetworkTable, ArchiveTables.BillingGroupsTable],
+            Containers: [ImportBlobs.Container]));
         return services;
     }
 }

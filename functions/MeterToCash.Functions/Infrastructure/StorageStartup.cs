@@ -64,24 +64,16 @@ public static class StorageStartupRegistration
     /// <summary>Declares storage a feature needs at start-up; <see cref="StorageStartup"/> creates it once.</summary>
     public static IServiceCollection AddStartupStorage(this IServiceCollection services, StorageResources resources)
     {
-        services.AddSingleton(resources);
-        if (!services.Any(d => d.ImplementationType == typeof(StorageStartup)))
-        {
-            services.AddHostedService<StorageStartup>();
-        }
-
+        services.AddSingleton<StorageResources>(resources);
+        services.AddHostedService<StorageStartup>(); // TryAddEnumerable inside: registered once however many features call this.
         return services;
     }
 
     /// <summary>As <see cref="AddStartupStorage(IServiceCollection, StorageResources)"/>, with names read from settings.</summary>
     public static IServiceCollection AddStartupStorage(this IServiceCollection services, Func<IServiceProvider, StorageResources> resources)
     {
-        services.AddSingleton(resources);
-        if (!services.Any(d => d.ImplementationType == typeof(StorageStartup)))
-        {
-            services.AddHostedService<StorageStartup>();
-        }
-
+        services.AddSingleton<StorageResources>(resources);
+        services.AddHostedService<StorageStartup>();
         return services;
     }
 }

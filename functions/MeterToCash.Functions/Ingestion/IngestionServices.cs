@@ -14,7 +14,7 @@ public static class IngestionServices
         services.AddSingleton<MeterEventIngestion>();
         services.AddOptions<ReadingFileOptions>().BindConfiguration(ReadingFileOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ReadingFileIntake>();
-        services.AddStartupStorage(new StorageResources(Containers: [ReadingFileBlobs.Container]));
+        services.AddStartupStorage(new StorageResources(Containers: [IngestionKeys.RawContainer, IngestionKeys.QuarantineContainer, ReadingFileBlobs.Container]));
         return services;
     }
 }

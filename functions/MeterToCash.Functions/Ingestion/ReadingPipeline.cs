@@ -89,7 +89,6 @@ public sealed class ReadingPipeline(
     {
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(payload);
-        await storage.EnsureCreatedAsync();
         DateTimeOffset now = time.GetUtcNow();
         string hash = Convert.ToHexStringLower(SHA256.HashData(payload.Bytes.Span));
         string rawBlob = IngestionKeys.PayloadBlob(now, payload.Source, hash, payload.Extension) + ".gz";
@@ -127,7 +126,6 @@ public sealed class ReadingPipeline(
             throw new ArgumentException($"A part needs one document position per interval value ({batch.Intervals.Count}), not {part.Positions.Count}.", nameof(part));
         }
 
-        await storage.EnsureCreatedAsync();
         return await ProcessItemsAsync(batch, part.RawBlob, true, part.Source, part.QuarantineBlob, i => Position(part.Positions[i]), time.GetUtcNow(), cancellationToken);
     }
 

@@ -72,18 +72,10 @@ public sealed class AlarmStore(TableServiceClient tables, QueueServiceClient que
 
     readonly TableClient table = tables.GetTableClient(TableName);
     readonly QueueClient queue = queues.GetQueueClient(options.Value.NotificationQueue);
-    readonly Lazy<Task> created = new(async () =>
-    {
-        await CreateAsync(() => tables.CreateTableIfNotExistsAsync(TableName));
-        await CreateAsync(() => queues.GetQueueClient(options.Value.NotificationQueue).CreateIfNotExistsAsync());
-    });
-
-    public Task EnsureCreatedAsync() => created.Value;
 
     /// <summary>Folds an observation into the alarm of its condition key; returns the alarm after it (null when stale).</summary>
     public async Task<StoredAlarm?> RaiseAsync(string area, AlarmCondition condition, CancellationToken cancellationToken)
     {
-        await EnsureCreatedAsync();
         for (int attempt = 0; ; attempt++)
         {
             (TableEntity? pointer, StoredAlarm? current) = await LatestAsync(area, condition.Key, cancellationToken);
@@ -124,7 +116,6 @@ public sealed class AlarmStore(TableServiceClient tables, QueueServiceClient que
     /// <summary>Closes the live alarm of a condition key at <paramref name="at"/>, unless there is none or it opened later (a stale restore).</summary>
     public async Task<StoredAlarm?> CloseLiveAsync(string area, AlarmKey key, DateTimeOffset at, CancellationToken cancellationToken)
     {
-        await EnsureCreatedAsync();
         for (int attempt = 0; ; attempt++)
         {
             (_, StoredAlarm? current) = await LatestAsync(area, key, cancellationToken);
@@ -152,7 +143,6 @@ public sealed class AlarmStore(TableServiceClient tables, QueueServiceClient que
     /// <summary>The live alarm of a condition key, or null.</summary>
     public async Task<StoredAlarm?> FindLiveAsync(string area, AlarmKey key, CancellationToken cancellationToken)
     {
-        await EnsureCreatedAsync();
         (_, StoredAlarm? current) = await LatestAsync(area, key, cancellationToken);
         return current is { Alarm.IsLive: true } ? current : null;
     }
@@ -160,7 +150,6 @@ public sealed class AlarmStore(TableServiceClient tables, QueueServiceClient que
     /// <summary>Subjects with a live (open or acknowledged) alarm of <paramref name="kind"/> in an area: one partition range query.</summary>
     public async Task<HashSet<string>> LiveSubjectsAsync(string area, AlarmKind kind, CancellationToken cancellationToken)
     {
-        await EnsureCreatedAsync();
         string from = AlarmPrefix + kind + Separator, to = AlarmPrefix + kind + (char)(Separator + 1);
         HashSet<string> subjects = new(StringComparer.Ordinal);
         string filter = TableClient.CreateQueryFilter($"PartitionKey eq {area} and RowKey gt {from} and RowKey lt {to} and State ne {nameof(AlarmState.Closed)}");
@@ -180,7 +169,6 @@ public sealed class AlarmStore(TableServiceClient tables, QueueServiceClient que
             return null;
         }
 
-        await EnsureCreatedAsync();
         NullableResponse<TableEntity> row = await table.GetEntityIfExistsAsync<TableEntity>(area, rowKey, cancellationToken: cancellationToken);
         return row.HasValue ? FromEntity(row.Value!) : null;
     }
@@ -197,7 +185,6 @@ public sealed class AlarmStore(TableServiceClient tables, QueueServiceClient que
     public async Task<(IReadOnlyList<StoredAlarm> Items, string? ContinuationToken)> ListAsync(
         string? area, AlarmState? state, AlarmSeverity? severity, Department? department, int pageSize, string? continuationToken, CancellationToken cancellationToken)
     {
-        await EnsureCreatedAsync();
         List<string> filters = [TableClient.CreateQueryFilter($"RowKey gt {AlarmPrefix} and RowKey lt {"b"}")];
         if (area is not null)
         {
@@ -335,7 +322,6 @@ public sealed class AlarmStore(TableServiceClient tables, QueueServiceClient que
     /// </summary>
     public async Task<int> DrainOutboxAsync(DateTimeOffset olderThan, CancellationToken cancellationToken)
     {
-        await EnsureCreatedAsync();
         int sent = 0;
         string filter = TableClient.CreateQueryFilter($"RowKey gt {OutboxPrefix} and RowKey lt {OutboxEnd} and Timestamp lt {olderThan}");
         await foreach (TableEntity row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
@@ -429,18 +415,6 @@ public sealed class AlarmStore(TableServiceClient tables, QueueServiceClient que
             e.GetDateTimeOffset("ClosedAt"),
             e.GetString("Detail"));
         return new StoredAlarm(IdOf(e.PartitionKey, e.RowKey), e.PartitionKey, alarm, e.GetString("Note"), e.ETag);
-    }
-
-    static async Task CreateAsync(Func<Task> create)
-    {
-        try
-        {
-            await create();
-        }
-        catch (RequestFailedException e) when (e.Status == 409)
-        {
-            // Created by a concurrent instance between the check and the create.
-        }
     }
 }
 

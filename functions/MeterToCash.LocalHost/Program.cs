@@ -15,6 +15,10 @@ try
         builder.WebHost.UseUrls(builder.Configuration["LocalHost:Urls"] ?? "http://127.0.0.1:7071");
     }
 
+    // The request length limit of the Functions host on Azure (104,857,600 bytes; FUNCTIONS_REQUEST_BODY_SIZE_LIMIT)
+    // instead of Kestrel's default 30,000,000, so every endpoint's own, smaller limit decides as it does on Azure.
+    builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = builder.Configuration.GetValue<long?>("LocalHost:MaxRequestBodyBytes") ?? 104_857_600);
+
     // The Functions host's ASP.NET Core integration executes IActionResult with MVC's result executors.
     builder.Services.AddMvcCore();
     builder.Services.AddMeterToCash(builder.Configuration);

@@ -57,7 +57,8 @@ public static class ArchiveCsv
     public static readonly IReadOnlyList<string> OptionalColumns =
         ["phone", "credit_grade", "sp_area_code", "ct_ratio", "pt_ratio", "registers", "removal_date", "tariff_effective_to"];
 
-    static readonly Dictionary<string, CustomerClass> ClassNames = new(StringComparer.OrdinalIgnoreCase)
+    // The documented names exactly (English or Chinese), as EnumNames does for every other enum column.
+    static readonly Dictionary<string, CustomerClass> ClassNames = new(StringComparer.Ordinal)
     {
         ["Residential"] = CustomerClass.Residential, ["居民生活"] = CustomerClass.Residential,
         ["Commercial"] = CustomerClass.Commercial, ["一般工商业"] = CustomerClass.Commercial,
@@ -333,9 +334,9 @@ public static class ArchiveCsv
                 return fallback ?? Fail<T>(column, "required", $"'{column}' is empty.");
             }
 
-            return System.Enum.TryParse(value, ignoreCase: true, out T parsed) && System.Enum.IsDefined(parsed) && !char.IsAsciiDigit(value[0])
+            return EnumNames.TryParse(value, out T parsed)
                 ? parsed
-                : Fail<T>(column, "enum", $"'{value}' is not one of {string.Join(", ", System.Enum.GetNames<T>())}.");
+                : Fail<T>(column, "enum", $"'{value}' is not one of {EnumNames.List<T>()} (exactly, one value).");
         }
 
         decimal Number(string column)
@@ -388,7 +389,7 @@ public static class ArchiveCsv
             MeterRegisters registers = MeterRegisters.None;
             foreach (string part in value.Split('|', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
             {
-                if (!System.Enum.TryParse(part, ignoreCase: true, out MeterRegisters one) || char.IsAsciiDigit(part[0]) || one == MeterRegisters.None)
+                if (!EnumNames.TryParse(part, out MeterRegisters one) || one == MeterRegisters.None)
                 {
                     return Fail<MeterRegisters>("registers", "enum", $"'{part}' is not a register name ({string.Join(", ", System.Enum.GetNames<MeterRegisters>().Skip(1))}).");
                 }

@@ -68,11 +68,8 @@ public static class ArchiveValidator
             errors.Add(new(at + ".supplyVoltageKv", "standard-voltage", $"Supply voltage must be one of {string.Join(", ", SupplyVoltagesKv)} kV."));
         }
 
-        if (point.ContractedCapacityKva <= 0 || point.ContractedCapacityKva > 1_000_000m)
-        {
-            errors.Add(new(at + ".contractedCapacityKva", "range", "Contracted capacity must be above 0 and at most 1,000,000 kVA."));
-        }
-        else if (customer.Class == CustomerClass.LargeIndustrial && point.ContractedCapacityKva < LargeIndustrialMinKva)
+        if (Kva(errors, at + ".contractedCapacityKva", point.ContractedCapacityKva, 1_000_000m, "Contracted capacity")
+            && customer.Class == CustomerClass.LargeIndustrial && point.ContractedCapacityKva < LargeIndustrialMinKva)
         {
             errors.Add(new(at + ".contractedCapacityKva", "large-industrial-min-capacity", $"Large-industrial service needs at least {LargeIndustrialMinKva} kVA."));
         }
@@ -111,6 +108,8 @@ public static class ArchiveValidator
                 errors.Add(new(mat + ".registers", "active-import-required", "Every meter records active import total."));
             }
 
+            Day(errors, mat + ".installDate", meter.InstallDate);
+            Day(errors, mat + ".removalDate", meter.RemovalDate);
             if (meter.RemovalDate is { } removed && removed <= meter.InstallDate)
             {
                 errors.Add(new(mat + ".removalDate", "after-install", "Removal date must be after the install date."));
@@ -140,6 +139,8 @@ public static class ArchiveValidator
         {
             TariffAssignment tariff = point.Tariffs[t];
             Key(errors, $"{at}.tariffs[{t}].tariffCode", tariff.TariffCode, MaxCodeLength);
+            Day(errors, $"{at}.tariffs[{t}].effectiveFrom", tariff.EffectiveFrom);
+            Day(errors, $"{at}.tariffs[{t}].effectiveTo", tariff.EffectiveTo);
             if (tariff.EffectiveTo is { } to && to <= tariff.EffectiveFrom)
             {
                 errors.Add(new($"{at}.tariffs[{t}].effectiveTo", "after-effective-from", "A tariff assignment must end after it starts."));
@@ -177,10 +178,7 @@ public static class ArchiveValidator
 
         if (node.Level == NetworkLevel.TransformerArea)
         {
-            if (node.RatedKva is not (> 0 and <= 100_000m))
-            {
-                errors.Add(new("ratedKva", "range", "A transformer area's rated capacity must be above 0 and at most 100,000 kVA."));
-            }
+            Kva(errors, "ratedKva", node.RatedKva ?? 0, 100_000m, "A transformer area's rated capacity");
         }
         else if (node.RatedKva is not null)
         {
@@ -214,27 +212,38 @@ public static class ArchiveValidator
         return true;
     }
 
-    static void Text(List<ValidationError> errors, string field, string? value, int maxLength, bool required)
+    static void Text(List<ValidationError> errors, string field, string? value, int maxLength, bool required) =>
+        TextRules.Check(errors, field, value, maxLength, required);
+
+    /// <summary>A day in the API's range (<see cref="DateRules"/>).</summary>
+    static void Day(List<ValidationError> errors, string field, DateOnly? day)
     {
-        if (string.IsNullOrWhiteSpace(value))
+        if (day is { } d && !DateRules.InRange(d))
         {
-            if (required)
-            {
-                errors.Add(new(field, "required", $"'{field}' is required."));
-            }
-
-            return;
-        }
-
-        if (value.Length > maxLength)
-        {
-            errors.Add(new(field, "max-length", $"'{field}' is longer than {maxLength} characters."));
-        }
-        else if (value.Any(char.IsControl))
-        {
-            errors.Add(new(field, "no-control-characters", $"'{field}' contains control characters."));
+            errors.Add(new(field, "date-range", $"'{field}' {DateRules.RangeMessage}."));
         }
     }
+
+    /// <summary>A quantity in kVA: above 0, at most <paramref name="max"/>, at most <see cref="KvaDecimals"/> decimal places.</summary>
+    static bool Kva(List<ValidationError> errors, string field, decimal value, decimal max, string what)
+    {
+        if (value <= 0 || value > max)
+        {
+            errors.Add(new(field, "range", $"{what} must be above 0 and at most {max:N0} kVA."));
+            return false;
+        }
+
+        if (decimal.Round(value, KvaDecimals) != value)
+        {
+            errors.Add(new(field, "precision", $"{what} has at most {KvaDecimals} decimal places (kVA)."));
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>Decimal places a capacity in kVA may have (1 VA).</summary>
+    public const int KvaDecimals = 3;
 
     static bool IsPhone(string phone)
     {

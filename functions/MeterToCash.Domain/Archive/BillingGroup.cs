@@ -73,14 +73,7 @@ public sealed class BillingGroup
         }
 
         string trimmedName = name?.Trim() ?? string.Empty;
-        if (trimmedName.Length == 0)
-        {
-            errors.Add(new("name", "required", "'name' is required."));
-        }
-        else if (trimmedName.Length > MaxNameLength)
-        {
-            errors.Add(new("name", "max-length", $"'name' may be at most {MaxNameLength} characters."));
-        }
+        TextRules.Check(errors, "name", trimmedName, MaxNameLength, required: true);
 
         if (cycleDay is null)
         {

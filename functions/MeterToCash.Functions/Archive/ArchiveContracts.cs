@@ -1,4 +1,5 @@
 using System.Text.Json;
+using MeterToCash.Functions.Infrastructure;
 using System.Text.Json.Serialization;
 using MeterToCash.Domain.Archive;
 using MeterToCash.Domain.Common;
@@ -123,7 +124,7 @@ public static class ArchiveJson
 {
     public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
     {
-        Converters = { new JsonStringEnumConverter(allowIntegerValues: false) },
+        Converters = { new StrictEnumConverter() },
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         MaxDepth = 16,
     };

@@ -25,10 +25,7 @@ namespace MeterToCash.Functions.Archive;
 /// </summary>
 public sealed class ArchiveImportWorkflow(ArchiveStore store, TariffCatalog tariffs, BlobServiceClient blobs, IOptions<ArchiveImportOptions> options, ILogger<ArchiveImportWorkflow> logger)
 {
-    static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(new RetryPolicy(maxNumberOfAttempts: 5, firstRetryInterval: TimeSpan.FromSeconds(2), backoffCoefficient: 2));
-
-    // Sub-orchestrations in flight at once: enough to keep the activity workers busy without flooding the control queues.
-    const int ChunksInFlight = 4;
+    static TaskOptions Retry => DurableFanOut.Retry;
 
     BlobContainerClient Container => blobs.GetBlobContainerClient(ImportBlobs.Container);
 
@@ -79,18 +76,19 @@ public sealed class ArchiveImportWorkflow(ArchiveStore store, TariffCatalog tari
         string importId = Convert.ToHexStringLower(await SHA256.HashDataAsync(file, ct))[..32];
         string instanceId = ImportBlobs.InstanceId(importId);
 
-        OrchestrationMetadata? existing = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: false, ct);
-        if (existing is not null && existing.RuntimeStatus is not (OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated))
+        // Of callers posting the same file at once, exactly one starts the import (202); the others join it (200).
+        bool started = await SingleStart.StartAsync(client, Container, instanceId, async _ =>
+        {
+            file.Position = 0;
+            await Container.GetBlobClient(ImportBlobs.Source(importId)).UploadAsync(file, overwrite: true, ct);
+            await client.ScheduleNewOrchestrationInstanceAsync(nameof(ArchiveImportOrchestrator), new ArchiveImportInput(importId), new StartOrchestrationOptions(instanceId), ct);
+        }, ct);
+        if (!started)
         {
             return new OkObjectResult(await StatusAsync(client, importId, ct));
         }
 
-        await Container.CreateIfNotExistsAsync(cancellationToken: ct);
-        file.Position = 0;
-        await Container.GetBlobClient(ImportBlobs.Source(importId)).UploadAsync(file, overwrite: true, ct);
-        await client.ScheduleNewOrchestrationInstanceAsync(nameof(ArchiveImportOrchestrator), new ArchiveImportInput(importId), new StartOrchestrationOptions(instanceId), ct);
         logger.ImportStarted(importId, file.Length);
-
         request.HttpContext.Response.Headers.Location = $"/api/archive/imports/{importId}";
         return new ObjectResult(await StatusAsync(client, importId, ct)) { StatusCode = StatusCodes.Status202Accepted };
     }
@@ -155,18 +153,16 @@ public sealed class ArchiveImportWorkflow(ArchiveStore store, TariffCatalog tari
         BatchResult done = new(0, prepared.RejectedRows);
         int batchesDone = 0;
         context.SetCustomStatus(new ImportProgress("Importing", prepared.TotalRows, done.RowsFailed, 0, done.RowsFailed, 0, prepared.BatchCount));
-        for (int i = 0; i < chunks.Count; i += ChunksInFlight)
+        await DurableFanOut.SubOrchestrationsAsync<ImportChunk, BatchResult>(context, nameof(ArchiveImportChunkOrchestrator), chunks, "chunk", (window, results) =>
         {
-            IEnumerable<Task<BatchResult>> window = chunks.Skip(i).Take(ChunksInFlight).Select((chunk, n) =>
-                context.CallSubOrchestratorAsync<BatchResult>(nameof(ArchiveImportChunkOrchestrator), chunk, new SubOrchestrationOptions { InstanceId = $"{context.InstanceId}-chunk-{i + n:D4}" }));
-            foreach (BatchResult result in await Task.WhenAll(window))
+            foreach (BatchResult result in results)
             {
                 done += result;
             }
 
-            batchesDone += chunks.Skip(i).Take(ChunksInFlight).Sum(c => c.BatchCount);
+            batchesDone += window.Sum(c => c.BatchCount);
             context.SetCustomStatus(new ImportProgress("Importing", prepared.TotalRows, done.RowsImported + done.RowsFailed, done.RowsImported, done.RowsFailed, batchesDone, prepared.BatchCount));
-        }
+        });
 
         context.SetCustomStatus(new ImportProgress("Reporting", prepared.TotalRows, done.RowsImported + done.RowsFailed, done.RowsImported, done.RowsFailed, batchesDone, prepared.BatchCount));
         string report = await context.CallActivityAsync<string>(nameof(FinishArchiveImport), input.ImportId, Retry);
@@ -328,6 +324,6 @@ public sealed class ArchiveImportWorkflow(ArchiveStore store, TariffCatalog tari
         return new ImportStatusDto(importId, instance.RuntimeStatus.ToString(), progress.Phase, progress.TotalRows, progress.RowsDone, progress.RowsImported, progress.RowsFailed,
             progress.BatchesDone, progress.BatchCount, instance.CreatedAt, instance.LastUpdatedAt,
             completed ? $"/api/archive/imports/{importId}/errors" : null,
-            instance.FailureDetails?.ErrorMessage);
+            DurableStatus.Error(instance));
     }
 }

@@ -1,3 +1,4 @@
+using MeterToCash.Functions.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MeterToCash.Functions.Archive;
@@ -10,6 +11,9 @@ public static class ArchiveServices
         services.AddSingleton<ArchiveTables>();
         services.AddSingleton<ArchiveStore>();
         services.AddSingleton<BillingGroups>();
+        services.AddStartupStorage(new StorageResources(
+            Tables: [ArchiveTables.CustomersTable, ArchiveTables.IndexTable, ArchiveTables.NetworkTable, ArchiveTables.BillingGroupsTable],
+            Containers: [ImportBlobs.Container]));
         return services;
     }
 }

@@ -27,7 +27,6 @@ public sealed class ArchiveStore(ArchiveTables tables, TimeProvider time)
     /// <summary>Finds a customer by account number through the account index; the index alone never proves existence.</summary>
     public async Task<StoredCustomer?> FindAsync(string accountNo, CancellationToken cancellationToken)
     {
-        await tables.EnsureCreatedAsync();
         NullableResponse<TableEntity> index = await tables.Index.GetEntityIfExistsAsync<TableEntity>(ArchiveKeys.AccountIndexPartition(accountNo), accountNo, ["AreaCode"], cancellationToken);
         if (!index.HasValue || index.Value!.GetString("AreaCode") is not { } area)
         {
@@ -51,7 +50,6 @@ public sealed class ArchiveStore(ArchiveTables tables, TimeProvider time)
 
     async Task<(string? Owner, StoredCustomer? Customer)> MeterHolderCoreAsync(string meterNo, CancellationToken cancellationToken)
     {
-        await tables.EnsureCreatedAsync();
         NullableResponse<TableEntity> index = await tables.Index.GetEntityIfExistsAsync<TableEntity>(ArchiveKeys.MeterIndexPartition(meterNo), ArchiveKeys.MeterIndexRow(meterNo), cancellationToken: cancellationToken);
         if (!index.HasValue || index.Value!.GetString("AccountNo") is not { } owner)
         {
@@ -141,7 +139,6 @@ public sealed class ArchiveStore(ArchiveTables tables, TimeProvider time)
     /// </summary>
     public async Task<IReadOnlyDictionary<string, ValidationError>> ImportManyAsync(IReadOnlyList<Customer> customers, CancellationToken cancellationToken)
     {
-        await tables.EnsureCreatedAsync();
         ConcurrentDictionary<string, ValidationError> refused = new(StringComparer.Ordinal);
 
         await InsertOrReconcileAsync(
@@ -234,7 +231,6 @@ public sealed class ArchiveStore(ArchiveTables tables, TimeProvider time)
     /// <summary>Customers filtered by area, class and payment mode, a page at a time.</summary>
     public async Task<(IReadOnlyList<Customer> Items, string? ContinuationToken)> ListAsync(string? area, CustomerClass? cls, PaymentMode? mode, int pageSize, string? continuationToken, CancellationToken cancellationToken)
     {
-        await tables.EnsureCreatedAsync();
         List<string> filters = [];
         if (area is not null)
         {
@@ -280,7 +276,6 @@ public sealed class ArchiveStore(ArchiveTables tables, TimeProvider time)
 
     public async Task<NetworkNode?> FindNodeAsync(NetworkLevel level, string code, CancellationToken cancellationToken)
     {
-        await tables.EnsureCreatedAsync();
         NullableResponse<TableEntity> entity = await tables.Network.GetEntityIfExistsAsync<TableEntity>(ArchiveKeys.NetworkPartition, ArchiveKeys.NetworkRow(level, code), cancellationToken: cancellationToken);
         return entity.HasValue ? ToNode(entity.Value!) : null;
     }
@@ -310,7 +305,6 @@ public sealed class ArchiveStore(ArchiveTables tables, TimeProvider time)
 
     public async Task<IReadOnlyList<NetworkNode>> NetworkAsync(CancellationToken cancellationToken)
     {
-        await tables.EnsureCreatedAsync();
         List<NetworkNode> nodes = [];
         await foreach (TableEntity entity in tables.Network.QueryAsync<TableEntity>(e => e.PartitionKey == ArchiveKeys.NetworkPartition, cancellationToken: cancellationToken))
         {
@@ -322,7 +316,6 @@ public sealed class ArchiveStore(ArchiveTables tables, TimeProvider time)
 
     async Task WriteIndexesAsync(IReadOnlyList<Customer> customers, CancellationToken cancellationToken)
     {
-        await tables.EnsureCreatedAsync();
         await SubmitGroupedAsync(tables.Index, customers.Select(AccountIndexEntity).Concat(customers.SelectMany(MeterIndexEntities)), cancellationToken);
     }
 

@@ -38,7 +38,6 @@ public sealed class BillingGroups(ArchiveTables tables)
     /// <summary>All groups, ordered by code.</summary>
     public async Task<IReadOnlyList<BillingGroup>> GroupsAsync(CancellationToken cancellationToken = default)
     {
-        await tables.EnsureCreatedAsync();
         List<BillingGroup> groups = [];
         await foreach (TableEntity entity in tables.BillingGroups.QueryAsync<TableEntity>(e => e.PartitionKey == Partition, cancellationToken: cancellationToken))
         {
@@ -101,7 +100,6 @@ public sealed class BillingGroups(ArchiveTables tables)
 
     async Task<TableEntity?> FindEntityAsync(string code, CancellationToken cancellationToken)
     {
-        await tables.EnsureCreatedAsync();
         if (!BillingGroup.IsCode(code))
         {
             return null;

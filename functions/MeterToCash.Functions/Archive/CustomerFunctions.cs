@@ -114,36 +114,21 @@ public sealed class CustomerFunctions(ArchiveStore store, TariffCatalog tariffs,
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "customers")] HttpRequest request)
     {
         List<ValidationError> errors = [];
-        string? area = request.Query["area"].FirstOrDefault();
-        if (area is not null && !ArchiveValidator.IsKey(area, ArchiveValidator.MaxCodeLength))
-        {
-            errors.Add(new("area", "code-format", "'area' must be a transformer-area code."));
-        }
-
-        CustomerClass? cls = ParseEnum<CustomerClass>(request.Query["class"].FirstOrDefault(), "class", errors);
-        PaymentMode? mode = ParseEnum<PaymentMode>(request.Query["paymentMode"].FirstOrDefault(), "paymentMode", errors);
-        int pageSize = 50;
-        if (request.Query["pageSize"].FirstOrDefault() is { } size && (!int.TryParse(size, NumberStyles.None, CultureInfo.InvariantCulture, out pageSize) || pageSize is < 1 or > 1000))
-        {
-            errors.Add(new("pageSize", "range", "'pageSize' must be a whole number from 1 to 1000."));
-        }
-
+        string? area = QueryRules.Area(request, errors);
+        CustomerClass? cls = QueryRules.Enum<CustomerClass>(request, "class", errors);
+        PaymentMode? mode = QueryRules.Enum<PaymentMode>(request, "paymentMode", errors);
+        int pageSize = QueryRules.PageSize(request, errors);
+        string? token = QueryRules.ContinuationToken(request, PageName, errors);
         if (errors.Count > 0)
         {
             return RequestJson.Invalid(errors);
         }
 
-        string? token = request.Query["continuationToken"].FirstOrDefault();
-        try
-        {
-            (IReadOnlyList<Customer> items, string? next) = await store.ListAsync(area, cls, mode, pageSize, token, request.HttpContext.RequestAborted);
-            return new OkObjectResult(new CustomerPageDto(items.Select(CustomerDto.FromDomain).ToList(), next));
-        }
-        catch (Exception e) when (e is RequestFailedException or FormatException or ArgumentException && token is not null)
-        {
-            return Problems.Validation("continuationToken", "token-format", "The continuation token is not one this API issued.");
-        }
+        (IReadOnlyList<Customer> items, string? next) = await store.ListAsync(area, cls, mode, pageSize, token, request.HttpContext.RequestAborted);
+        return new OkObjectResult(new CustomerPageDto(items.Select(CustomerDto.FromDomain).ToList(), next is null ? null : PagingToken.Wrap(PageName, next)));
     }
+
+    const string PageName = "customers";
 
     /// <summary>
     /// Rules that need storage: areas and tariff codes exist, meters are not someone else's. 422, since the JSON itself
@@ -190,7 +175,7 @@ public sealed class CustomerFunctions(ArchiveStore store, TariffCatalog tariffs,
         }
 
         return errors.All(e => e.Rule == "meter-belongs-to-other-account")
-            ? Problems.Create(StatusCodes.Status409Conflict, "Conflict", string.Join(" ", errors.Select(e => e.Message)), "conflict", new Dictionary<string, object?> { ["errors"] = errors.Select(e => new FieldError(e.Field, e.Rule, e.Message)).ToList() })
+            ? Problems.Create(StatusCodes.Status409Conflict, "Conflict", string.Join(" ", errors.Select(e => e.Message)), "conflict", new Dictionary<string, object?> { ["errors"] = errors.Select(e => new ValidationError(e.Field, e.Rule, e.Message)).ToList() })
             : RequestJson.Invalid(errors, StatusCodes.Status422UnprocessableEntity);
     }
 
@@ -212,22 +197,5 @@ public sealed class CustomerFunctions(ArchiveStore store, TariffCatalog tariffs,
     {
         request.HttpContext.Response.Headers.ETag = stored.ETag.ToString("H");
         return new OkObjectResult(CustomerDto.FromDomain(stored.Customer)) { StatusCode = status };
-    }
-
-    static T? ParseEnum<T>(string? value, string field, List<ValidationError> errors)
-        where T : struct, Enum
-    {
-        if (value is null)
-        {
-            return null;
-        }
-
-        if (Enum.TryParse(value, ignoreCase: true, out T parsed) && Enum.IsDefined(parsed) && !char.IsAsciiDigit(value[0]))
-        {
-            return parsed;
-        }
-
-        errors.Add(new(field, "enum", $"'{field}' must be one of {string.Join(", ", Enum.GetNames<T>())}."));
-        return null;
     }
 }

@@ -137,15 +137,8 @@ public sealed class BillFunctions(BillStore bills, BillLifecycle lifecycle, Arch
         }
 
         List<ValidationError> errors = [];
-        if (string.IsNullOrWhiteSpace(body!.Who) || body.Who.Length > 64)
-        {
-            errors.Add(new("who", "required", "'who' names the reviewer, 1–64 characters."));
-        }
-
-        if (body.Note is { Length: > 500 })
-        {
-            errors.Add(new("note", "max-length", "'note' is at most 500 characters."));
-        }
+        TextRules.Check(errors, "who", body!.Who, 64, required: true);
+        TextRules.Check(errors, "note", body.Note, 500, required: false);
 
         return errors.Count > 0 ? (null, RequestJson.Invalid(errors)) : (body, null);
     }

@@ -189,7 +189,7 @@ public sealed class BillingCycleWorkflow(
         BillStatus? status = null;
         if (statusText is not null)
         {
-            if (!Enum.TryParse(statusText, ignoreCase: false, out BillStatus parsed) || !Enum.IsDefined(parsed) || int.TryParse(statusText, out _))
+            if (!EnumNames.TryParse(statusText, out BillStatus parsed))
             {
                 return Problems.Validation("status", "bill-status", "'status' is Held, Issued or Cancelled.");
             }
@@ -370,7 +370,7 @@ public sealed class BillingCycleWorkflow(
         CycleTally t = progress.Tally;
         return new CycleStatusDto(
             instance.InstanceId, instance.RuntimeStatus.ToString(), input.GroupCode, input.PeriodStart, input.PeriodEnd, progress.Phase, progress.Accounts,
-            t.Issued, t.Held, t.Cancelled, t.Failed, Math.Max(0, progress.Accounts - t.Total), progress.ReviewUntil, instance.FailureDetails?.ErrorMessage);
+            t.Issued, t.Held, t.Cancelled, t.Failed, Math.Max(0, progress.Accounts - t.Total), progress.ReviewUntil, DurableStatus.Error(instance));
     }
 }
 

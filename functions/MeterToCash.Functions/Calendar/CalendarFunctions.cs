@@ -50,7 +50,7 @@ public sealed class CalendarFunctions(
 
         if (!loaded.IsSuccess)
         {
-            return Problems.Validation(loaded.Errors.Select(e => new FieldError(Field(e.Path), e.Rule, e.Message)).ToList());
+            return Problems.Validation(loaded.Errors.Select(e => new ValidationError(Field(e.Path), e.Rule, e.Message)).ToList());
         }
 
         if (loaded.Calendar.Year != routeYear)

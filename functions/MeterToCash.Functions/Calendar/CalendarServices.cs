@@ -1,3 +1,4 @@
+using MeterToCash.Functions.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MeterToCash.Functions.Calendar;
@@ -12,6 +13,7 @@ public static class CalendarServices
     {
         services.AddOptions<CalendarOptions>().BindConfiguration(CalendarOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<CalendarStore>();
+        services.AddStartupStorage(new StorageResources(Tables: [CalendarStore.TableName]));
         services.AddSingleton<HolidayCalendars>();
         return services;
     }

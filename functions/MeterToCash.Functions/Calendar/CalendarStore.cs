@@ -42,22 +42,9 @@ public sealed class CalendarStore(TableServiceClient service, TimeProvider time)
 
     readonly TableClient table = service.GetTableClient(TableName);
 
-    readonly Lazy<Task> created = new(async () =>
-    {
-        try
-        {
-            await service.CreateTableIfNotExistsAsync(TableName);
-        }
-        catch (RequestFailedException e) when (e.Status == 409)
-        {
-            // Created by a concurrent instance between the check and the create.
-        }
-    });
-
     /// <summary>The published calendar of a year, or null.</summary>
     public async Task<StoredCalendar?> FindAsync(int year, CancellationToken cancellationToken)
     {
-        await created.Value;
         NullableResponse<TableEntity> entity = await table.GetEntityIfExistsAsync<TableEntity>(Partition, RowKey(year), cancellationToken: cancellationToken);
         return entity.HasValue ? ToStored(entity.Value!) : null;
     }
@@ -65,7 +52,6 @@ public sealed class CalendarStore(TableServiceClient service, TimeProvider time)
     /// <summary>Every published year, ascending.</summary>
     public async Task<IReadOnlyList<PublishedYear>> ListAsync(CancellationToken cancellationToken)
     {
-        await created.Value;
         List<PublishedYear> years = [];
         await foreach (TableEntity e in table.QueryAsync<TableEntity>(e => e.PartitionKey == Partition, select: ["RowKey", "Revision", "Sha256", "PublishedAt"], cancellationToken: cancellationToken))
         {

@@ -3,7 +3,8 @@ using Microsoft.DurableTask;
 namespace MeterToCash.Functions.Infrastructure;
 
 /// <summary>
-/// The durable plumbing workflows share: the retry policy of activities, and a windowed fan-out over sub-orchestrations
+/// The durable plumbing every workflow shares (archive import, reading files, daily VEE, monitoring sweep, day-total
+/// recomputation, billing cycle): the retry policy of activities, and a windowed fan-out over sub-orchestrations
 /// (one per batch, a few in flight, each with an instance id derived from its parent's, so a replay or a restart finds
 /// the same children instead of starting new ones).
 /// </summary>
@@ -17,20 +18,25 @@ public static class DurableFanOut
 
     /// <summary>
     /// Calls <paramref name="orchestrator"/> once per batch, at most <see cref="InFlight"/> at a time, with instance ids
-    /// <c>{parent}-batch-{n:D4}</c>; returns the results in batch order.
+    /// <c>{parent}-{idInfix}-{n:D4}</c>; after each window, <paramref name="afterWindow"/> gets the window's batches and
+    /// results (for progress in the custom status). Returns the results in batch order.
     /// </summary>
-    public static async Task<IReadOnlyList<TResult>> SubOrchestrationsAsync<TInput, TResult>(TaskOrchestrationContext context, string orchestrator, IReadOnlyList<TInput> batches)
+    public static async Task<IReadOnlyList<TResult>> SubOrchestrationsAsync<TInput, TResult>(
+        TaskOrchestrationContext context, string orchestrator, IReadOnlyList<TInput> batches, string idInfix = "batch", Action<IReadOnlyList<TInput>, IReadOnlyList<TResult>>? afterWindow = null)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(batches);
         List<TResult> results = new(batches.Count);
         for (int first = 0; first < batches.Count; first += InFlight)
         {
-            List<Task<TResult>> window = batches.Skip(first).Take(InFlight).Select((batch, n) =>
-                context.CallSubOrchestratorAsync<TResult>(orchestrator, batch, new SubOrchestrationOptions { InstanceId = $"{context.InstanceId}-batch-{first + n:D4}" })).ToList();
-            RecordFanOut(context, orchestrator, "scheduled", window.Count);
-            results.AddRange(await Task.WhenAll(window));
-            RecordFanOut(context, orchestrator, "completed", window.Count);
+            List<TInput> inputs = batches.Skip(first).Take(InFlight).ToList();
+            List<Task<TResult>> calls = inputs.Select((batch, n) =>
+                context.CallSubOrchestratorAsync<TResult>(orchestrator, batch, new SubOrchestrationOptions { InstanceId = $"{context.InstanceId}-{idInfix}-{first + n:D4}" })).ToList();
+            RecordFanOut(context, orchestrator, "scheduled", calls.Count);
+            TResult[] window = await Task.WhenAll(calls);
+            RecordFanOut(context, orchestrator, "completed", calls.Count);
+            results.AddRange(window);
+            afterWindow?.Invoke(inputs, window);
         }
 
         return results;

@@ -1,21 +1,22 @@
+using MeterToCash.Domain.Common;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 
 namespace MeterToCash.Functions.Infrastructure;
 
-/// <summary>One broken rule of a request: which field, which rule, and a sentence for a person.</summary>
-public sealed record FieldError(string Field, string Rule, string Message);
-
-/// <summary>RFC 9457 problem responses (<c>application/problem+json</c>) used by every HTTP function.</summary>
+/// <summary>
+/// RFC 9457 problem responses (<c>application/problem+json</c>) used by every HTTP function. A broken rule is always a
+/// <see cref="ValidationError"/> (field, rule, message), the one error record shared with the domain's validators.
+/// </summary>
 public static class Problems
 {
     public const string ContentType = "application/problem+json";
 
-    public static ObjectResult Validation(IReadOnlyList<FieldError> errors, int status = StatusCodes.Status400BadRequest) =>
+    public static ObjectResult Validation(IReadOnlyList<ValidationError> errors, int status = StatusCodes.Status400BadRequest) =>
         Create(status, "The request is not valid", $"{errors.Count} field(s) broke a rule; see 'errors'.", "validation", new Dictionary<string, object?> { ["errors"] = errors });
 
     public static ObjectResult Validation(string field, string rule, string message, int status = StatusCodes.Status400BadRequest) =>
-        Validation([new FieldError(field, rule, message)], status);
+        Validation([new ValidationError(field, rule, message)], status);
 
     public static ObjectResult NotFound(string what) => Create(StatusCodes.Status404NotFound, "Not found", what, "not-found");
 

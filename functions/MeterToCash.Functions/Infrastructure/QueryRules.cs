@@ -9,6 +9,92 @@ namespace MeterToCash.Functions.Infrastructure;
 /// <summary>Route and query values several features read, checked the same way everywhere.</summary>
 public static class QueryRules
 {
+    /// <summary>Page sizes every list accepts, and the one it uses when none is asked for.</summary>
+    public const int DefaultPageSize = 50, MaxPageSize = 1000;
+
+    /// <summary>True for a day inside the API's one range (<see cref="DateRules"/>: 2000–2099).</summary>
+    public static bool InRange(DateOnly day) => DateRules.InRange(day);
+
+    /// <summary>The one date rule of the API: yyyy-MM-dd, a real day, 2000–2099. Query, body and route values all use it.</summary>
+    public static bool TryParseDay(string? text, out DateOnly day) =>
+        DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out day) && InRange(day);
+
+    /// <summary>An optional enum query parameter, by <see cref="EnumNames"/>: a declared name exactly, no numbers, no comma-joined flags.</summary>
+    public static T? Enum<T>(HttpRequest request, string name, List<ValidationError> errors)
+        where T : struct, System.Enum
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(errors);
+        if (request.Query[name].FirstOrDefault() is not { } text)
+        {
+            return null;
+        }
+
+        if (EnumNames.TryParse(text, out T value))
+        {
+            return value;
+        }
+
+        errors.Add(new(name, "enum", $"'{name}' must be one of {EnumNames.List<T>()} (exactly, one value)."));
+        return null;
+    }
+
+    /// <summary>The optional <c>pageSize</c> query parameter: a whole number 1–<see cref="MaxPageSize"/>, <see cref="DefaultPageSize"/> when absent.</summary>
+    public static int PageSize(HttpRequest request, List<ValidationError> errors)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(errors);
+        if (request.Query["pageSize"].FirstOrDefault() is not { } text)
+        {
+            return DefaultPageSize;
+        }
+
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int size) && size is >= 1 and <= MaxPageSize)
+        {
+            return size;
+        }
+
+        errors.Add(new("pageSize", "range", string.Create(CultureInfo.InvariantCulture, $"'pageSize' must be a whole number from 1 to {MaxPageSize}.")));
+        return DefaultPageSize;
+    }
+
+    /// <summary>The optional <c>area</c> query parameter: a transformer-area code.</summary>
+    public static string? Area(HttpRequest request, List<ValidationError> errors)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(errors);
+        string? area = request.Query["area"].FirstOrDefault();
+        if (area is not null && !ArchiveValidator.IsKey(area, ArchiveValidator.MaxCodeLength))
+        {
+            errors.Add(new("area", "code-format", "'area' must be a transformer-area code (1–32 letters, digits, '-' or '_')."));
+        }
+
+        return area;
+    }
+
+    /// <summary>
+    /// The optional <c>continuationToken</c> query parameter of the list <paramref name="list"/>, unwrapped by
+    /// <see cref="PagingToken"/>; reports <c>continuationToken</c>/<c>invalid-continuation-token</c> for anything this API
+    /// did not issue for that list.
+    /// </summary>
+    public static string? ContinuationToken(HttpRequest request, string list, List<ValidationError> errors)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(errors);
+        if (request.Query["continuationToken"].FirstOrDefault() is not { } text)
+        {
+            return null;
+        }
+
+        if (PagingToken.TryUnwrap(list, text, out string? storageToken))
+        {
+            return storageToken;
+        }
+
+        errors.Add(new("continuationToken", "invalid-continuation-token", "The continuation token is not one this list issued; start again without it."));
+        return null;
+    }
+
     /// <summary>A transformer-area code in the route; reports <c>areaCode</c>/<c>code-format</c> when malformed.</summary>
     public static void AreaCode(string areaCode, List<ValidationError> errors)
     {
@@ -23,7 +109,7 @@ public static class QueryRules
     {
         ArgumentNullException.ThrowIfNull(request);
         string? text = request.Query["day"].FirstOrDefault();
-        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out DateOnly day) && day.Year is >= 2000 and <= 2099)
+        if (TryParseDay(text, out DateOnly day))
         {
             return day;
         }
@@ -143,7 +229,7 @@ public static class QueryRules
     static DateOnly? ParseDay(HttpRequest request, string name, List<ValidationError> errors)
     {
         string? text = request.Query[name].FirstOrDefault();
-        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out DateOnly day) && day.Year is >= 2000 and <= 2099)
+        if (TryParseDay(text, out DateOnly day))
         {
             return day;
         }

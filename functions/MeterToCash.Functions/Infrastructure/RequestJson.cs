@@ -53,8 +53,7 @@ public static class RequestJson
         }
     }
 
-    public static ObjectResult Invalid(IReadOnlyList<ValidationError> errors, int status = StatusCodes.Status400BadRequest) =>
-        Problems.Validation(errors.Select(e => new FieldError(e.Field, e.Rule, e.Message)).ToList(), status);
+    public static ObjectResult Invalid(IReadOnlyList<ValidationError> errors, int status = StatusCodes.Status400BadRequest) => Problems.Validation(errors, status);
 
     /// <summary>Copies at most <paramref name="maxBytes"/>; a chunked body gives no Content-Length to check first.</summary>
     public static async Task CopyBoundedAsync(Stream source, Stream destination, long maxBytes, CancellationToken cancellationToken)

@@ -1,8 +1,7 @@
 using Azure.Core;
-using Azure.Data.Tables;
 using Azure.Identity;
-using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
+using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -12,6 +11,9 @@ namespace MeterToCash.Functions.Infrastructure;
 /// The app's own storage account, named like a Functions connection: locally a connection string in
 /// <c>MeterToCashStorage</c>; in Azure identity-based, <c>MeterToCashStorage__tableServiceUri</c>,
 /// <c>__blobServiceUri</c>, <c>__queueServiceUri</c> and optionally <c>__clientId</c> (user-assigned identity).
+/// The clients are registered with Microsoft.Extensions.Azure (<c>AddAzureClients</c>): one singleton each, with the
+/// SDK's retry and logging integration, resolvable as <c>TableServiceClient</c>, <c>BlobServiceClient</c> and
+/// <c>QueueServiceClient</c>.
 /// </summary>
 public static class StorageRegistration
 {
@@ -21,22 +23,25 @@ public static class StorageRegistration
     {
         IConfigurationSection section = configuration.GetSection(ConnectionName);
         string? connectionString = section.Value;
-
-        if (!string.IsNullOrWhiteSpace(connectionString))
+        services.AddAzureClients(clients =>
         {
-            services.AddSingleton(new TableServiceClient(connectionString));
-            services.AddSingleton(new BlobServiceClient(connectionString));
-            services.AddSingleton(new QueueServiceClient(connectionString, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }));
-            return services;
-        }
+            if (!string.IsNullOrWhiteSpace(connectionString))
+            {
+                clients.AddTableServiceClient(connectionString);
+                clients.AddBlobServiceClient(connectionString);
+                clients.AddQueueServiceClient(connectionString).ConfigureOptions(o => o.MessageEncoding = QueueMessageEncoding.Base64);
+                return;
+            }
 
-        string? clientId = section["clientId"];
-        TokenCredential credential = string.IsNullOrEmpty(clientId)
-            ? new DefaultAzureCredential()
-            : new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(clientId));
-        services.AddSingleton(new TableServiceClient(RequiredUri(section, "tableServiceUri"), credential));
-        services.AddSingleton(new BlobServiceClient(RequiredUri(section, "blobServiceUri"), credential));
-        services.AddSingleton(new QueueServiceClient(RequiredUri(section, "queueServiceUri"), credential, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }));
+            string? clientId = section["clientId"];
+            TokenCredential credential = string.IsNullOrEmpty(clientId)
+                ? new DefaultAzureCredential()
+                : new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(clientId));
+            clients.UseCredential(credential);
+            clients.AddTableServiceClient(RequiredUri(section, "tableServiceUri"));
+            clients.AddBlobServiceClient(RequiredUri(section, "blobServiceUri"));
+            clients.AddQueueServiceClient(RequiredUri(section, "queueServiceUri")).ConfigureOptions(o => o.MessageEncoding = QueueMessageEncoding.Base64);
+        });
         return services;
     }
 

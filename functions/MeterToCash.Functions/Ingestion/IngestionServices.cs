@@ -1,3 +1,4 @@
+using MeterToCash.Functions.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MeterToCash.Functions.Ingestion;
@@ -13,6 +14,7 @@ public static class IngestionServices
         services.AddSingleton<MeterEventIngestion>();
         services.AddOptions<ReadingFileOptions>().BindConfiguration(ReadingFileOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ReadingFileIntake>();
+        services.AddStartupStorage(new StorageResources(Containers: [IngestionKeys.RawContainer, IngestionKeys.QuarantineContainer, ReadingFileBlobs.Container]));
         return services;
     }
 }

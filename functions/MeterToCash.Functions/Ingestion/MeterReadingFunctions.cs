@@ -15,6 +15,7 @@ namespace MeterToCash.Functions.Ingestion;
 /// <summary>HTTP push of meter readings (IEC 61968-9 JSON).</summary>
 public sealed class MeterReadingFunctions(
     ReadingPipeline pipeline,
+    IngestionStorage storage,
     IOptions<IngestionOptions> options,
     ILogger<MeterReadingFunctions> logger)
 {
@@ -62,11 +63,36 @@ public sealed class MeterReadingFunctions(
             return Problems.Validation(field, failure.Reason.ToString(), DocumentMessage(failure));
         }
 
+        if (batch.Rejected.Any(r => r.Reason == RejectReason.TooManyItems))
+        {
+            // Refused whole, before anything is stored: an answer listing a million items would be 40 times the request.
+            logger.PushRefused(nameof(RejectReason.TooManyItems), "MeterReading");
+            return Problems.Validation("MeterReading", "max-items",
+                $"A document may hold at most {ParserLimits.Default.MaxItems:N0} items (interval values, register reads and events together); split the delivery.",
+                StatusCodes.Status413PayloadTooLarge);
+        }
+
         IngestionResult result = await pipeline.ProcessAsync(batch, new Payload(body, "http", "json", "application/json"), ct);
-        // Accepted items are only counted: listing each one made a day's area document answer with about 1 MB that says
-        // nothing the counts do not. Every item that was not stored as delivered keeps its own result and reason.
-        return new OkObjectResult(new IngestionResponseDto(result.RawBlob, result.RawAlreadyArchived, result.QuarantineBlob, result.Counts, result.Items));
+        // Accepted items are only counted, and the rest are listed up to a bound: the answer stays small however the
+        // delivery went. Beyond the bound the complete list goes to a blob the answer names.
+        bool truncated = result.Items.Count > IngestionResponseDto.MaxListedItems;
+        string? itemsBlob = null;
+        if (truncated)
+        {
+            itemsBlob = result.RawBlob + ".items.json";
+            await ReadingPipeline.UploadOnceAsync(storage.Quarantine, itemsBlob, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(result.Items, ItemsJson), "application/json", ct);
+        }
+
+        return new OkObjectResult(new IngestionResponseDto(
+            result.RawBlob, result.RawAlreadyArchived, result.QuarantineBlob, result.Counts, ReasonSummary.Of(result.Items),
+            truncated ? result.Items.Take(IngestionResponseDto.MaxListedItems).ToList() : result.Items, truncated, itemsBlob));
     }
+
+    static readonly System.Text.Json.JsonSerializerOptions ItemsJson = new(System.Text.Json.JsonSerializerDefaults.Web)
+    {
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+    };
 
     static ObjectResult TooLarge(int maxBytes) =>
         Problems.Validation("body", "max-size", $"The body may be at most {maxBytes:N0} bytes; split the delivery.", StatusCodes.Status413PayloadTooLarge);

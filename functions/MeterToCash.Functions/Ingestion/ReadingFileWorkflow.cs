@@ -74,51 +74,37 @@ public sealed class ReadingFileIntake(BlobServiceClient blobs, TimeProvider time
         return new("no-readings", $"The file holds no usable reading ({batch.Rejected.Count} item(s) rejected).{first}", StatusCodes.Status422UnprocessableEntity);
     }
 
-    /// <summary>Stores the file by id and starts its orchestration unless one exists that has not failed.</summary>
+    /// <summary>
+    /// Stores the file by id and starts its orchestration unless one exists that has not failed. Of callers sending the
+    /// same bytes at once, exactly one is told it started the file (<see cref="SingleStart"/>).
+    /// </summary>
     public async Task<ReadingFileStart> StartAsync(DurableTaskClient client, ReadOnlyMemory<byte> bytes, string format, string origin, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
         string fileId = Convert.ToHexStringLower(SHA256.HashData(bytes.Span));
         string instanceId = ReadingFileBlobs.InstanceId(fileId);
-        OrchestrationMetadata? existing = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, cancellationToken);
-        if (existing is not null && existing.RuntimeStatus is not (OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated))
+        if (await client.GetInstanceAsync(instanceId, getInputsAndOutputs: false, cancellationToken) is { RuntimeStatus: not (OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated) })
         {
             return new(fileId, false);
         }
 
-        try
+        bool started = await SingleStart.StartAsync(client, Files, instanceId, async existing =>
         {
-            await Files.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-        }
-        catch (RequestFailedException e) when (e.Status == 409)
-        {
-            // Created concurrently.
-        }
+            await ReadingPipeline.UploadOnceAsync(Files, ReadingFileBlobs.File(fileId, format), bytes, ReadingFileFormats.ContentType(format), cancellationToken);
 
-        await ReadingPipeline.UploadOnceAsync(Files, ReadingFileBlobs.File(fileId, format), bytes, ReadingFileFormats.ContentType(format), cancellationToken);
-
-        // A failed run is restarted under the raw name it had, so the file is still archived once.
-        string rawBlob = existing?.ReadInputAs<ReadingFileInput>()?.RawBlob
-            ?? IngestionKeys.PayloadBlob(time.GetUtcNow(), ReadingFileBlobs.Source, fileId, format);
-        try
-        {
+            // A failed run is restarted under the raw name it had, so the file is still archived once.
+            string rawBlob = existing?.ReadInputAs<ReadingFileInput>()?.RawBlob
+                ?? IngestionKeys.PayloadBlob(time.GetUtcNow(), ReadingFileBlobs.Source, fileId, format);
             await client.ScheduleNewOrchestrationInstanceAsync(
                 nameof(ReadingFileWorkflow.ProcessReadingFile), new ReadingFileInput(fileId, format, rawBlob, origin), new StartOrchestrationOptions(instanceId), cancellationToken);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
+        }, cancellationToken);
+
+        if (started)
         {
-            // The same bytes arriving twice at once (an upload and a drop, or a retrying client): whichever scheduled
-            // first owns the file, and the other is an arrival of a known file, not an error.
-            if (await client.GetInstanceAsync(instanceId, getInputsAndOutputs: false, cancellationToken) is { RuntimeStatus: not (OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated) })
-            {
-                return new(fileId, false);
-            }
-
-            throw;
+            logger.ReadingFileStarted(fileId, format, bytes.Length, origin);
         }
 
-        logger.ReadingFileStarted(fileId, format, bytes.Length, origin);
-        return new(fileId, true);
+        return new(fileId, started);
     }
 }
 
@@ -138,12 +124,9 @@ public sealed class ReadingFileWorkflow(
     TimeProvider time,
     ILogger<ReadingFileWorkflow> logger)
 {
-    static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(new RetryPolicy(maxNumberOfAttempts: 5, firstRetryInterval: TimeSpan.FromSeconds(2), backoffCoefficient: 2));
+    static TaskOptions Retry => DurableFanOut.Retry;
 
     static readonly JsonSerializerOptions FileJson = new(JsonSerializerDefaults.Web);
-
-    // Sub-orchestrations in flight at once: enough to keep the activity workers busy without flooding the control queues.
-    const int ChunksInFlight = 4;
 
     [Function(nameof(StartReadingFile))]
     public async Task<IActionResult> StartReadingFile(
@@ -220,15 +203,12 @@ public sealed class ReadingFileWorkflow(
         ReadingFileCounts done = ReadingFileCounts.None with { Received = split.Rejected, Quarantined = split.Rejected };
         int batchesDone = 0;
         context.SetCustomStatus(new ReadingFileProgress("Processing", split.BatchCount, 0, done));
-        for (int i = 0; i < chunks.Count; i += ChunksInFlight)
+        await DurableFanOut.SubOrchestrationsAsync<ReadingFileChunk, ReadingFileCounts>(context, nameof(ProcessReadingFileChunk), chunks, "chunk", (window, results) =>
         {
-            List<ReadingFileChunk> window = chunks.Skip(i).Take(ChunksInFlight).ToList();
-            ReadingFileCounts[] results = await Task.WhenAll(window.Select((chunk, n) =>
-                context.CallSubOrchestratorAsync<ReadingFileCounts>(nameof(ProcessReadingFileChunk), chunk, new SubOrchestrationOptions { InstanceId = $"{context.InstanceId}-chunk-{i + n:D4}" })));
             done = results.Aggregate(done, ReadingFileCounts.Add);
             batchesDone += window.Sum(c => c.BatchCount);
             context.SetCustomStatus(new ReadingFileProgress("Processing", split.BatchCount, batchesDone, done));
-        }
+        });
 
         context.SetCustomStatus(new ReadingFileProgress("Completed", split.BatchCount, batchesDone, done));
         log.ReadingFileCompleted(input.FileId, split.BatchCount, done.Received, done.Accepted + done.Suspect + done.Estimated, done.Duplicate, done.Quarantined);
@@ -248,7 +228,6 @@ public sealed class ReadingFileWorkflow(
     public async Task<SplitReadingFileResult> SplitReadingFile([ActivityTrigger] ReadingFileInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        await storage.EnsureCreatedAsync();
         BlobDownloadResult file = await intake.Files.GetBlobClient(ReadingFileBlobs.File(input.FileId, input.Format)).DownloadContentAsync();
         ReadOnlyMemory<byte> bytes = file.Content.ToMemory();
 
@@ -384,7 +363,6 @@ public sealed class ReadingFileWorkflow(
             ?? new ReadingFileProgress("Queued", 0, 0, ReadingFileCounts.None);
 
         // Listed rather than kept in the custom status: a file of many batches could have more names than the status holds.
-        await storage.EnsureCreatedAsync();
         List<string> quarantine = [];
         await foreach (BlobItem blob in storage.Quarantine.GetBlobsAsync(BlobTraits.None, BlobStates.None, ReadingFileBlobs.QuarantinePrefix(input.RawBlob), ct))
         {
@@ -392,7 +370,7 @@ public sealed class ReadingFileWorkflow(
         }
 
         return new ReadingFileStatusDto(fileId, instance.RuntimeStatus.ToString(), progress.Phase, input.Format, input.Origin, input.RawBlob,
-            progress.BatchesTotal, progress.BatchesDone, progress.Counts, quarantine, instance.CreatedAt, instance.LastUpdatedAt, instance.FailureDetails?.ErrorMessage);
+            progress.BatchesTotal, progress.BatchesDone, progress.Counts, quarantine, instance.CreatedAt, instance.LastUpdatedAt, DurableStatus.Error(instance));
     }
 
     static ObjectResult TooLarge(int max) =>

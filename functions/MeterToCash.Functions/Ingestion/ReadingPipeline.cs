@@ -91,7 +91,6 @@ public sealed class ReadingPipeline(
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(payload);
         using System.Diagnostics.Activity? activity = MeterToCashTelemetry.StartIngestion(payload.Source);
-        await storage.EnsureCreatedAsync();
         DateTimeOffset now = time.GetUtcNow();
         string hash = Convert.ToHexStringLower(SHA256.HashData(payload.Bytes.Span));
         string rawBlob = IngestionKeys.PayloadBlob(now, payload.Source, hash, payload.Extension) + ".gz";
@@ -130,7 +129,6 @@ public sealed class ReadingPipeline(
         }
 
         using System.Diagnostics.Activity? activity = MeterToCashTelemetry.StartIngestion(part.Source);
-        await storage.EnsureCreatedAsync();
         return await ProcessItemsAsync(batch, part.RawBlob, true, part.Source, part.QuarantineBlob, i => Position(part.Positions[i]), time.GetUtcNow(), cancellationToken);
     }
 

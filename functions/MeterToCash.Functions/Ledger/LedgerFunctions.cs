@@ -167,14 +167,7 @@ public sealed class LedgerFunctions(AccountLedger ledger, ArchiveStore archive, 
             amount = new Money((long)fen);
         }
 
-        if (string.IsNullOrWhiteSpace(body.Reason))
-        {
-            errors.Add(new("reason", "required", "'reason' (why the account is adjusted) is required."));
-        }
-        else if (body.Reason.Trim().Length > MaxReasonLength)
-        {
-            errors.Add(new("reason", "max-length", string.Create(CultureInfo.InvariantCulture, $"'reason' is at most {MaxReasonLength} characters.")));
-        }
+        TextRules.Check(errors, "reason", body.Reason?.Trim(), MaxReasonLength, required: true);
 
         return amount;
     }
@@ -186,7 +179,7 @@ public sealed class LedgerFunctions(AccountLedger ledger, ArchiveStore archive, 
             return null;
         }
 
-        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out DateOnly day) && day.Year is >= 2000 and <= 2099)
+        if (QueryRules.TryParseDay(text, out DateOnly day))
         {
             return day;
         }

@@ -1,3 +1,4 @@
+using MeterToCash.Domain.Common;
 using MeterToCash.Domain.Ledger;
 using MeterToCash.Functions.Infrastructure;
 using Microsoft.AspNetCore.Http;
@@ -36,7 +37,7 @@ public static class LedgerProblems
             new Dictionary<string, object?>
             {
                 ["code"] = refusal.Code,
-                ["errors"] = new[] { new FieldError(field, refusal.Code, refusal.Message) },
+                ["errors"] = new[] { new ValidationError(field, refusal.Code, refusal.Message) },
             });
     }
 }

@@ -1,3 +1,4 @@
+using MeterToCash.Functions.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MeterToCash.Functions.Ledger;
@@ -11,6 +12,7 @@ public static class LedgerServices
     public static IServiceCollection AddLedger(this IServiceCollection services)
     {
         services.AddSingleton<LedgerStore>();
+        services.AddStartupStorage(new StorageResources(Tables: [LedgerStore.TableName]));
         services.AddSingleton<AccountLedger>();
         return services;
     }

@@ -41,18 +41,6 @@ public sealed class LedgerStore(TableServiceClient service)
 
     readonly TableClient table = service.GetTableClient(TableName);
 
-    readonly Lazy<Task> created = new(async () =>
-    {
-        try
-        {
-            await service.CreateTableIfNotExistsAsync(TableName);
-        }
-        catch (RequestFailedException e) when (e.Status == 409)
-        {
-            // Created by a concurrent instance between the check and the create.
-        }
-    });
-
     /// <summary>The idempotency row key of an entry id: <c>i</c> + base64url of its UTF-8 bytes (no padding).</summary>
     public static string IdRowKey(string entryId) => IdPrefix + Convert.ToBase64String(Encoding.UTF8.GetBytes(entryId)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
@@ -65,7 +53,6 @@ public sealed class LedgerStore(TableServiceClient service)
     /// </summary>
     public async Task<StoredLedger> ReadAsync(string accountNo, CancellationToken cancellationToken)
     {
-        await created.Value;
         for (int read = 1; ; read++)
         {
             List<LedgerEntry> entries = [];
@@ -105,7 +92,6 @@ public sealed class LedgerStore(TableServiceClient service)
     public async Task<LedgerAppend> AppendAsync(string accountNo, LedgerEntry entry, Money balanceAfter, ETag? headETag, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        await created.Value;
         TableEntity head = new(accountNo, HeadRowKey)
         {
             ["LastSequence"] = entry.Sequence,

@@ -40,7 +40,6 @@ public sealed class CurveStore(MeterDataStorage storage)
     /// <exception cref="UnreadableCurveException">The stored bytes are not a valid curve.</exception>
     public async Task<StoredCurve> GetAsync(string areaCode, MeterId meter, MeterChannel channel, DateOnly day, int intervalMinutes, CancellationToken cancellationToken)
     {
-        await storage.EnsureCreatedAsync();
         string pk = MeterDataKeys.CurvePartition(areaCode, day), rk = MeterDataKeys.CurveRow(meter.Value, channel);
         NullableResponse<TableEntity>? response = null;
         try
@@ -70,7 +69,6 @@ public sealed class CurveStore(MeterDataStorage storage)
     /// <param name="cancellationToken">Cancels the reads.</param>
     public async Task<IReadOnlyDictionary<CurveKey, StoredCurve?>> GetManyAsync(IReadOnlyCollection<CurveKey> keys, Func<CurveKey, bool>? mayBeStored, CancellationToken cancellationToken)
     {
-        await storage.EnsureCreatedAsync();
         ConcurrentDictionary<CurveKey, StoredCurve?> found = new();
         if (mayBeStored is not null)
         {
@@ -134,7 +132,6 @@ public sealed class CurveStore(MeterDataStorage storage)
     /// <summary>All curves of an area's day (one partition query).</summary>
     public async Task<IReadOnlyList<StoredCurve>> ListAreaDayAsync(string areaCode, DateOnly day, CancellationToken cancellationToken)
     {
-        await storage.EnsureCreatedAsync();
         string pk = MeterDataKeys.CurvePartition(areaCode, day);
         List<StoredCurve> curves = [];
         await foreach (TableEntity e in QueryDayAsync(day, TableClient.CreateQueryFilter($"PartitionKey eq {pk}"), null, cancellationToken))
@@ -155,7 +152,6 @@ public sealed class CurveStore(MeterDataStorage storage)
     /// </summary>
     public async Task<Dictionary<string, DateTimeOffset>> LastWrittenAsync(string areaCode, IEnumerable<DateOnly> days, CancellationToken cancellationToken)
     {
-        await storage.EnsureCreatedAsync();
         Dictionary<string, DateTimeOffset> latest = new(StringComparer.Ordinal);
         foreach (DateOnly day in days)
         {
@@ -184,7 +180,6 @@ public sealed class CurveStore(MeterDataStorage storage)
     /// </summary>
     public async Task<IReadOnlyList<CurveWrite>> MergeAsync(IReadOnlyList<CurveChange> changes, CancellationToken cancellationToken)
     {
-        await storage.EnsureCreatedAsync();
         ConcurrentBag<CurveWrite> results = [];
         IEnumerable<CurveChange[]> chunks = changes
             .GroupBy(c => MeterDataKeys.CurvePartition(c.AreaCode, c.Known.Curve.Day))

@@ -150,7 +150,7 @@ public sealed class DayTotalsRecomputeWorkflow(
         }
 
         DayTotalsRecomputeSummary? summary = instance.RuntimeStatus == OrchestrationRuntimeStatus.Completed ? instance.ReadOutputAs<DayTotalsRecomputeSummary>() : null;
-        return new OkObjectResult(Status(id, instance.RuntimeStatus.ToString(), input, summary, instance.FailureDetails?.ErrorMessage));
+        return new OkObjectResult(Status(id, instance.RuntimeStatus.ToString(), input, summary, DurableStatus.Error(instance)));
     }
 
     [Function(nameof(RecomputeDayTotals))]
@@ -226,7 +226,7 @@ public sealed class DayTotalsRecomputeWorkflow(
 
     static DateOnly Day(string? text, string field, List<ValidationError> errors)
     {
-        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out DateOnly day) && day.Year is >= 2000 and <= 2099)
+        if (QueryRules.TryParseDay(text, out DateOnly day))
         {
             return day;
         }

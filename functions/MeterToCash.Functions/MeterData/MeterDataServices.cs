@@ -1,5 +1,6 @@
 using MeterToCash.Functions.Calendar;
 using MeterToCash.Functions.Tariffs;
+using MeterToCash.Functions.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MeterToCash.Functions.MeterData;
@@ -11,6 +12,7 @@ public static class MeterDataServices
     {
         services.AddOptions<MeterDataOptions>().BindConfiguration(MeterDataOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<MeterDataStorage>();
+        services.AddStartupStorage(new StorageResources(Tables: [MeterDataKeys.MonthToDateTable, MeterDataKeys.RegistersTable, MeterDataKeys.RejectionsTable]));
         services.AddSingleton<MeterDirectory>();
         services.AddSingleton<CurveStore>();
         services.AddSingleton<TouBandings>();

@@ -4,17 +4,9 @@ using Azure.Data.Tables;
 
 namespace MeterToCash.Functions.MeterData;
 
-/// <summary>The meter-data tables, created once per process on first use. Keys: <see cref="MeterDataKeys"/>.</summary>
+/// <summary>The meter-data tables, created once at start-up (<see cref="Infrastructure.StorageStartup"/>), except the per-day curve tables, created lazily before the first write to a day. Keys: <see cref="MeterDataKeys"/>.</summary>
 public sealed class MeterDataStorage(TableServiceClient tables)
 {
-    readonly Lazy<Task> created = new(async () =>
-    {
-        await Task.WhenAll(
-            CreateTableAsync(tables, MeterDataKeys.MonthToDateTable),
-            CreateTableAsync(tables, MeterDataKeys.RegistersTable),
-            CreateTableAsync(tables, MeterDataKeys.RejectionsTable));
-    });
-
     readonly ConcurrentDictionary<DateOnly, Lazy<Task>> curveTablesCreated = new();
 
     /// <summary>The curve table of a China-local day (it may not exist yet: readers treat a missing table as no curves).</summary>
@@ -55,8 +47,6 @@ public sealed class MeterDataStorage(TableServiceClient tables)
     public TableClient Registers { get; } = tables.GetTableClient(MeterDataKeys.RegistersTable);
 
     public TableClient Rejections { get; } = tables.GetTableClient(MeterDataKeys.RejectionsTable);
-
-    public Task EnsureCreatedAsync() => created.Value;
 
     static async Task CreateTableAsync(TableServiceClient service, string name)
     {

@@ -83,7 +83,6 @@ public sealed class MonthToDateStore(MeterDataStorage storage, MeterDirectory di
     /// <summary>A meter's month; the area is the meter's transformer area (from the <see cref="MeterDirectory"/>). Null when no day has data.</summary>
     public async Task<StoredMonthToDate?> GetAsync(string areaCode, MeterId meter, MeterChannel channel, int year, int month, CancellationToken cancellationToken)
     {
-        await storage.EnsureCreatedAsync();
         string key = MeterDataKeys.Meter(meter.Value);
         List<DayContribution> days = [];
         await foreach (TableEntity block in QueryBlocksAsync(areaCode, channel, year, month, cancellationToken))
@@ -112,7 +111,6 @@ public sealed class MonthToDateStore(MeterDataStorage storage, MeterDirectory di
     /// <summary>Whether any entry of <paramref name="year"/> was banded provisionally (without a published calendar).</summary>
     public async Task<bool> HasProvisionalAsync(int year, CancellationToken cancellationToken)
     {
-        await storage.EnsureCreatedAsync();
         NullableResponse<TableEntity> marker = await storage.MonthToDate.GetEntityIfExistsAsync<TableEntity>(
             ProvisionalPartition, year.ToString("D4", CultureInfo.InvariantCulture), ["RowKey"], cancellationToken);
         return marker.HasValue;
@@ -136,7 +134,6 @@ public sealed class MonthToDateStore(MeterDataStorage storage, MeterDirectory di
     /// <summary>Whether an area has any day block in a month (one query of at most one key): recomputations skip empty months.</summary>
     public async Task<bool> HasMonthAsync(string areaCode, int year, int month, CancellationToken cancellationToken)
     {
-        await storage.EnsureCreatedAsync();
         string pk = MeterDataKeys.MonthToDatePartition(areaCode, year, month);
         await foreach (Page<TableEntity> page in storage.MonthToDate.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {pk}"), maxPerPage: 1, select: ["RowKey"], cancellationToken: cancellationToken).AsPages())
         {
@@ -163,7 +160,6 @@ public sealed class MonthToDateStore(MeterDataStorage storage, MeterDirectory di
     /// </summary>
     public async Task<DayBlocks> ReadBlocksAsync(IReadOnlyCollection<CurveKey> keys, CancellationToken cancellationToken)
     {
-        await storage.EnsureCreatedAsync();
         DayBlocks read = new();
         var blocks = keys
             .GroupBy(k => (Pk: MeterDataKeys.MonthToDatePartition(k.AreaCode, k.Day.Year, k.Day.Month), Rk: MeterDataKeys.DayTotalsRow(k.Channel, k.Day)))
@@ -193,7 +189,6 @@ public sealed class MonthToDateStore(MeterDataStorage storage, MeterDirectory di
     /// <returns>How many meter-day entries changed.</returns>
     public async Task<int> ApplyAsync(string areaCode, int year, int month, IReadOnlyList<StoredCurve> curves, DayBlocks? known, CancellationToken cancellationToken, DayTotalsWrite mode = DayTotalsWrite.Ingest, IReadOnlyDictionary<string, MeterLocation?>? locations = null)
     {
-        await storage.EnsureCreatedAsync();
         string pk = MeterDataKeys.MonthToDatePartition(areaCode, year, month);
         locations ??= await directory.ResolveManyAsync(curves.Select(c => c.Curve.Meter.Value), cancellationToken);
         List<(string RowKey, string Meter, DayContribution Day)> contributions = new(curves.Count);

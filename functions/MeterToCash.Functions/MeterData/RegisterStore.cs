@@ -53,7 +53,6 @@ public sealed class RegisterStore(MeterDataStorage storage)
     /// </summary>
     public async Task<IReadOnlyList<StoredRegister>> NeighboursAsync(MeterId meter, IReadOnlyList<RegisterReading> delivered, CancellationToken cancellationToken)
     {
-        await storage.EnsureCreatedAsync();
         Dictionary<string, DateTimeOffset> earliest = new(StringComparer.Ordinal);
         DateTimeOffset latest = DateTimeOffset.MinValue, first = DateTimeOffset.MaxValue;
         foreach (RegisterReading r in delivered)
@@ -102,7 +101,6 @@ public sealed class RegisterStore(MeterDataStorage storage)
     /// </summary>
     public async Task<IReadOnlyList<StoredRegister>> HistoryAsync(MeterId meter, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
-        await storage.EnsureCreatedAsync();
         string pk = MeterDataKeys.RegisterPartition(meter.Value);
         // Newest first in key order: readAt < to  ⇔  RowKey > key(to); readAt ≥ from  ⇔  RowKey ≤ key(from)~….
         string low = MeterDataKeys.RegisterTime(to) + "~~", high = MeterDataKeys.RegisterTime(from) + "~~";
@@ -128,7 +126,6 @@ public sealed class RegisterStore(MeterDataStorage storage)
     public async Task<IReadOnlyList<StoredRegister>> AtAsync(MeterId meter, IReadOnlyList<(MeterChannel Channel, RegisterBand Band)> registers, DateTimeOffset readAt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(registers);
-        await storage.EnsureCreatedAsync();
         string pk = MeterDataKeys.RegisterPartition(meter.Value);
         NullableResponse<TableEntity>[] found = await Task.WhenAll(registers.Select(r =>
             storage.Registers.GetEntityIfExistsAsync<TableEntity>(pk, MeterDataKeys.RegisterRow(r.Channel, r.Band, readAt), cancellationToken: cancellationToken)));
@@ -142,7 +139,6 @@ public sealed class RegisterStore(MeterDataStorage storage)
     /// </summary>
     public async Task AddAsync(IReadOnlyList<StoredRegister> reads, CancellationToken cancellationToken)
     {
-        await storage.EnsureCreatedAsync();
         foreach (StoredRegister[] chunk in reads.Chunk(MaxTransaction))
         {
             await storage.Registers.SubmitTransactionAsync(chunk.Select(r => new TableTransactionAction(TableTransactionActionType.Add, ToEntity(r))), cancellationToken);

@@ -35,7 +35,6 @@ public sealed class RejectionStore(MeterDataStorage storage)
             return;
         }
 
-        await storage.EnsureCreatedAsync();
         foreach (TableEntity[] chunk in groups.GroupBy(e => e.PartitionKey).SelectMany(p => p.Chunk(100)))
         {
             await storage.Rejections.SubmitTransactionAsync(chunk.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)), cancellationToken);
@@ -45,7 +44,6 @@ public sealed class RejectionStore(MeterDataStorage storage)
     /// <summary>Rejected values of an area-day and channel (code, e.g. AI), with counts per rule or reason.</summary>
     public async Task<(int Items, Dictionary<string, int> Rules)> ReadAsync(string areaCode, DateOnly day, string channelCode, CancellationToken cancellationToken)
     {
-        await storage.EnsureCreatedAsync();
         int items = 0;
         Dictionary<string, int> rules = new(StringComparer.Ordinal);
         string pk = MeterDataKeys.RejectionPartition(areaCode, day), suffix = "~" + channelCode;

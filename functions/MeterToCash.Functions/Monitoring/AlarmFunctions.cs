@@ -1,3 +1,4 @@
+using MeterToCash.Domain.Common;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -56,38 +57,23 @@ public sealed class AlarmFunctions(AlarmStore store, TimeProvider time)
     public async Task<IActionResult> ListAlarms(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "alarms")] HttpRequest request)
     {
-        List<FieldError> errors = [];
-        string? area = request.Query["area"].FirstOrDefault();
-        if (area is not null && !ArchiveValidator.IsKey(area, ArchiveValidator.MaxCodeLength))
-        {
-            errors.Add(new("area", "code-format", "'area' must be a transformer-area code."));
-        }
-
-        AlarmState? state = ParseEnum<AlarmState>(request.Query["status"].FirstOrDefault(), "status", errors);
-        AlarmSeverity? severity = ParseEnum<AlarmSeverity>(request.Query["severity"].FirstOrDefault(), "severity", errors);
-        Department? department = ParseEnum<Department>(request.Query["department"].FirstOrDefault(), "department", errors);
-        int pageSize = 50;
-        if (request.Query["pageSize"].FirstOrDefault() is { } size && (!int.TryParse(size, NumberStyles.None, CultureInfo.InvariantCulture, out pageSize) || pageSize is < 1 or > 1000))
-        {
-            errors.Add(new("pageSize", "range", "'pageSize' must be a whole number from 1 to 1000."));
-        }
-
+        List<ValidationError> errors = [];
+        string? area = QueryRules.Area(request, errors);
+        AlarmState? state = QueryRules.Enum<AlarmState>(request, "status", errors);
+        AlarmSeverity? severity = QueryRules.Enum<AlarmSeverity>(request, "severity", errors);
+        Department? department = QueryRules.Enum<Department>(request, "department", errors);
+        int pageSize = QueryRules.PageSize(request, errors);
+        string? token = QueryRules.ContinuationToken(request, PageName, errors);
         if (errors.Count > 0)
         {
             return Problems.Validation(errors);
         }
 
-        string? token = request.Query["continuationToken"].FirstOrDefault();
-        try
-        {
-            (IReadOnlyList<StoredAlarm> items, string? next) = await store.ListAsync(area, state, severity, department, pageSize, token, request.HttpContext.RequestAborted);
-            return new OkObjectResult(new AlarmPageDto(items.Select(AlarmDto.From).ToList(), next));
-        }
-        catch (Exception e) when (e is RequestFailedException or FormatException or ArgumentException && token is not null)
-        {
-            return Problems.Validation("continuationToken", "token-format", "The continuation token is not one this API issued.");
-        }
+        (IReadOnlyList<StoredAlarm> items, string? next) = await store.ListAsync(area, state, severity, department, pageSize, token, request.HttpContext.RequestAborted);
+        return new OkObjectResult(new AlarmPageDto(items.Select(AlarmDto.From).ToList(), next is null ? null : PagingToken.Wrap(PageName, next)));
     }
+
+    const string PageName = "alarms";
 
     [Function(nameof(GetAlarm))]
     public async Task<IActionResult> GetAlarm(
@@ -119,16 +105,10 @@ public sealed class AlarmFunctions(AlarmStore store, TimeProvider time)
             return problem!;
         }
 
-        List<FieldError> errors = [];
-        if (string.IsNullOrWhiteSpace(body.Who) || body.Who.Length > MaxWhoLength)
-        {
-            errors.Add(new("who", "required", $"'who' (the operator taking the alarm) is required, at most {MaxWhoLength} characters."));
-        }
-
-        if (body.Note is { Length: > MaxNoteLength })
-        {
-            errors.Add(new("note", "max-length", $"'note' may be at most {MaxNoteLength} characters."));
-        }
+        List<ValidationError> errors = [];
+        // The operator taking the alarm, and an optional note: the shared text rules (no control or bidi characters, visible).
+        TextRules.Check(errors, "who", body.Who, MaxWhoLength, required: true);
+        TextRules.Check(errors, "note", body.Note, MaxNoteLength, required: false);
 
         if (errors.Count > 0)
         {
@@ -164,25 +144,4 @@ public sealed class AlarmFunctions(AlarmStore store, TimeProvider time)
         AlarmStore.TryParseId(id, out _, out _)
             ? null
             : Problems.Validation("id", "alarm-id-format", "An alarm id is '{area}~{condition}~{subject}~{openedAtUnixMs}', as returned by GET /api/alarms.");
-
-    static T? ParseEnum<T>(string? value, string field, List<FieldError> errors)
-        where T : struct, Enum
-    {
-        if (value is null)
-        {
-            return null;
-        }
-
-        // Exact names only: Enum.TryParse would also accept "2" or "Metering,Operations" (a flags combination).
-        foreach (T candidate in Enum.GetValues<T>())
-        {
-            if (string.Equals(candidate.ToString(), value, StringComparison.OrdinalIgnoreCase))
-            {
-                return candidate;
-            }
-        }
-
-        errors.Add(new(field, "enum", $"'{field}' must be one of: {string.Join(", ", Enum.GetNames<T>())}."));
-        return null;
-    }
 }

@@ -35,18 +35,6 @@ public sealed class AlarmMonitor(
     public const string StatesTable = "AlarmMeterStates";
 
     readonly TableClient states = tables.GetTableClient(StatesTable);
-    readonly Lazy<Task> created = new(async () =>
-    {
-        try
-        {
-            await tables.CreateTableIfNotExistsAsync(StatesTable);
-        }
-        catch (RequestFailedException e) when (e.Status == 409)
-        {
-            // Created concurrently.
-        }
-    });
-
     /// <summary>
     /// Raises (or bumps) the alarm of a condition another feature observed, e.g. VEE's sudden drop to zero; it goes
     /// through the same store, lifecycle and notification outbox as the alarms of events.
@@ -62,7 +50,6 @@ public sealed class AlarmMonitor(
             return;
         }
 
-        await created.Value;
         Dictionary<string, MeterLocation> located = new(StringComparer.OrdinalIgnoreCase);
         int unknown = 0;
         foreach (string meter in events.Select(e => e.Meter.Value).Distinct(StringComparer.OrdinalIgnoreCase))
@@ -119,7 +106,6 @@ public sealed class AlarmMonitor(
     /// <summary>Opens or closes the area-outage alarm of <paramref name="area"/> from its meters' report states as stored.</summary>
     public async Task<OutageDecision> EvaluateAreaAsync(string area, CancellationToken cancellationToken)
     {
-        await created.Value;
         DateTimeOffset now = time.GetUtcNow();
         HashSet<string> meters = await AreaMeters.InServiceAsync(archive, area, ChinaTime.LocalDay(now), cancellationToken);
         Dictionary<string, (MeterReportState State, ETag ETag)> known = await StatesAsync(area, cancellationToken);
@@ -135,7 +121,6 @@ public sealed class AlarmMonitor(
     /// </summary>
     public async Task<SweepSummary> SweepAreaAsync(string area, DateTimeOffset at, CancellationToken cancellationToken)
     {
-        await created.Value;
         MonitoringOptions o = options.Value;
         DateOnly today = ChinaTime.LocalDay(at);
         HashSet<string> meters = await AreaMeters.InServiceAsync(archive, area, today, cancellationToken);

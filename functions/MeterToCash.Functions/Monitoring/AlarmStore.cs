@@ -73,18 +73,10 @@ public sealed class AlarmStore(TableServiceClient tables, QueueServiceClient que
 
     readonly TableClient table = tables.GetTableClient(TableName);
     readonly QueueClient queue = queues.GetQueueClient(options.Value.NotificationQueue);
-    readonly Lazy<Task> created = new(async () =>
-    {
-        await CreateAsync(() => tables.CreateTableIfNotExistsAsync(TableName));
-        await CreateAsync(() => queues.GetQueueClient(options.Value.NotificationQueue).CreateIfNotExistsAsync());
-    });
-
-    public Task EnsureCreatedAsync() => created.Value;
 
     /// <summary>Folds an observation into the alarm of its condition key; returns the alarm after it (null when stale).</summary>
     public async Task<StoredAlarm?> RaiseAsync(string area, AlarmCondition condition, CancellationToken cancellationToken)
     {
-        await EnsureCreatedAsync();
         for (int attempt = 0; ; attempt++)
         {
             (TableEntity? pointer, StoredAlarm? current) = await LatestAsync(area, condition.Key, cancellationToken);
@@ -126,7 +118,6 @@ public sealed class AlarmStore(TableServiceClient tables, QueueServiceClient que
     /// <summary>Closes the live alarm of a condition key at <paramref name="at"/>, unless there is none or it opened later (a stale restore).</summary>
     public async Task<StoredAlarm?> CloseLiveAsync(string area, AlarmKey key, DateTimeOffset at, CancellationToken cancellationToken)
     {
-        await EnsureCreatedAsync();
         for (int attempt = 0; ; attempt++)
         {
             (_, StoredAlarm? current) = await LatestAsync(area, key, cancellationToken);
@@ -154,7 +145,6 @@ public sealed class AlarmStore(TableServiceClient tables, QueueServiceClient que
     /// <summary>The live alarm of a condition key, or null.</summary>
     public async Task<StoredAlarm?> FindLiveAsync(string area, AlarmKey key, CancellationToken cancellationToken)
     {
-        await EnsureCreatedAsync();
         (_, StoredAlarm? current) = await LatestAsync(area, key, cancellationToken);
         return current is { Alarm.IsLive: true } ? current : null;
     }
@@ -162,7 +152,6 @@ public sealed class AlarmStore(TableServiceClient tables, QueueServiceClient que
     /// <summary>Subjects with a live (open or acknowledged) alarm of <paramref name="kind"/> in an area: one partition range query.</summary>
     public async Task<HashSet<string>> LiveSubjectsAsync(string area, AlarmKind kind, CancellationToken cancellationToken)
     {
-        await EnsureCreatedAsync();
         string from = AlarmPrefix + kind + Separator, to = AlarmPrefix + kind + (char)(Separator + 1);
         HashSet<string> subjects = new(StringComparer.Ordinal);
         string filter = TableClient.CreateQueryFilter($"PartitionKey eq {area} and RowKey gt {from} and RowKey lt {to} and State ne {nameof(AlarmState.Closed)}");
@@ -182,7 +171,6 @@ public sealed class AlarmStore(TableServiceClient tables, QueueServiceClient que
             return null;
         }
 
-        await EnsureCreatedAsync();
         NullableResponse<TableEntity> row = await table.GetEntityIfExistsAsync<TableEntity>(area, rowKey, cancellationToken: cancellationToken);
         return row.HasValue ? FromEntity(row.Value!) : null;
     }
@@ -199,7 +187,6 @@ public sealed class AlarmStore(TableServiceClient tables, QueueServiceClient que
     public async Task<(IReadOnlyList<StoredAlarm> Items, string? ContinuationToken)> ListAsync(
         string? area, AlarmState? state, AlarmSeverity? severity, Department? department, int pageSize, string? continuationToken, CancellationToken cancellationToken)
     {
-        await EnsureCreatedAsync();
         List<string> filters = [TableClient.CreateQueryFilter($"RowKey gt {AlarmPrefix} and RowKey lt {"b"}")];
         if (area is not null)
         {
@@ -221,10 +208,10 @@ public sealed class AlarmStore(TableServiceClient tables, QueueServiceClient que
             filters.Add(TableClient.CreateQueryFilter($"Department eq {d.ToString()}"));
         }
 
-        string? sdkToken = continuationToken is null ? null : DecodeToken(continuationToken);
-        await foreach (Page<TableEntity> page in table.QueryAsync<TableEntity>(string.Join(" and ", filters), pageSize, cancellationToken: cancellationToken).AsPages(sdkToken, pageSize))
+        // Tokens are the SDK's; the API wraps and checks them (Infrastructure/PagingToken).
+        await foreach (Page<TableEntity> page in table.QueryAsync<TableEntity>(string.Join(" and ", filters), pageSize, cancellationToken: cancellationToken).AsPages(continuationToken, pageSize))
         {
-            return (page.Values.Select(FromEntity).ToList(), page.ContinuationToken is { } next ? EncodeToken(next) : null);
+            return (page.Values.Select(FromEntity).ToList(), page.ContinuationToken);
         }
 
         return ([], null);
@@ -337,7 +324,6 @@ public sealed class AlarmStore(TableServiceClient tables, QueueServiceClient que
     /// </summary>
     public async Task<int> DrainOutboxAsync(DateTimeOffset olderThan, CancellationToken cancellationToken)
     {
-        await EnsureCreatedAsync();
         int sent = 0;
         string filter = TableClient.CreateQueryFilter($"RowKey gt {OutboxPrefix} and RowKey lt {OutboxEnd} and Timestamp lt {olderThan}");
         await foreach (TableEntity row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
@@ -376,25 +362,6 @@ public sealed class AlarmStore(TableServiceClient tables, QueueServiceClient que
     /// The table's own token is a bare "partition row" pair that the service accepts whatever it says, so a made-up
     /// token would silently return an arbitrary page; wrapping it lets <see cref="DecodeToken"/> refuse what we did not issue.
     /// </summary>
-    static string EncodeToken(string token) => Base64Url.EncodeToString(System.Text.Encoding.UTF8.GetBytes(TokenPrefix + token));
-
-    static string DecodeToken(string token)
-    {
-        string decoded;
-        try
-        {
-            decoded = System.Text.Encoding.UTF8.GetString(Base64Url.DecodeFromChars(token));
-        }
-        catch (FormatException e)
-        {
-            throw new FormatException("Not a continuation token this API issued.", e);
-        }
-
-        return decoded.StartsWith(TokenPrefix, StringComparison.Ordinal) ? decoded[TokenPrefix.Length..] : throw new FormatException("Not a continuation token this API issued.");
-    }
-
-    const string TokenPrefix = "alarms:";
-
     static string PointerRowKey(AlarmKey key) => $"{PointerPrefix}{key.Kind}{Separator}{key.Subject}";
 
     static string AlarmRowKey(AlarmKey key, DateTimeOffset openedAt) =>
@@ -450,18 +417,6 @@ public sealed class AlarmStore(TableServiceClient tables, QueueServiceClient que
             e.GetDateTimeOffset("ClosedAt"),
             e.GetString("Detail"));
         return new StoredAlarm(IdOf(e.PartitionKey, e.RowKey), e.PartitionKey, alarm, e.GetString("Note"), e.ETag);
-    }
-
-    static async Task CreateAsync(Func<Task> create)
-    {
-        try
-        {
-            await create();
-        }
-        catch (RequestFailedException e) when (e.Status == 409)
-        {
-            // Created by a concurrent instance between the check and the create.
-        }
     }
 }
 

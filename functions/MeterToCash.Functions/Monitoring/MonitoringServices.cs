@@ -1,4 +1,5 @@
 using MeterToCash.Functions.MeterData;
+using MeterToCash.Functions.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MeterToCash.Functions.Monitoring;
@@ -11,6 +12,9 @@ public static class MonitoringServices
             .Validate(o => o.OutageCloseShare < o.OutageOpenShare, "Monitoring__OutageCloseShare must be below Monitoring__OutageOpenShare, or an outage would close as it opens.")
             .ValidateOnStart();
         services.AddSingleton<AlarmStore>();
+        services.AddStartupStorage(sp => new StorageResources(
+            Tables: [AlarmStore.TableName, AlarmMonitor.StatesTable],
+            Queues: [sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<MonitoringOptions>>().Value.NotificationQueue]));
         services.AddSingleton<AlarmMonitor>();
         services.AddSingleton<IMeterEventObserver>(sp => sp.GetRequiredService<AlarmMonitor>());
         return services;

@@ -51,10 +51,7 @@ public sealed record SweepStatusDto(string Id, string Status, DateTimeOffset At,
 /// </summary>
 public sealed class MonitoringSweepWorkflow(AlarmMonitor monitor, ArchiveStore archive, TimeProvider time, IOptions<MonitoringOptions> options, ILogger<MonitoringSweepWorkflow> logger)
 {
-    static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(new RetryPolicy(maxNumberOfAttempts: 3, firstRetryInterval: TimeSpan.FromSeconds(2), backoffCoefficient: 2));
-
-    // Sub-orchestrations in flight at once.
-    const int BatchesInFlight = 4;
+    static TaskOptions Retry => DurableFanOut.Retry;
 
     const string InstancePrefix = "monitoring-sweep-";
 
@@ -97,7 +94,7 @@ public sealed class MonitoringSweepWorkflow(AlarmMonitor monitor, ArchiveStore a
 
         SweepInput? input = instance.ReadInputAs<SweepInput>();
         SweepSummary? summary = instance.RuntimeStatus == OrchestrationRuntimeStatus.Completed ? instance.ReadOutputAs<SweepSummary>() : null;
-        return new OkObjectResult(new SweepStatusDto(id, instance.RuntimeStatus.ToString(), input?.At ?? instance.CreatedAt, summary, instance.FailureDetails?.ErrorMessage));
+        return new OkObjectResult(new SweepStatusDto(id, instance.RuntimeStatus.ToString(), input?.At ?? instance.CreatedAt, summary, DurableStatus.Error(instance)));
     }
 
     [Function(nameof(MonitoringSweep))]
@@ -107,16 +104,9 @@ public sealed class MonitoringSweepWorkflow(AlarmMonitor monitor, ArchiveStore a
         ILogger log = context.CreateReplaySafeLogger(nameof(MonitoringSweep));
         AreaBatches batches = await context.CallActivityAsync<AreaBatches>(nameof(ListSweepAreas), input, Retry);
 
-        SweepSummary total = SweepSummary.Zero;
-        for (int i = 0; i < batches.Batches.Count; i += BatchesInFlight)
-        {
-            IEnumerable<Task<SweepSummary>> window = batches.Batches.Skip(i).Take(BatchesInFlight).Select((areas, n) =>
-                context.CallSubOrchestratorAsync<SweepSummary>(nameof(MonitoringSweepBatch), new SweepBatchInput(areas, input.At), new SubOrchestrationOptions { InstanceId = $"{context.InstanceId}-batch-{i + n:D4}" }));
-            foreach (SweepSummary part in await Task.WhenAll(window))
-            {
-                total += part;
-            }
-        }
+        IReadOnlyList<SweepSummary> parts = await DurableFanOut.SubOrchestrationsAsync<SweepBatchInput, SweepSummary>(
+            context, nameof(MonitoringSweepBatch), [.. batches.Batches.Select(areas => new SweepBatchInput(areas, input.At))]);
+        SweepSummary total = parts.Aggregate(SweepSummary.Zero, (a, b) => a + b);
 
         log.SweepCompleted(context.InstanceId, total.Areas, total.Meters, total.MetersDown, total.OutagesOpened, total.OutagesClosed, total.NoReadOpened, total.NoReadClosed);
         return total;

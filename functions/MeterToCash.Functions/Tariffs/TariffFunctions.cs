@@ -1,3 +1,4 @@
+using MeterToCash.Domain.Common;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -69,9 +70,9 @@ public sealed class TariffFunctions(TariffStore store, TariffPublisher publisher
             return Invalid(loaded.Errors);
         }
 
-        List<FieldError> tooLong = [.. new[] { ("$.name", loaded.Tariff.Name), ("$.sampleNote", loaded.Tariff.SampleNote ?? string.Empty) }
+        List<ValidationError> tooLong = [.. new[] { ("$.name", loaded.Tariff.Name), ("$.sampleNote", loaded.Tariff.SampleNote ?? string.Empty) }
             .Where(f => f.Item2.Length > MaxTextLength)
-            .Select(f => new FieldError(f.Item1, "max-length", $"At most {MaxTextLength:N0} characters."))];
+            .Select(f => new ValidationError(f.Item1, "max-length", $"At most {MaxTextLength:N0} characters."))];
         if (tooLong.Count > 0)
         {
             return Problems.Validation(tooLong);
@@ -180,7 +181,7 @@ public sealed class TariffFunctions(TariffStore store, TariffPublisher publisher
 
     static ObjectResult? RouteProblem(string code, string version)
     {
-        List<FieldError> errors = [];
+        List<ValidationError> errors = [];
         if (!IsCode(code))
         {
             errors.Add(new("code", "code-format", $"Tariff codes are 1–{MaxCodeLength} of A–Z, 0–9 and '-'."));
@@ -243,7 +244,7 @@ public sealed class TariffFunctions(TariffStore store, TariffPublisher publisher
     /// <summary>The engine's errors as one problem entry per JSON path, with a rule named from the kind of error.</summary>
     static ObjectResult Invalid(IReadOnlyList<TariffError> errors) =>
         Problems.Validation([.. errors.GroupBy(e => e.Path, StringComparer.Ordinal).Select(g =>
-            new FieldError(g.Key, Rule(g.First().Message), string.Join("; ", g.Select(e => e.Message))))]);
+            new ValidationError(g.Key, Rule(g.First().Message), string.Join("; ", g.Select(e => e.Message))))]);
 
     static string Rule(string message) => message switch
     {

@@ -1,3 +1,4 @@
+using MeterToCash.Domain.Common;
 using System.Text.Json.Nodes;
 using MeterToCash.Domain.Tariffs;
 using MeterToCash.Functions.Infrastructure;
@@ -26,7 +27,7 @@ public enum PublishOutcome
 /// The outcome of a publish with the stored version (Created, Unchanged, Conflict) or the rule errors (Unprocessable);
 /// <c>ListenersFailed</c> when the version is stored but a listener failed (a retry of the same PUT notifies again).
 /// </summary>
-public sealed record PublishResult(PublishOutcome Outcome, PublishedVersion? Stored, IReadOnlyList<FieldError> Errors, bool ListenersFailed = false);
+public sealed record PublishResult(PublishOutcome Outcome, PublishedVersion? Stored, IReadOnlyList<ValidationError> Errors, bool ListenersFailed = false);
 
 /// <summary>
 /// Publishes one version of a tariff. Published versions are immutable: the same content again changes nothing,
@@ -66,7 +67,7 @@ public sealed class TariffPublisher(
             return await RepublishAsync(existing, candidate, durable, ct);
         }
 
-        List<FieldError> errors = [];
+        List<ValidationError> errors = [];
         if (published.Count > 0 && published[0].Kind != candidate.Kind)
         {
             errors.Add(new("$.kind", "kind-changed", $"Tariff '{code}' is published as '{published[0].Kind}'; a version cannot change it to '{candidate.Kind}'. Publish a new code instead."));
@@ -83,7 +84,7 @@ public sealed class TariffPublisher(
             List<PublishedVersion> combined = [.. published.Append(candidate).OrderBy(v => v.EffectiveFrom)];
             TariffLoadResult loaded = TariffJson.Load(TariffDocuments.Write(TariffDocuments.Compose(code, combined)));
             int at = combined.IndexOf(candidate);
-            errors.AddRange(loaded.Errors.Select(e => new FieldError(e.Path, "tariff-rule", $"{e.Message} (in the tariff with the new version at versions[{at}], ordered by effectiveFrom)")));
+            errors.AddRange(loaded.Errors.Select(e => new ValidationError(e.Path, "tariff-rule", $"{e.Message} (in the tariff with the new version at versions[{at}], ordered by effectiveFrom)")));
         }
 
         if (errors.Count > 0)

@@ -1,3 +1,4 @@
+using MeterToCash.Functions.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MeterToCash.Functions.Tariffs;
@@ -9,6 +10,7 @@ public static class TariffServices
     {
         services.AddOptions<TariffOptions>().BindConfiguration(TariffOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<TariffTables>();
+        services.AddStartupStorage(new StorageResources(Tables: [TariffTables.VersionsTable]));
         services.AddSingleton<TariffStore>();
         services.AddSingleton<TariffCatalog>();
         services.AddSingleton<TariffPublisher>();

@@ -26,7 +26,6 @@ public sealed class TariffStore(TariffTables tables)
     /// <summary>Every version of one tariff, ascending by effective date; empty when the code is unknown.</summary>
     public async Task<IReadOnlyList<PublishedVersion>> VersionsAsync(string code, CancellationToken cancellationToken)
     {
-        await tables.EnsureCreatedAsync();
         List<PublishedVersion> versions = [];
         await foreach (TableEntity entity in tables.Versions.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {code}"), cancellationToken: cancellationToken))
         {
@@ -39,7 +38,6 @@ public sealed class TariffStore(TariffTables tables)
     /// <summary>One version, or null.</summary>
     public async Task<PublishedVersion?> FindAsync(string code, string version, CancellationToken cancellationToken)
     {
-        await tables.EnsureCreatedAsync();
         NullableResponse<TableEntity> entity = await tables.Versions.GetEntityIfExistsAsync<TableEntity>(code, version, cancellationToken: cancellationToken);
         return entity.HasValue ? ToVersion(entity.Value!) : null;
     }
@@ -50,7 +48,6 @@ public sealed class TariffStore(TariffTables tables)
     /// </summary>
     public async Task<IReadOnlyList<PublishedVersion>> SummariesAsync(CancellationToken cancellationToken)
     {
-        await tables.EnsureCreatedAsync();
         List<PublishedVersion> versions = [];
         await foreach (TableEntity entity in tables.Versions.QueryAsync<TableEntity>(filter: (string?)null, select: SummaryColumns, cancellationToken: cancellationToken))
         {
@@ -63,7 +60,6 @@ public sealed class TariffStore(TariffTables tables)
     /// <summary>Inserts a version; false when the row already exists (a concurrent publish of the same label won).</summary>
     public async Task<bool> AddAsync(PublishedVersion version, CancellationToken cancellationToken)
     {
-        await tables.EnsureCreatedAsync();
         TableEntity entity = new(version.Code, version.Version)
         {
             ["EffectiveFrom"] = version.EffectiveFrom.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),

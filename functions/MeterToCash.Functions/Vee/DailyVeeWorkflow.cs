@@ -38,9 +38,7 @@ public sealed record DailyVeeStatusDto(string Id, string Status, string Day, Dai
 /// </summary>
 public sealed class DailyVeeWorkflow(AreaDayVee vee, ArchiveStore archive, TimeProvider time, IOptions<DailyVeeOptions> options, ILogger<DailyVeeWorkflow> logger)
 {
-    static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(new RetryPolicy(maxNumberOfAttempts: 5, firstRetryInterval: TimeSpan.FromSeconds(2), backoffCoefficient: 2));
-
-    const int BatchesInFlight = 4;
+    static TaskOptions Retry => DurableFanOut.Retry;
 
     const string InstancePrefix = "daily-vee-";
 
@@ -78,9 +76,9 @@ public sealed class DailyVeeWorkflow(AreaDayVee vee, ArchiveStore archive, TimeP
         }
 
         DateTimeOffset now = time.GetUtcNow();
-        if (body?.Day is not { } text || !DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out DateOnly day))
+        if (!QueryRules.TryParseDay(body?.Day, out DateOnly day))
         {
-            return Problems.Validation("day", "date", "day is required, as yyyy-MM-dd (China local).");
+            return Problems.Validation("day", "date-format", "'day' is required as yyyy-MM-dd (China local day), 2000–2099.");
         }
 
         if (day >= ChinaTime.LocalDay(now))
@@ -89,7 +87,7 @@ public sealed class DailyVeeWorkflow(AreaDayVee vee, ArchiveStore archive, TimeP
         }
 
         List<ValidationError> errors = [];
-        QueryRules.AreaCodes(body.Areas, errors);
+        QueryRules.AreaCodes(body!.Areas, errors);
 
         if (errors.Count > 0)
         {
@@ -123,7 +121,7 @@ public sealed class DailyVeeWorkflow(AreaDayVee vee, ArchiveStore archive, TimeP
 
         DailyVeeInput? input = instance.ReadInputAs<DailyVeeInput>();
         DailyVeeSummary? summary = instance.RuntimeStatus == OrchestrationRuntimeStatus.Completed ? instance.ReadOutputAs<DailyVeeSummary>() : null;
-        return new OkObjectResult(new DailyVeeStatusDto(id, instance.RuntimeStatus.ToString(), input?.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? string.Empty, summary, instance.FailureDetails?.ErrorMessage));
+        return new OkObjectResult(new DailyVeeStatusDto(id, instance.RuntimeStatus.ToString(), input?.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? string.Empty, summary, DurableStatus.Error(instance)));
     }
 
     [Function(nameof(DailyVee))]
@@ -133,16 +131,9 @@ public sealed class DailyVeeWorkflow(AreaDayVee vee, ArchiveStore archive, TimeP
         ILogger log = context.CreateReplaySafeLogger(nameof(DailyVee));
         IReadOnlyList<string[]> batches = await context.CallActivityAsync<IReadOnlyList<string[]>>(nameof(ListVeeAreas), input, Retry);
 
-        DailyVeeSummary total = DailyVeeSummary.Zero;
-        for (int i = 0; i < batches.Count; i += BatchesInFlight)
-        {
-            IEnumerable<Task<DailyVeeSummary>> window = batches.Skip(i).Take(BatchesInFlight).Select((areas, n) =>
-                context.CallSubOrchestratorAsync<DailyVeeSummary>(nameof(DailyVeeAreas), new DailyVeeBatch(input.Day, areas, input.EstimateBefore), new SubOrchestrationOptions { InstanceId = $"{context.InstanceId}-batch-{i + n:D4}" }));
-            foreach (DailyVeeSummary part in await Task.WhenAll(window))
-            {
-                total += part;
-            }
-        }
+        IReadOnlyList<DailyVeeSummary> parts = await DurableFanOut.SubOrchestrationsAsync<DailyVeeBatch, DailyVeeSummary>(
+            context, nameof(DailyVeeAreas), [.. batches.Select(areas => new DailyVeeBatch(input.Day, areas, input.EstimateBefore))]);
+        DailyVeeSummary total = parts.Aggregate(DailyVeeSummary.Zero, (a, b) => a + b);
 
         log.DailyVeeCompleted(context.InstanceId, total.Areas, total.Series, total.Estimated, total.Unestimated, total.SuddenDrops, total.ReverseEnergy);
         return total;

@@ -69,13 +69,9 @@ internal static class HttpFunctionEndpoints
         }
         catch (Exception e) when (!context.RequestAborted.IsCancellationRequested)
         {
-            context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("MeterToCash.LocalHost.Http")
-                .LogError(e, "Function {Function} failed", invoker.Function.Name);
-            if (!context.Response.HasStarted)
-            {
-                context.Response.StatusCode = StatusCodes.Status500InternalServerError;
-            }
-
+            // What the app's worker middleware (UnhandledErrorsMiddleware) does on Azure: problem+json, never a bare 500.
+            ILogger logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("MeterToCash.LocalHost.Http." + invoker.Function.Name);
+            await MeterToCash.Functions.Infrastructure.UnhandledErrors.WriteAsync(e, context, logger);
             return;
         }
 

@@ -49,6 +49,37 @@ public class ArchiveImportTests(BackendFixture backend)
         Assert.Equal(HttpStatusCode.OK, (await Client.GetAsync($"api/customers/{goodAccount}")).StatusCode);
     }
 
+    [Theory]
+    [InlineData(false, 30_100_000)]
+    [InlineData(true, 30_200_000)]
+    public async Task Import_ExactlyTheLimitAndOneByteMore_ProcessedAnd413(bool chunked, int accountOffset)
+    {
+        // The documented limit is 50 MiB (Archive__MaxImportBytes). Blank lines pad a small file to exactly that size.
+        const int limit = 50 * 1024 * 1024;
+        byte[] csv = System.Text.Encoding.UTF8.GetBytes(new DemoUtility(5, seed: 13, areas: 12).ArchiveCsv(accountOffset: accountOffset));
+
+        HttpResponseMessage atLimit = await Ingestion.ReadingFileTests.SendSizedAsync(Client, "api/archive/imports", Ingestion.ReadingFileTests.Padded(csv, limit, (byte)'\n'), "text/csv", chunked);
+        HttpResponseMessage overLimit = await Ingestion.ReadingFileTests.SendSizedAsync(Client, "api/archive/imports", Ingestion.ReadingFileTests.Padded(csv, limit + 1, (byte)'\n'), "text/csv", chunked);
+
+        Assert.Equal(HttpStatusCode.Accepted, atLimit.StatusCode);
+        JsonElement status = await ImportClient.WaitAsync(Client, await ImportClient.ImportIdAsync(atLimit), TimeSpan.FromMinutes(3));
+        Assert.Equal("Completed", status.GetProperty("status").GetString());
+        Assert.Equal(5, status.GetProperty("rowsImported").GetInt32());
+        await Problem.AssertAsync(overLimit, HttpStatusCode.RequestEntityTooLarge, "body", "max-size");
+    }
+
+    [Fact]
+    public async Task Import_TwentyIdenticalFirstPostsAtOnce_OneGets202AndTheRest200WithTheSameId()
+    {
+        string csv = new DemoUtility(3, seed: 17, areas: 12).ArchiveCsv(accountOffset: 30_300_000);
+
+        HttpResponseMessage[] answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => ImportClient.PostAsync(Client, csv)));
+
+        Assert.Single(answers, a => a.StatusCode == HttpStatusCode.Accepted);
+        Assert.Equal(19, answers.Count(a => a.StatusCode == HttpStatusCode.OK));
+        Assert.Single((await Task.WhenAll(answers.Select(ImportClient.ImportIdAsync))).Distinct());
+    }
+
     [Fact]
     public async Task Import_SameFileTwice_SecondChangesNothing()
     {

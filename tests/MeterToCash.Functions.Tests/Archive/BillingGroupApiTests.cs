@@ -82,6 +82,20 @@ public class BillingGroupApiTests(BackendFixture backend)
         Assert.Equal(HttpStatusCode.Created, (await Client.PutAsJsonAsync($"api/billing-groups/{NewCode()}", new { name = "z", cycleDay = 5, areas = areas[..1] })).StatusCode);
     }
 
+    [Theory]
+    [InlineData("\u200B\u200B", "visible-character-required")]
+    [InlineData("\u202E东区", "no-control-characters")]
+    [InlineData("东\u0000区", "no-control-characters")]
+    public async Task Put_NameNotVisibleText_Returns400AndWritesNothing(string name, string rule)
+    {
+        string code = NewCode();
+
+        HttpResponseMessage put = await Client.PutAsJsonAsync($"api/billing-groups/{code}", new { name, cycleDay = 1, areas = await NewAreasAsync(1) });
+
+        await Problem.AssertAsync(put, HttpStatusCode.BadRequest, "name", rule);
+        Assert.Equal(HttpStatusCode.NotFound, (await Client.GetAsync($"api/billing-groups/{code}")).StatusCode);
+    }
+
     [Fact]
     public async Task Put_UnknownArea_Returns422()
     {

@@ -78,6 +78,15 @@ public class CustomerApiTests(BackendFixture backend)
         { "date not a date", "servicePoints[0].meters[0].installDate=\"yesterday\"", "servicePoints[0].meters[0].installDate", "json" },
         { "no tariff", "servicePoints[0].tariffs=[]", "servicePoints[0].tariffs", "required" },
         { "string for number", "servicePoints[0].contractedCapacityKva=\"lots\"", "servicePoints[0].contractedCapacityKva", "json" },
+        { "name of zero-width spaces", "name=\"\\u200B\\u200B\"", "name", "visible-character-required" },
+        { "name with a bidi override", "name=\"\\u202E\u738b\u4e94\"", "name", "no-control-characters" },
+        { "name with NUL", "name=\"\u738b\\u0000\u4e94\"", "name", "no-control-characters" },
+        { "address of a word joiner only", "address=\"\\u2060\"", "address", "visible-character-required" },
+        { "install date year 1", "servicePoints[0].meters[0].installDate=\"0001-01-01\"", "servicePoints[0].meters[0].installDate", "date-range" },
+        { "install date year 9999", "servicePoints[0].meters[0].installDate=\"9999-12-31\"", "servicePoints[0].meters[0].installDate", "date-range" },
+        { "tariff from year 1", "servicePoints[0].tariffs[0].effectiveFrom=\"0001-01-01\"", "servicePoints[0].tariffs[0].effectiveFrom", "date-range" },
+        { "tariff to year 9999", "servicePoints[0].tariffs[0].effectiveTo=\"9999-12-31\"", "servicePoints[0].tariffs[0].effectiveTo", "date-range" },
+        { "capacity below 1 VA", "servicePoints[0].contractedCapacityKva=1e-28", "servicePoints[0].contractedCapacityKva", "precision" },
     };
 
     [Theory]
@@ -271,6 +280,79 @@ public class CustomerApiTests(BackendFixture backend)
         HttpResponseMessage response = await Client.GetAsync("api/customers?" + query);
 
         await Problem.AssertAsync(response, HttpStatusCode.BadRequest, field);
+    }
+
+    [Theory]
+    [InlineData("class", "\"Residential, Commercial\"")]
+    [InlineData("class", "\"Residential,Commercial\"")]
+    [InlineData("class", "\"residential\"")]
+    [InlineData("class", "\" Residential\"")]
+    [InlineData("class", "\"1\"")]
+    [InlineData("credit", "\"A,B\"")]
+    [InlineData("paymentMode", "\"Prepaid, Postpaid\"")]
+    public async Task CreateCustomer_EnumThatIsNotExactlyOneDocumentedName_Returns400AndStoresNothing(string field, string value)
+    {
+        (string account, string meter) = CustomerJson.NextIds();
+        JsonObject body = CustomerJson.Residential(account, meter);
+        body[field] = JsonNode.Parse(value);
+
+        HttpResponseMessage response = await Client.PostAsync("api/customers", CustomerJson.Content(body));
+
+        await Problem.AssertAsync(response, HttpStatusCode.BadRequest, field);
+        Assert.Equal(HttpStatusCode.NotFound, (await Client.GetAsync($"api/customers/{account}")).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("class=Residential,Commercial", "class")]
+    [InlineData("class=Residential%2C%20Commercial", "class")]
+    [InlineData("class=residential", "class")]
+    [InlineData("paymentMode=Prepaid,Postpaid", "paymentMode")]
+    public async Task ListCustomers_EnumThatIsNotExactlyOneDocumentedName_Returns400(string query, string field)
+    {
+        HttpResponseMessage response = await Client.GetAsync("api/customers?" + query);
+
+        await Problem.AssertAsync(response, HttpStatusCode.BadRequest, field, "enum");
+    }
+
+    [Theory]
+    [InlineData("garbage")]
+    [InlineData("YWxhcm1zOnYxOnh4eHg")]
+    [InlineData("1!2")]
+    public async Task ListCustomers_ContinuationTokenNotIssuedByThisList_Returns400InvalidContinuationToken(string token)
+    {
+        HttpResponseMessage response = await Client.GetAsync("api/customers?continuationToken=" + Uri.EscapeDataString(token));
+
+        await Problem.AssertAsync(response, HttpStatusCode.BadRequest, "continuationToken", "invalid-continuation-token");
+    }
+
+    [Fact]
+    public async Task ListCustomers_TokenOfTheAlarmList_Returns400InvalidContinuationToken()
+    {
+        // A real token, but issued by another list: refused, not read as a position in this one.
+        string wrapped = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("alarms:v1:1!8!VEEwMDAx 1!4!YX5h:0000")).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+        HttpResponseMessage response = await Client.GetAsync("api/customers?continuationToken=" + wrapped);
+
+        await Problem.AssertAsync(response, HttpStatusCode.BadRequest, "continuationToken", "invalid-continuation-token");
+    }
+
+    [Fact]
+    public async Task ImportCustomers_CsvEnumThatIsNotExactlyOneDocumentedName_RowFailsWithEnumRule()
+    {
+        string csv = new MeterToCash.Tools.DemoUtility(2, seed: 19, areas: 12).ArchiveCsv(accountOffset: 30_400_000);
+        string[] lines = csv.TrimEnd('\n').Split('\n');
+        string[] header = lines[0].Split(',');
+        int credit = Array.IndexOf(header, "credit_grade");
+        string[] row = lines[1].Split(',');
+        row[credit] = "\"A,B\"";
+        lines[1] = string.Join(',', row);
+
+        HttpResponseMessage started = await ImportClient.PostAsync(Client, string.Join('\n', lines) + "\n");
+        JsonElement status = await ImportClient.WaitAsync(Client, await ImportClient.ImportIdAsync(started), TimeSpan.FromMinutes(2));
+
+        Assert.True(status.GetProperty("rowsFailed").GetInt32() >= 1, status.ToString());
+        string report = await Client.GetStringAsync(status.GetProperty("errorReportUrl").GetString()!.TrimStart('/'));
+        Assert.Contains(report.Split('\n'), line => line.Contains("credit_grade", StringComparison.Ordinal) && line.Contains("\"enum\"", StringComparison.Ordinal));
     }
 
     Task<HttpResponseMessage> Put(string account, JsonObject body, string etag)

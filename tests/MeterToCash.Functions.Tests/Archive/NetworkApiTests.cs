@@ -35,6 +35,10 @@ public class NetworkApiTests(BackendFixture backend)
     [InlineData("areas", """{"name":"x","feederCode":"FD001"}""", "ratedKva", "range")]
     [InlineData("areas", """{"name":"x","feederCode":"FD001","ratedKva":-5}""", "ratedKva", "range")]
     [InlineData("substations", """{"name":""}""", "name", "required")]
+    [InlineData("areas", """{"name":"x","feederCode":"FD001","ratedKva":1e-28}""", "ratedKva", "precision")]
+    [InlineData("areas", """{"name":"x","feederCode":"FD001","ratedKva":315.0001}""", "ratedKva", "precision")]
+    [InlineData("substations", """{"name":"\u200B\u200C"}""", "name", "visible-character-required")]
+    [InlineData("substations", """{"name":"\u202Eabc"}""", "name", "no-control-characters")]
     [InlineData("feeders", """{"name":"x"}""", "substationCode", "required")]
     public async Task PutNode_Invalid_Returns400(string level, string body, string field, string rule)
     {

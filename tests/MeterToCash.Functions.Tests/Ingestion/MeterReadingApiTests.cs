@@ -245,6 +245,47 @@ public class MeterReadingApiTests(BackendFixture backend)
     }
 
     [Fact]
+    public async Task PushReadings_OneMillionAndOneItems_Returns413MaxItemsAndStoresNothing()
+    {
+        // About 3 MB of empty readings: under the 4 MiB body limit, over the documented 1,000,000-item limit.
+        string meter = await ReadingJson.CreateMeterAsync(Client);
+        StringBuilder json = new("{\"MeterReading\":[{\"Meter\":{\"mRID\":\"" + meter + "\"},\"IntervalBlocks\":[{\"ReadingType\":{\"ref\":\"" + ReadingJson.ActiveImport15 + "\"},\"IntervalReadings\":[");
+        json.Insert(json.Length, "{},", 1_000_000).Append("{}]}]}]}");
+
+        HttpResponseMessage response = await Client.PostAsync("api/meter-readings", ReadingJson.Bytes(Encoding.UTF8.GetBytes(json.ToString())));
+
+        await Problem.AssertAsync(response, HttpStatusCode.RequestEntityTooLarge, "MeterReading", "max-items");
+        Assert.True(response.Content.Headers.ContentLength is null or < 10_000, "the refusal is small");
+        BlobContainerClient raw = new(backend.StorageConnectionString, "meter-raw");
+        Assert.DoesNotContain(raw.GetBlobs(), b => b.Name.Contains(Sha256Hex(json.ToString()), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task PushReadings_ManyItemsNotAccepted_AnswerBoundedWithCountsPerReasonAndCompleteListInBlob()
+    {
+        // 16 days × 96 values of a meter the archive does not know: 1,536 quarantined items, more than the answer lists.
+        string unknown = "NOSUCH" + Guid.NewGuid().ToString("N")[..10].ToUpperInvariant();
+        JsonObject document = ReadingJson.Document(unknown, new DateOnly(2025, 2, 1), Enumerable.Repeat<decimal?>(0.1m, 96 * 16).ToArray());
+
+        JsonElement push = await PostAsync(document);
+
+        Assert.Equal(1_536, push.GetProperty("counts").GetProperty("quarantined").GetInt32());
+        JsonElement summary = Assert.Single(push.GetProperty("byReason").EnumerateArray());
+        Assert.Equal("Quarantined", summary.GetProperty("status").GetString());
+        Assert.Equal("UnknownMeter", summary.GetProperty("reason").GetString());
+        Assert.Equal(1_536, summary.GetProperty("count").GetInt32());
+        Assert.Equal(Enumerable.Range(0, 20).Select(i => $"interval[{i}]"), summary.GetProperty("firstPositions").EnumerateArray().Select(p => p.GetString()));
+        Assert.Equal(1_000, push.GetProperty("items").GetArrayLength());
+        Assert.True(push.GetProperty("itemsTruncated").GetBoolean());
+        BlobClient itemsBlob = new BlobContainerClient(backend.StorageConnectionString, "meter-quarantine").GetBlobClient(push.GetProperty("itemsBlob").GetString());
+        JsonElement all = JsonDocument.Parse((await itemsBlob.DownloadContentAsync()).Value.Content.ToString()).RootElement;
+        Assert.Equal(1_536, all.GetArrayLength());
+        Assert.Equal("interval[1535]", all[1_535].GetProperty("position").GetString());
+    }
+
+    static string Sha256Hex(string text) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+
+    [Fact]
     public async Task PushReadings_OversizedBody_Returns413()
     {
         byte[] body = new byte[(4 * 1024 * 1024) + 1];

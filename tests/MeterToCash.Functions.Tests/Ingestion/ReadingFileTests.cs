@@ -275,6 +275,67 @@ public class ReadingFileTests(BackendFixture backend)
     }
 
     /// <summary>A head-end daily export: one line per 15-minute value of each (meter, day), every slot the same value.</summary>
+    [Theory]
+    [InlineData(false, 1)]
+    [InlineData(true, 2)]
+    public async Task UploadFile_ExactlyTheLimitAndOneByteMore_ProcessedAnd413(bool chunked, int dayOfMonth)
+    {
+        // The documented limit is 64 MiB (ReadingFiles__MaxFileBytes); Kestrel's default of 30,000,000 used to answer an
+        // empty 500 from there on. A JSON document padded with trailing whitespace to exactly the limit is processed.
+        const int limit = 64 * 1024 * 1024;
+        string meter = await ReadingJson.CreateMeterAsync(Client);
+        byte[] document = Encoding.UTF8.GetBytes(ReadingJson.Document(meter, new DateOnly(2025, 3, dayOfMonth), ReadingJson.Day(0.2m)).ToJsonString());
+
+        HttpResponseMessage atLimit = await SendSizedAsync("api/meter-readings/files", Padded(document, limit), "application/json", chunked);
+        HttpResponseMessage overLimit = await SendSizedAsync("api/meter-readings/files", Padded(document, limit + 1), "application/json", chunked);
+
+        Assert.Equal(HttpStatusCode.Accepted, atLimit.StatusCode);
+        JsonElement status = await WaitAsync(await FileIdAsync(atLimit));
+        Assert.Equal("Completed", status.GetProperty("status").GetString());
+        Assert.Equal(96, status.GetProperty("counts").GetProperty("accepted").GetInt32());
+        await Problem.AssertAsync(overLimit, HttpStatusCode.RequestEntityTooLarge, "body", "max-size");
+    }
+
+    [Fact]
+    public async Task UploadFile_TwentyIdenticalFirstUploadsAtOnce_OneGets202AndTheRest200WithTheSameId()
+    {
+        string meter = await ReadingJson.CreateMeterAsync(Client);
+        string csv = Csv([(meter, new DateOnly(2025, 3, 20), 0.3m)]);
+
+        HttpResponseMessage[] answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => UploadAsync(csv, "text/csv")));
+
+        Assert.Single(answers, a => a.StatusCode == HttpStatusCode.Accepted);
+        Assert.Equal(19, answers.Count(a => a.StatusCode == HttpStatusCode.OK));
+        string[] ids = await Task.WhenAll(answers.Select(FileIdAsync));
+        Assert.All(ids, id => Assert.Equal(Sha256(csv), id));
+        Assert.Equal("Completed", (await WaitAsync(ids[0])).GetProperty("status").GetString());
+    }
+
+    /// <summary><paramref name="document"/> followed by spaces up to <paramref name="length"/> bytes (trailing whitespace is valid JSON).</summary>
+    internal static byte[] Padded(byte[] document, int length, byte pad = (byte)' ')
+    {
+        byte[] body = new byte[length];
+        document.CopyTo(body, 0);
+        body.AsSpan(document.Length).Fill(pad);
+        return body;
+    }
+
+    /// <summary>Posts <paramref name="body"/> with a Content-Length, or chunked (no length for the server to check first).</summary>
+    internal static Task<HttpResponseMessage> SendSizedAsync(HttpClient client, string path, byte[] body, string contentType, bool chunked)
+    {
+        ByteArrayContent content = new(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
+        HttpRequestMessage request = new(HttpMethod.Post, path) { Content = content };
+        if (chunked)
+        {
+            request.Headers.TransferEncodingChunked = true;
+        }
+
+        return client.SendAsync(request);
+    }
+
+    Task<HttpResponseMessage> SendSizedAsync(string path, byte[] body, string contentType, bool chunked) => SendSizedAsync(Client, path, body, contentType, chunked);
+
     static string Csv(IEnumerable<(string Meter, DateOnly Day, decimal Value)> meterDays)
     {
         StringBuilder csv = new("meter,readingType,intervalStart,intervalMinutes,value,quality\n");

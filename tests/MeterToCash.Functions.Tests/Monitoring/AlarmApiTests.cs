@@ -146,12 +146,16 @@ public class AlarmApiTests(BackendFixture backend)
         await Problem.AssertAsync(await Client.GetAsync("api/alarms?department=Metering,Operations"), HttpStatusCode.BadRequest, "department", "enum");
         await Problem.AssertAsync(await Client.GetAsync("api/alarms?pageSize=0"), HttpStatusCode.BadRequest, "pageSize", "range");
         await Problem.AssertAsync(await Client.GetAsync("api/alarms?area=TA%2F1"), HttpStatusCode.BadRequest, "area", "code-format");
-        await Problem.AssertAsync(await Client.GetAsync("api/alarms?continuationToken=not-a-token"), HttpStatusCode.BadRequest, "continuationToken");
+        await Problem.AssertAsync(await Client.GetAsync("api/alarms?continuationToken=not-a-token"), HttpStatusCode.BadRequest, "continuationToken", "invalid-continuation-token");
+        await Problem.AssertAsync(await Client.GetAsync("api/alarms?status=open"), HttpStatusCode.BadRequest, "status", "enum");
         await Problem.AssertAsync(await Client.GetAsync("api/alarms/not-an-id"), HttpStatusCode.BadRequest, "id", "alarm-id-format");
         await Problem.AssertAsync(await Client.GetAsync("api/alarms/TA0001~Tamper~NOMETER~1"), HttpStatusCode.NotFound);
         await Problem.AssertAsync(await Client.PostAsync("api/alarms/TA0001~Tamper~NOMETER~1/close", null), HttpStatusCode.NotFound);
         await Problem.AssertAsync(await Client.PostAsJsonAsync("api/alarms/TA0001~Tamper~NOMETER~1/acknowledge", new { who = "wang.li" }), HttpStatusCode.NotFound);
         await Problem.AssertAsync(await Client.PostAsJsonAsync("api/alarms/TA0001~Tamper~NOMETER~1/acknowledge", new { note = "no one" }), HttpStatusCode.BadRequest, "who", "required");
+        await Problem.AssertAsync(await Client.PostAsJsonAsync("api/alarms/TA0001~Tamper~NOMETER~1/acknowledge", new { who = "\u200B\u200D" }), HttpStatusCode.BadRequest, "who", "visible-character-required");
+        await Problem.AssertAsync(await Client.PostAsJsonAsync("api/alarms/TA0001~Tamper~NOMETER~1/acknowledge", new { who = "wang\u202Eil" }), HttpStatusCode.BadRequest, "who", "no-control-characters");
+        await Problem.AssertAsync(await Client.PostAsJsonAsync("api/alarms/TA0001~Tamper~NOMETER~1/acknowledge", new { who = "wang\u0000li" }), HttpStatusCode.BadRequest, "who", "no-control-characters");
         await Problem.AssertAsync(await Client.PostAsync("api/alarms/TA0001~Tamper~NOMETER~1/acknowledge", ReadingJson.Bytes("{\"who\":"u8.ToArray())), HttpStatusCode.BadRequest);
     }
 

@@ -17,6 +17,18 @@ public class DailyVeeTests(BackendFixture backend)
 
     HttpClient Client => backend.Client;
 
+    [Theory]
+    [InlineData("0001-01-01")]
+    [InlineData("1970-01-01")]
+    [InlineData("1999-12-31")]
+    public async Task RunVee_DayOutsideTheApiRange_Returns400DateFormatAndStartsNothing(string day)
+    {
+        // Used to be 202 and then a run that ended Failed with no reason.
+        HttpResponseMessage response = await Client.PostAsJsonAsync("api/vee/runs", new { day });
+
+        await Problem.AssertAsync(response, HttpStatusCode.BadRequest, "day", "date-format");
+    }
+
     [Fact]
     public async Task Run_GapsOfEndedDay_InterpolatesShortProfilesLong_RerunChangesNothing_LaterActualReplacesEstimate()
     {

@@ -54,24 +54,51 @@ public sealed class Azurite : IAsyncDisposable
             "--tableHost", "127.0.0.1", "--tablePort", azurite.TablePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ]);
 
-        using HttpClient http = new() { Timeout = TimeSpan.FromSeconds(2) };
-        for (int attempt = 0; attempt < 100; attempt++)
+        await azurite.WaitUntilReadyAsync();
+        return azurite;
+    }
+
+    /// <summary>
+    /// Waits until the blob, queue and table services each answer an HTTP request (any status: the emulator is
+    /// listening). The wait ends on readiness, on the process exiting, or after <see cref="Readiness.StartBudget"/>, which is
+    /// generous because a loaded build machine can take a minute to start node; a timeout names the services that did not
+    /// answer and shows the emulator's output.
+    /// </summary>
+    async Task WaitUntilReadyAsync()
+    {
+        (string Name, int Port)[] services = [("blob", BlobPort), ("queue", QueuePort), ("table", TablePort)];
+        HashSet<string> waiting = [.. services.Select(s => s.Name)];
+        using HttpClient http = new() { Timeout = TimeSpan.FromSeconds(5) };
+        DateTime deadline = DateTime.UtcNow + Readiness.StartBudget;
+        while (DateTime.UtcNow < deadline && !process!.HasExited)
         {
-            try
+            foreach ((string name, int port) in services.Where(s => waiting.Contains(s.Name)))
             {
-                // Any HTTP answer means it is listening.
-                await http.GetAsync($"http://127.0.0.1:{azurite.TablePort}/devstoreaccount1");
-                return azurite;
+                try
+                {
+                    using HttpResponseMessage _ = await http.GetAsync($"http://127.0.0.1:{port}/{AccountName}?comp=list");
+                    waiting.Remove(name);
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                {
+                    // Not listening yet.
+                }
             }
-            catch (HttpRequestException)
+
+            if (waiting.Count == 0)
             {
-                await Task.Delay(200);
+                return;
             }
+
+            await Task.Delay(250);
         }
 
-        string log = azurite.process.Output;
-        await azurite.DisposeAsync();
-        throw new InvalidOperationException("Azurite did not start: " + log);
+        string why = process!.HasExited
+            ? $"Azurite exited (code {process.ExitCode}) before its {string.Join(", ", waiting)} service(s) answered"
+            : $"Azurite's {string.Join(", ", waiting)} service(s) did not answer within {Readiness.StartBudget.TotalSeconds:0} s";
+        string log = process.Output;
+        await DisposeAsync();
+        throw new InvalidOperationException($"{why}. Its output:\n{(log.Length == 0 ? "(none)" : log)}");
     }
 
     public void Stop() => process?.Kill();

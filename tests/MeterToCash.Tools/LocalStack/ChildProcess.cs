@@ -41,6 +41,9 @@ public sealed class ChildProcess : IAsyncDisposable
 
     public bool HasExited => process.HasExited;
 
+    /// <summary>The exit code once <see cref="HasExited"/>.</summary>
+    public int ExitCode => process.ExitCode;
+
     /// <summary>CPU time used so far by all of the process's threads (user + kernel), for load drivers' per-value CPU figures.</summary>
     public TimeSpan CpuTime
     {

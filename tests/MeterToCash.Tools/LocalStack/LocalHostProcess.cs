@@ -53,32 +53,40 @@ public sealed class LocalHostProcess : IAsyncDisposable
         }
 
         process = ChildProcess.Start("dotnet", [Repository.LocalHostDll, "--urls", $"http://127.0.0.1:{Port}"], environment);
-        using HttpClient http = new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
-        DateTime deadline = DateTime.UtcNow.AddSeconds(90);
+        // Ready means /api/health answers 200: the host is up and its probes of tables, blobs, queues and the durable
+        // engine all succeeded. Bounded by readiness, not by a short fixed budget: on a loaded machine the JIT and the
+        // task hub's creation can take a minute, so the only limit is Readiness.StartBudget (or the process exiting).
+        using HttpClient http = new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
+        DateTime deadline = DateTime.UtcNow + Readiness.StartBudget;
+        string lastAnswer = "no answer (not listening yet)";
         while (DateTime.UtcNow < deadline)
         {
             if (process.HasExited)
             {
-                throw new InvalidOperationException("The LocalHost exited at start-up:\n" + process.Output);
+                throw new InvalidOperationException($"The LocalHost exited at start-up (code {process.ExitCode}). Its output:\n" + process.Output);
             }
 
             try
             {
-                HttpResponseMessage health = await http.GetAsync("api/health");
+                using HttpResponseMessage health = await http.GetAsync("api/health");
                 if (health.IsSuccessStatusCode)
                 {
                     return;
                 }
+
+                // 503 names the dependency that is not answering (tables, blobs, queues or durable).
+                lastAnswer = $"{(int)health.StatusCode}: {await health.Content.ReadAsStringAsync()}";
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
-                // Not listening yet.
+                lastAnswer = "no answer: " + e.GetType().Name;
             }
 
             await Task.Delay(250);
         }
 
-        throw new InvalidOperationException("The LocalHost did not become healthy in 90 s:\n" + process.Output);
+        throw new InvalidOperationException(
+            $"The LocalHost did not become healthy within {Readiness.StartBudget.TotalSeconds:0} s; its last health answer was {lastAnswer}. Its output:\n" + process.Output);
     }
 
     public void Kill() => process?.Kill();

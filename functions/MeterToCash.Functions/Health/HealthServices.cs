@@ -1,8 +1,0 @@
-using Microsoft.Extensions.DependencyInjection;
-
-namespace MeterToCash.Functions.Health;
-
-public static class HealthServices
-{
-    public static IServiceCollection AddHealth(this IServiceCollection services) => services.AddSingleton<HealthChecks>();
-}

@@ -23,6 +23,12 @@ public sealed class PaymentOptions
     [Range(1, 3600)]
     public int PendingStaleSeconds { get; set; } = 60;
 
+    /// <summary>
+    /// Test hook for the crash tests only (unset in every deployment): after this step of a payment (<c>claim</c>,
+    /// <c>ledger</c> or <c>journal</c>) the request waits 60 s, so a test can SIGKILL the host between two writes.
+    /// </summary>
+    public string? TestPauseAfter { get; set; }
+
     /// <summary>NCRONTAB of the sweep that finishes stale pending transactions and purges expired nonces (every minute).</summary>
     [Required]
     public string SweepSchedule { get; set; } = "0 * * * * *";

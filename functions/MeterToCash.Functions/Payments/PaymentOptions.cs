@@ -25,7 +25,7 @@ public sealed class PaymentOptions
 
     /// <summary>
     /// Test hook for the crash tests only (unset in every deployment): after this step of a payment (<c>claim</c>,
-    /// <c>ledger</c> or <c>journal</c>) the request waits 60 s, so a test can SIGKILL the host between two writes.
+    /// <c>ledger</c> or <c>journal</c>) a first send waits 60 s (a repeat does not), so a test can SIGKILL the host between two writes.
     /// </summary>
     public string? TestPauseAfter { get; set; }
 

@@ -50,7 +50,8 @@ public sealed record PaymentReply(string? Answer, bool Replayed, int Status, str
 /// </list>
 /// <para>
 /// A crash (SIGKILL) between any two steps leaves the record Pending with its marker. Then whichever comes first finishes
-/// the work from the record alone: the client's retry (same payload: steps 3–5 again, each a no-op where done), a
+/// the work from the record alone: the client's retry (same payload: after waiting <see cref="TakeOverAfter"/> for the
+/// original request's answer, steps 3–5 again, each a no-op where done), a
 /// reversal, a day close, or the sweep (<see cref="ResolveAsync"/>, for markers older than
 /// <see cref="PaymentOptions.PendingStaleSeconds"/>): it completes a payment whose ledger entry exists and deletes the
 /// record of one whose entry does not (nothing of it was written but the claim, and its client had no answer). So at rest
@@ -116,7 +117,20 @@ public sealed class PaymentPoster(PaymentStore store, AccountLedger ledger, Time
                 return PaymentReply.Ok(record.Answer, replayed: true);
             }
 
-            // Pending: a request that crashed (or is still running) left it; finish it, after making a concurrent withdrawal fail.
+            // Pending: another request is posting it (usually it finishes within milliseconds: wait for its answer), or a
+            // request that crashed left it (still pending after the wait: finish it here, after making a concurrent
+            // withdrawal fail).
+            record = await WaitForAnswerAsync(record, ct);
+            if (record is null)
+            {
+                continue;
+            }
+
+            if (record.Answer is not null)
+            {
+                return PaymentReply.Ok(record.Answer, replayed: true);
+            }
+
             if (await ClosingRowAsync(channel, payment.ChannelDate, payment.CashierId, ct) is not null)
             {
                 return DayClosed(channel, payment);
@@ -339,6 +353,26 @@ public sealed class PaymentPoster(PaymentStore store, AccountLedger ledger, Time
         }
 
         return PaymentReply.Ok(json, replayed);
+    }
+
+    /// <summary>How long a repeat waits for a pending transaction's own request to answer before it finishes the work itself.</summary>
+    public static readonly TimeSpan TakeOverAfter = TimeSpan.FromSeconds(5);
+
+    // Polls with a growing pause (10 ms doubling to 200 ms), so a storm of repeats does not flood the table while the
+    // original request finishes. Null when the record was withdrawn meanwhile.
+    async Task<TxnRecord?> WaitForAnswerAsync(TxnRecord record, CancellationToken ct)
+    {
+        DateTimeOffset giveUp = time.GetUtcNow() + TakeOverAfter;
+        int pauseMs = 10;
+        TxnRecord? current = record;
+        while (current is { Answer: null } && time.GetUtcNow() < giveUp)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(pauseMs + Random.Shared.Next(pauseMs)), time, ct);
+            pauseMs = Math.Min(pauseMs * 2, 200);
+            current = await store.FindAsync(record.ChannelId, record.Key, ct);
+        }
+
+        return current;
     }
 
     // The crash tests' hook (PaymentOptions.TestPauseAfter): only a first send pauses, so the client's retry runs through.

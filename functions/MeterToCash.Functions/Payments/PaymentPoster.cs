@@ -68,9 +68,11 @@ public sealed record PaymentReply(string? Answer, bool Replayed, int Status, str
 /// </remarks>
 public sealed class PaymentPoster(PaymentStore store, AccountLedger ledger, TimeProvider time, IOptions<PaymentOptions> options, ILogger<PaymentPoster> logger)
 {
-    /// <summary>The answer dialect: camelCase, enums by name, nulls left out; the stored answer is these bytes.</summary>
+    /// <summary>The answer dialect: camelCase, enums by name, nulls left out, text unescaped; the stored answer is these bytes.</summary>
     public static readonly JsonSerializerOptions AnswerJson = new(JsonSerializerDefaults.Web)
     {
+        // Chinese text and base64 secrets as they are (no \uXXXX), for people reading answers and curl users copying them.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         Converters = { new JsonStringEnumConverter() },
     };

@@ -55,6 +55,17 @@ LAST_MONTH=$(TZ=Asia/Shanghai date -d "$(TZ=Asia/Shanghai date +%Y-%m-01) -1 mon
 echo "==> Seeding $LAST_MONTH (last month, China local) of curves and daily register reads for $SIM_AREAS through POST /api/meter-readings (repeat runs: all duplicates)"
 dotnet tests/MeterToCash.Tools/bin/Debug/net10.0/MeterToCash.Tools.dll seed-month --url "http://127.0.0.1:$PORT" --key local-function-key --month "$LAST_MONTH" --areas "$SIM_AREAS"
 
+echo "==> Registering the demo kiosk KIOSK-0001 (the bank and counter channels BANK-ICBC, BANK-CCB, COUNTER-HQ come from local.settings.sample.json)"
+KIOSK_ANSWER=$(curl -s -X PUT -H 'x-functions-key: local-master-key' -H 'Content-Type: application/json' \
+  -d '{"location":"城东营业厅一楼","operator":"国网城东供电所","enabled":true}' "http://127.0.0.1:$PORT/api/kiosks/KIOSK-0001")
+KIOSK_SECRET=$(echo "$KIOSK_ANSWER" | sed -n 's/.*"secret":"\([^"]*\)".*/\1/p')
+if [ -z "$KIOSK_SECRET" ]; then
+  # Registered by an earlier run: its secret is never readable again, so give it a new one.
+  KIOSK_SECRET=$(curl -s -X POST -H 'x-functions-key: local-master-key' "http://127.0.0.1:$PORT/api/kiosks/KIOSK-0001/secret" | sed -n 's/.*"secret":"\([^"]*\)".*/\1/p')
+fi
+echo "$KIOSK_SECRET" > .azurite/kiosk-0001.secret
+echo "    KIOSK-0001 secret: $KIOSK_SECRET (also in .azurite/kiosk-0001.secret; README 'Payment channels' uses it)"
+
 SIM_CONTROL="${SIM_CONTROL:-7072}"
 YESTERDAY=$(TZ=Asia/Shanghai date -d yesterday +%F)
 echo "==> Starting the head-end simulator: every meter of $SIM_AREAS sends 15-minute readings (from $YESTERDAY, back-filled, then live); log in .azurite/simulator.log"
@@ -79,6 +90,9 @@ An area outage on demand (the simulator cuts TA0002's supply: last gasps, then s
   curl -s -X POST 'http://127.0.0.1:$SIM_CONTROL/cut?area=TA0002'
   curl -s -H 'x-functions-key: local-function-key' 'http://127.0.0.1:$PORT/api/alarms?area=TA0002&status=Open'
   curl -s -X POST 'http://127.0.0.1:$SIM_CONTROL/restore?area=TA0002'
+Payment channels (signed requests; README 'Payment channels' has the signed curl lines for the demo bank, kiosk and counter):
+  curl -s http://127.0.0.1:$PORT/api/openapi.json | head -c 300; echo      # the contract, OpenAPI 3.1; a reference page at /api/reference
+  demo kiosk KIOSK-0001 secret: $KIOSK_SECRET
 More in README.md. Ctrl-C stops Azurite and the LocalHost.
 TXT
 # If either process dies (a crash, a kill -9), stop the other too, so ./run.sh can simply be started again.

@@ -106,6 +106,13 @@ param meterReadingPartitions int = 32
 @maxValue(1000)
 param maximumInstanceCount int = 100
 
+@description('Bank and counter payment channels (contract: ../shared/contracts/payment-channels.md). Each secret is a Key Vault secret named channel-{id}, set by an operator (az keyvault secret set --vault-name <vault> --name channel-BANK-ICBC --value <base64 of 32+ random bytes>); the app reads it through a Key Vault reference, never from this file.')
+param paymentChannels array = [
+  { id: 'BANK-ICBC', kind: 'Bank', enabled: true }
+  { id: 'BANK-CCB', kind: 'Bank', enabled: true }
+  { id: 'COUNTER-HQ', kind: 'Counter', enabled: true }
+]
+
 var token = toLower(uniqueString(subscription().id, resourceGroup().id, environmentName))
 var tags = { 'azd-env-name': environmentName, app: 'metertocash' }
 var deploymentContainer = 'app-package'
@@ -115,6 +122,39 @@ resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' 
   location: location
   tags: tags
 }
+
+// Channel secrets: RBAC-authorised, read by the app's identity through Key Vault references.
+resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
+  name: 'kv-m2c-${token}'
+  location: location
+  tags: tags
+  properties: {
+    tenantId: subscription().tenantId
+    sku: { family: 'A', name: 'standard' }
+    enableRbacAuthorization: true
+    enableSoftDelete: true
+    softDeleteRetentionInDays: 90
+    enablePurgeProtection: true
+  }
+}
+
+// Key Vault Secrets User: read secret values (the Key Vault references of the channel settings).
+resource vaultSecretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(vault.id, identity.id, '4633458b-17de-408a-b874-0445c86b69e6')
+  scope: vault
+  properties: {
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '4633458b-17de-408a-b874-0445c86b69e6')
+  }
+}
+
+// Channels__{id}__Kind|Enabled|Secret for every payment channel; the secret as a Key Vault reference.
+var channelSettings = flatten(map(paymentChannels, c => [
+  { name: 'Channels__${c.id}__Kind', value: c.kind }
+  { name: 'Channels__${c.id}__Enabled', value: string(c.enabled) }
+  { name: 'Channels__${c.id}__Secret', value: '@Microsoft.KeyVault(VaultName=${vault.name};SecretName=channel-${c.id})' }
+]))
 
 // Host account: Functions host, Durable task hub (queues, tables, lease blobs), Event Hubs checkpoints, deployment
 // package. No versioning, no soft delete: checkpoint and lease blobs are rewritten all the time.
@@ -296,12 +336,13 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       }
       runtime: { name: 'dotnet-isolated', version: '10.0' }
     }
+    keyVaultReferenceIdentity: identity.id
     siteConfig: {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
       // Every setting the app reads is here or listed as optional (code default) in docs/operations.md;
       // tests/MeterToCash.Functions.Tests/Infra/AppSettingsTests.cs fails the build when one is missing.
-      appSettings: [
+      appSettings: concat([
         // Functions host, Durable task hub and Event Hubs checkpoints: the host account, identity-based, by service URI.
         { name: 'AzureWebJobsStorage__blobServiceUri', value: hostStorage.properties.primaryEndpoints.blob }
         { name: 'AzureWebJobsStorage__queueServiceUri', value: hostStorage.properties.primaryEndpoints.queue }
@@ -361,10 +402,13 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'ReadingFiles__BatchValues', value: '5000' }
         { name: 'ReadingFiles__BatchesPerSubOrchestration', value: '8' }
         { name: 'ReadingFiles__DropScanSchedule', value: '0 * * * * *' }
-      ]
+        // Payment channels: the sweep finishing transactions a stopped request left pending, and nonces' purge.
+        { name: 'Payments__PendingStaleSeconds', value: '60' }
+        { name: 'Payments__SweepSchedule', value: '0 * * * * *' }
+      ], channelSettings)
     }
   }
-  dependsOn: [rbac] // the host reads its storage with the identity at start-up
+  dependsOn: [rbac, vaultSecretsUser] // the host reads its storage with the identity at start-up; channel secrets through Key Vault references
 }
 
 output AZURE_FUNCTION_APP_NAME string = functionApp.name
@@ -375,3 +419,4 @@ output AZURE_EVENTHUBS_NAMESPACE string = eventHubs.name
 // For the simulator and tools on the deployer's machine (with the roles above when principalId was set).
 output EVENTHUBS_FULLY_QUALIFIED_NAMESPACE string = eventHubsHostName
 output METERTOCASH_STORAGE_BLOB_ENDPOINT string = dataStorage.properties.primaryEndpoints.blob
+output AZURE_KEY_VAULT_NAME string = vault.name

@@ -8,6 +8,7 @@ using MeterToCash.Functions.Infrastructure;
 using MeterToCash.Functions.Ledger;
 using MeterToCash.Functions.MeterData;
 using MeterToCash.Functions.Monitoring;
+using MeterToCash.Functions.Payments;
 using MeterToCash.Functions.Tariffs;
 using MeterToCash.Functions.Vee;
 using Microsoft.Extensions.Configuration;
@@ -34,6 +35,7 @@ public static class MeterToCashServices
         services.AddCalendar();
         services.AddLedger();
         services.AddBilling();
+        services.AddPayments();
 
         // One JSON dialect for every response: enums by name, nulls left out.
         services.Configure<Microsoft.AspNetCore.Mvc.JsonOptions>(o =>

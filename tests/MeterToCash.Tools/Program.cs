@@ -5,6 +5,8 @@ using MeterToCash.Tools;
 
 // dotnet run --project tests/MeterToCash.Tools -- seed [--url http://127.0.0.1:7071] [--key local-function-key] [--master-key local-master-key] [--customers 1200] [--areas 12]
 // dotnet run --project tests/MeterToCash.Tools -- seed-month [--url U] [--key K] [--month yyyy-MM (default: the previous China-local month)] [--areas TA0001,TA0002,TA0003]
+// dotnet run --project tests/MeterToCash.Tools -- sign --channel BANK-ICBC --secret BASE64 --method POST --path /api/channels/bank/payments [--body-file body.json]
+//   prints the four X-MTC-* signing headers as curl -H arguments (one per line), signed now with a fresh nonce
 // dotnet run --project tests/MeterToCash.Tools -- archive-csv --customers 20000 [--bad-rows 50] [--areas 40] --out archive.csv
 Dictionary<string, string> options = new(StringComparer.OrdinalIgnoreCase);
 for (int i = 1; i + 1 < args.Length; i += 2)
@@ -24,11 +26,31 @@ switch (args.FirstOrDefault())
         return 0;
     case "seed":
         return await SeedAsync(new Uri(Option("url", "http://127.0.0.1:7071")), Option("key", "local-function-key"), Option("master-key", "local-master-key"));
+    case "sign":
+        return Sign();
     case "seed-month":
         return await SeedMonthAsync(new Uri(Option("url", "http://127.0.0.1:7071")), Option("key", "local-function-key"));
     default:
+        Console.Error.WriteLine("usage: MeterToCash.Tools sign --channel ID --secret BASE64 --method M --path /api/... [--body-file F]");
         Console.Error.WriteLine("usage: MeterToCash.Tools seed|seed-month|archive-csv [--month yyyy-MM] [--url U] [--key K] [--master-key K] [--customers N] [--areas N] [--bad-rows N] [--out FILE]");
         return 2;
+}
+
+int Sign()
+{
+    if (!options.TryGetValue("channel", out string? channel) || !options.TryGetValue("secret", out string? secret) || !options.TryGetValue("path", out string? path))
+    {
+        Console.Error.WriteLine("sign needs --channel, --secret and --path (and --method, default GET; --body-file for a body)");
+        return 2;
+    }
+
+    byte[] body = options.TryGetValue("body-file", out string? file) ? File.ReadAllBytes(file) : [];
+    foreach (KeyValuePair<string, string> header in MeterToCash.Domain.Payments.ChannelRequestSigner.Headers(channel, secret, DateTimeOffset.UtcNow, MeterToCash.Domain.Payments.ChannelRequestSigner.NewNonce(), Option("method", "GET"), path, body))
+    {
+        Console.WriteLine($"-H\n{header.Key}: {header.Value}");
+    }
+
+    return 0;
 }
 
 async Task<int> SeedAsync(Uri baseUrl, string key, string masterKey)

@@ -327,7 +327,7 @@ internal static class BillingLoad
         return found.Count > 0 ? found : throw new InvalidOperationException("No stored bill to take a document from.");
     }
 
-    static async Task ImportArchiveAsync(HttpClient client, string csv, int rows)
+    internal static async Task ImportArchiveAsync(HttpClient client, string csv, int rows)
     {
         HttpResponseMessage started = await client.PostAsync("api/archive/imports", new StringContent(csv, Encoding.UTF8, "text/csv"));
         string body = await started.Content.ReadAsStringAsync();

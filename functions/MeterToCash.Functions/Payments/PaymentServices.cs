@@ -1,0 +1,22 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace MeterToCash.Functions.Payments;
+
+public static class PaymentServices
+{
+    /// <summary>
+    /// Payment channels: banks, kiosks and counters (their directory and request verification, the posting through the
+    /// ledger, day closes and close-outs, journals, the sweep).
+    /// </summary>
+    public static IServiceCollection AddPayments(this IServiceCollection services)
+    {
+        services.AddOptions<PaymentOptions>().BindConfiguration(PaymentOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<PaymentStore>();
+        services.AddSingleton<ChannelDirectory>();
+        services.AddSingleton<ChannelRequestVerifier>();
+        services.AddSingleton<ChannelAccounts>();
+        services.AddSingleton<PaymentPoster>();
+        services.AddSingleton<DayCloser>();
+        return services;
+    }
+}

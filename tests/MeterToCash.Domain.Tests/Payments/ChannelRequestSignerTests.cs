@@ -1,0 +1,56 @@
+using System.Security.Cryptography;
+using System.Text;
+using MeterToCash.Domain.Payments;
+
+namespace MeterToCash.Domain.Tests.Payments;
+
+public class ChannelRequestSignerTests
+{
+    const string Secret = "cbef/Dkn642QpEYbA/hHZH8wlFz9Sy5evuLh5FcRUDc=";
+
+    [Fact]
+    public void StringToSign_SevenPartsJoinedByLf_BodyHashOfRawBytes()
+    {
+        byte[] body = Encoding.UTF8.GetBytes("{\"a\":1}");
+        string text = ChannelRequestSigner.StringToSign("BANK-ICBC", 1764800000, "0123456789abcdef", "post", "/api/channels/bank/payments?x=1", body);
+        Assert.Equal(
+            "v1\nBANK-ICBC\n1764800000\n0123456789abcdef\nPOST\n/api/channels/bank/payments?x=1\n" + Convert.ToHexStringLower(SHA256.HashData(body)),
+            text);
+        Assert.EndsWith("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", ChannelRequestSigner.StringToSign("A", 1, "n", "GET", "/", []), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Sign_IsBase64HmacSha256OfTheSecretBytes_VerifyAcceptsOnlyIt()
+    {
+        string text = ChannelRequestSigner.StringToSign("BANK-ICBC", 1764800000, "0123456789abcdef", "GET", "/api/x", []);
+        string expected = "v1=" + Convert.ToBase64String(HMACSHA256.HashData(Convert.FromBase64String(Secret), Encoding.UTF8.GetBytes(text)));
+        Assert.Equal(expected, ChannelRequestSigner.Sign(Secret, text));
+        Assert.True(ChannelRequestSigner.Verify(Secret, text, expected));
+        Assert.False(ChannelRequestSigner.Verify(Secret, text + "x", expected));
+        Assert.False(ChannelRequestSigner.Verify(Secret, text, expected[3..]));
+        Assert.False(ChannelRequestSigner.Verify(Secret, text, "v1=not base64!"));
+        Assert.False(ChannelRequestSigner.Verify(Secret, text, null));
+        Assert.False(ChannelRequestSigner.Verify("not base64!", text, expected));
+    }
+
+    [Theory]
+    [InlineData("0123456789abcdef", true)]
+    [InlineData("0123456789abcde", false)]
+    [InlineData("0123456789abcdef-ABCDEF", true)]
+    [InlineData("0123456789abcdef_", false)]
+    public void IsNonce_SixteenToSixtyFourOfTheAlphabet(string nonce, bool valid) => Assert.Equal(valid, ChannelRequestSigner.IsNonce(nonce));
+
+    [Theory]
+    [InlineData("BANK-ICBC", true)]
+    [InlineData("bank-icbc", false)]
+    [InlineData("AB", false)]
+    public void IsChannelId_UpperCaseDigitsDash(string id, bool valid) => Assert.Equal(valid, ChannelRequestSigner.IsChannelId(id));
+
+    [Theory]
+    [InlineData("陈小明", "陈*")]
+    [InlineData("欧阳娜娜", "欧*")]
+    [InlineData("Zhang Wei", "Z*")]
+    [InlineData("", "*")]
+    [InlineData("𠀋先生", "𠀋*")]
+    public void NameMask_FirstCharacterThenStar(string name, string masked) => Assert.Equal(masked, NameMask.Mask(name));
+}

@@ -15,7 +15,7 @@ namespace MeterToCash.Functions.Load;
 /// <param name="CustomerKwh">Per interval: Σ customers' kWh, null when no customer meter has the interval.</param>
 /// <param name="CustomerMetersPerSlot">Per interval: customer meters with a value.</param>
 /// <param name="MeterKwh">Per customer meter (key form): its energy of the day (kWh).</param>
-/// <param name="CustomerMeters">Customer meters expected: in service all day per the archive (at least the meters that have data).</param>
+/// <param name="CustomerMeters">Customer meters expected: the low-voltage meters in service all day per the archive.</param>
 /// <param name="CustomerValues">Values the customer meters have (actual or estimated).</param>
 /// <param name="HasMasterMeter">Whether the archive names a master meter installed by the day.</param>
 /// <param name="MasterKwh">Master meter energy of the day (kWh), null without a stored curve.</param>
@@ -44,7 +44,7 @@ public sealed record AreaDayReading(
     /// <summary>Folds the area's stored curves of the day. Pure: the benchmark and the tests call it on curves in memory.</summary>
     /// <param name="area">The area as the archive has it (its master meter, if any).</param>
     /// <param name="day">The day.</param>
-    /// <param name="inServiceMeters">Customer meters (key form) in service all day.</param>
+    /// <param name="inServiceMeters">Customer meters (key form) behind the transformer, in service all day; curves of other meters (10 kV customers, meters not in service) are left out.</param>
     /// <param name="curves">The area-day's curves, every channel and meter.</param>
     public static AreaDayReading Fold(NetworkNode area, DateOnly day, IReadOnlySet<string> inServiceMeters, IEnumerable<DayCurve> curves)
     {
@@ -81,6 +81,12 @@ public sealed record AreaDayReading(
                 continue;
             }
 
+            string key = curve.Meter.Value.ToUpperInvariant();
+            if (!inServiceMeters.Contains(key))
+            {
+                continue;
+            }
+
             decimal kwh = 0;
             for (int s = 0; s < slots.Length; s++)
             {
@@ -93,11 +99,9 @@ public sealed record AreaDayReading(
                 }
             }
 
-            string key = curve.Meter.Value.ToUpperInvariant();
             meterKwh[key] = meterKwh.GetValueOrDefault(key) + kwh;
         }
 
-        int expected = inServiceMeters.Count + meterKwh.Keys.Count(k => !inServiceMeters.Contains(k));
-        return new AreaDayReading(area.Code, day, perSlot, metersPerSlot, meterKwh, expected, customerValues, master is not null, masterKwh, masterValues);
+        return new AreaDayReading(area.Code, day, perSlot, metersPerSlot, meterKwh, inServiceMeters.Count, customerValues, master is not null, masterKwh, masterValues);
     }
 }

@@ -61,7 +61,7 @@ public sealed class LoadFunctions(LoadReader reader, LoadMonitor monitor, LineLo
         IReadOnlyList<LoadEpisode> episodes = LoadEpisodeDetector.Find([.. points.Select(p => p.Rate)], settings);
         DateTimeOffset origin = ChinaTime.DayStart(day).ToOffset(ChinaTime.Offset);
         return new OkObjectResult(new AreaLoadRateDto(
-            area.Code, area.ParentCode, Text(day), kva, capacity, "customers", Thresholds(settings),
+            area.Code, area.ParentCode, Text(day), kva, capacity, "low-voltage-customers", Thresholds(settings),
             points.Count(p => p.Rate >= settings.HeavyShare), points.Count(p => p.Rate >= settings.OverloadShare), Peak(points, origin),
             [.. episodes.Select(e => new LoadEpisodeDto(e.Level.ToString(), origin.AddMinutes(15 * e.StartSlot), origin.AddMinutes(15 * (e.ConfirmedSlot + 1)), e.EndSlot is { } end ? origin.AddMinutes(15 * end) : null))],
             [.. points.Select(p => new LoadRatePointDto(p.Slot, origin.AddMinutes(15 * p.Slot), p.Kwh, p.Kw, p.Rate, reading.CustomerMetersPerSlot[p.Slot]))]));

@@ -119,9 +119,15 @@ public sealed class LoadMonitor(LoadReader reader, LineLossStore results, AlarmM
             await alarms.RaiseAsync(area, new AlarmCondition(theft, End(suspicion.ConfirmedDay), null, Describe(suspicion)), cancellationToken);
             logger.TheftSuspected(area, suspicion.FirstHighDay, suspicion.Suspects.Count);
         }
-        else if (days.LastOrDefault(d => d.Computable) is { } latest && latest.Class != LineLossClass.High)
+        else
         {
-            await alarms.CloseLiveAsync(area, theft, End(latest.Day), cancellationToken);
+            // Closed at the end of the first computable day after the last high one (the first day the loss was normal again).
+            List<LineLossDay> computable = [.. days.Where(d => d.Computable)];
+            int lastHigh = computable.FindLastIndex(d => d.Class == LineLossClass.High);
+            if (lastHigh + 1 < computable.Count)
+            {
+                await alarms.CloseLiveAsync(area, theft, End(computable[lastHigh + 1].Day), cancellationToken);
+            }
         }
 
         LineLossDay last = days[^1];

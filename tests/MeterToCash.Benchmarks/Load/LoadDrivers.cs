@@ -40,12 +40,14 @@ internal static class LoadDrivers
                     Option("per-round", 1_000),
                     Option("storm", 1_000),
                     Option("one-account", 500));
+            case "line-loss":
+                await LineLossLoad.RunAsync(Option("areas", 1_000), Option("meters", 20), Option("rounds", 3));
                 return 0;
             case "table-writes":
                 await TableWriteCost.RunAsync(Option("meters", 8_000), Option("areas", 80), Option("rounds", 8), Option("warmup", 6));
                 return 0;
             default:
-                await Console.Error.WriteLineAsync("usage: load archive-import [--rows N] [--areas N] | load ingestion [--meters N] [--days N] [--areas N] [--inflight N] [--warmup DAYS] [--host-env K=V,K=V] | load table-writes [--meters N] [--areas N] [--rounds N] [--warmup N] | load payments [--accounts N] [--concurrency 1,4,16,32,64] [--per-round N] [--storm N] [--one-account N] | load billing [--accounts N] [--areas N] [--baseline-accounts N] [--accounts-per-batch N] [--ceiling-accounts N]");
+                await Console.Error.WriteLineAsync("usage: load archive-import [--rows N] [--areas N] | load ingestion [--meters N] [--days N] [--areas N] [--inflight N] [--warmup DAYS] [--host-env K=V,K=V] | load table-writes [--meters N] [--areas N] [--rounds N] [--warmup N] | load payments [--accounts N] [--concurrency 1,4,16,32,64] [--per-round N] [--storm N] [--one-account N] | load billing [--accounts N] [--areas N] [--baseline-accounts N] [--accounts-per-batch N] [--ceiling-accounts N] | load line-loss [--areas N] [--meters N] [--rounds N]");
                 return 2;
         }
     }

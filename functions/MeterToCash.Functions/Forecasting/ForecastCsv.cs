@@ -84,9 +84,26 @@ public static class ForecastCsv
             return errors;
         }
 
+        SepReader reader;
         try
         {
-            using SepReader reader = Sep.New(',').Reader(o => o with { Unescape = true, Trim = SepTrim.All }).FromText(text);
+            reader = Sep.New(',').Reader(o => o with { Unescape = true, Trim = SepTrim.All }).FromText(text);
+        }
+        catch (ArgumentException)
+        {
+            // Sep indexes the header by name and refuses a name that appears twice.
+            errors.Add(new("header", "duplicate-column", "A column name appears twice in the header."));
+            return errors;
+        }
+        catch (InvalidDataException e)
+        {
+            errors.Add(new("body", "csv-structure", "The CSV is malformed: " + e.Message));
+            return errors;
+        }
+
+        using (reader)
+        try
+        {
             Dictionary<string, int> columns = new(StringComparer.OrdinalIgnoreCase);
             for (int i = 0; i < reader.Header.ColNames.Count; i++)
             {

@@ -199,9 +199,9 @@ public sealed class ForecastFunctions(
                 errors.Add(new("area", "required", "'area' is required (or send a CSV history with Content-Type text/csv)."));
                 area = string.Empty;
             }
-            else
+            else if (!ArchiveValidator.IsKey(area, ArchiveValidator.MaxCodeLength))
             {
-                QueryRules.AreaCode(area, errors);
+                errors.Add(new("area", "code-format", "Area codes are 1–32 letters, digits, '-' or '_'."));
             }
 
             weeks = Weeks(body.Weeks?.ToString(CultureInfo.InvariantCulture), "weeks", errors);

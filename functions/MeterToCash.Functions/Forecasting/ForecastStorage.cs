@@ -28,14 +28,14 @@ public sealed class ForecastStorage(TableServiceClient tables)
     /// <summary>Creates the tables once per process.</summary>
     public Task EnsureCreatedAsync() => created.Value;
 
-    /// <summary>96 doubles as 96 float32 little-endian (NaN = missing): kW and °C need no more precision.</summary>
+    /// <summary>96 doubles, little-endian (NaN = missing): exact, so a value read back from a cache equals the one computed.</summary>
     public static byte[] Pack(IReadOnlyList<double> values)
     {
         ArgumentNullException.ThrowIfNull(values);
-        byte[] bytes = new byte[values.Count * 4];
+        byte[] bytes = new byte[values.Count * 8];
         for (int i = 0; i < values.Count; i++)
         {
-            BitConverter.TryWriteBytes(bytes.AsSpan(i * 4), (float)values[i]);
+            BitConverter.TryWriteBytes(bytes.AsSpan(i * 8), values[i]);
         }
 
         return bytes;
@@ -44,7 +44,7 @@ public sealed class ForecastStorage(TableServiceClient tables)
     /// <summary>The inverse of <see cref="Pack"/>; null when the bytes are not 96 values.</summary>
     public static double[]? Unpack(byte[]? bytes)
     {
-        if (bytes is null || bytes.Length != 96 * 4)
+        if (bytes is null || bytes.Length != 96 * 8)
         {
             return null;
         }
@@ -52,7 +52,7 @@ public sealed class ForecastStorage(TableServiceClient tables)
         double[] values = new double[96];
         for (int i = 0; i < 96; i++)
         {
-            values[i] = BitConverter.ToSingle(bytes, i * 4);
+            values[i] = BitConverter.ToDouble(bytes, i * 8);
         }
 
         return values;

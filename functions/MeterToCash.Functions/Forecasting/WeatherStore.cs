@@ -127,7 +127,7 @@ public sealed class WeatherStore(ForecastStorage storage)
                 continue;
             }
 
-            temps[s] = (float)incoming[s];
+            temps[s] = incoming[s];
             kinds[s] = incomingKinds[s];
         }
     }

@@ -9,6 +9,7 @@ using MeterToCash.Functions.Infrastructure;
 using MeterToCash.Functions.Ledger;
 using MeterToCash.Functions.MeterData;
 using MeterToCash.Functions.Monitoring;
+using MeterToCash.Functions.Segments;
 using MeterToCash.Functions.Tariffs;
 using MeterToCash.Functions.Vee;
 using Microsoft.Extensions.Configuration;
@@ -35,6 +36,7 @@ public static class MeterToCashServices
         services.AddLedger();
         services.AddBilling();
         services.AddForecasting();
+        services.AddSegments();
 
         // One JSON dialect for every response: enums by name, nulls left out.
         services.Configure<Microsoft.AspNetCore.Mvc.JsonOptions>(o =>

@@ -25,7 +25,7 @@ public sealed record SegmentRunSummary(int Areas, int Accounts, int WithProfile,
 }
 
 /// <summary>Request body of <c>POST /api/segments/runs</c>.</summary>
-public sealed record SegmentRunRequest(IReadOnlyList<string>? Areas);
+public sealed record SegmentRunRequest(string? AsOf, IReadOnlyList<string>? Areas);
 
 /// <summary>A run as the API reports it.</summary>
 public sealed record SegmentRunStatusDto(string Id, string Status, string AsOf, SegmentRunSummary? Summary, string? Failure);

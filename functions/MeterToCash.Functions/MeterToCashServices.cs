@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using MeterToCash.Functions.Archive;
 using MeterToCash.Functions.Billing;
 using MeterToCash.Functions.Calendar;
+using MeterToCash.Functions.Forecasting;
 using MeterToCash.Functions.Health;
 using MeterToCash.Functions.Ingestion;
 using MeterToCash.Functions.Infrastructure;
@@ -10,6 +11,7 @@ using MeterToCash.Functions.Load;
 using MeterToCash.Functions.MeterData;
 using MeterToCash.Functions.Monitoring;
 using MeterToCash.Functions.Payments;
+using MeterToCash.Functions.Segments;
 using MeterToCash.Functions.Tariffs;
 using MeterToCash.Functions.Vee;
 using Microsoft.Extensions.Configuration;
@@ -38,6 +40,8 @@ public static class MeterToCashServices
         services.AddLedger();
         services.AddBilling();
         services.AddPayments();
+        services.AddForecasting();
+        services.AddSegments();
 
         // One JSON dialect for every response: enums by name, nulls left out.
         services.Configure<Microsoft.AspNetCore.Mvc.JsonOptions>(o =>

@@ -3,6 +3,7 @@ using MeterToCash.Benchmarks.Load;
 
 // BenchmarkDotNet suites (hot domain code):
 //   dotnet run -c Release --project tests/MeterToCash.Benchmarks -- --filter '*Archive*' --job short
+//   dotnet run -c Release --project tests/MeterToCash.Benchmarks -- --filter '*Recon*' --job short
 // End-to-end load drivers (start their own Azurite and LocalHost; print the figure next to its baselines):
 //   dotnet run -c Release --project tests/MeterToCash.Benchmarks -- load archive-import [--rows 20000]
 //   dotnet run -c Release --project tests/MeterToCash.Benchmarks -- load ingestion [--meters 4000] [--days 1] [--warmup 8] [--host-env K=V,...]

@@ -3,12 +3,14 @@ using System.Text;
 using System.Text.Json;
 using MeterToCash.Simulator;
 using MeterToCash.Tools;
+using MeterToCash.Tools.Reconciliation;
 
 // dotnet run --project tests/MeterToCash.Tools -- seed [--url http://127.0.0.1:7071] [--key local-function-key] [--master-key local-master-key] [--customers 1200] [--areas 12]
 // dotnet run --project tests/MeterToCash.Tools -- seed-month [--url U] [--key K] [--month yyyy-MM (default: the previous China-local month)] [--areas TA0001,TA0002,TA0003] [--theft-area TA0002 [--theft-from yyyy-MM-dd]]
 // dotnet run --project tests/MeterToCash.Tools -- sign --channel BANK-ICBC --secret BASE64 --method POST --path /api/channels/bank/payments [--body-file body.json]
 //   prints the four X-MTC-* signing headers as curl -H arguments (one per line), signed now with a fresh nonce
 // dotnet run --project tests/MeterToCash.Tools -- archive-csv --customers 20000 [--bad-rows 50] [--areas 40] --out archive.csv
+// dotnet run --project tests/MeterToCash.Tools -- recon-file [--channel BANK-ICBC] [--date yyyy-MM-dd] [--journal journal.json | --payments 200] [--out DIR] [--drop N] [--extra N] [--change-amount N] [--wrong-account N] [--bank-reversal N] [--duplicate N] [--without-id N]
 Dictionary<string, string> options = new(StringComparer.OrdinalIgnoreCase);
 for (int i = 1; i + 1 < args.Length; i += 2)
 {
@@ -25,6 +27,8 @@ switch (args.FirstOrDefault())
     case "archive-csv":
         await File.WriteAllTextAsync(Option("out", "archive.csv"), demo.ArchiveCsv(int.Parse(Option("bad-rows", "0"), CultureInfo.InvariantCulture)), new UTF8Encoding(false));
         return 0;
+    case "recon-file":
+        return ReconFileCommand.Run(options);
     case "seed":
         return await SeedAsync(new Uri(Option("url", "http://127.0.0.1:7071")), Option("key", "local-function-key"), Option("master-key", "local-master-key"));
     case "sign":
@@ -34,6 +38,7 @@ switch (args.FirstOrDefault())
     default:
         Console.Error.WriteLine("usage: MeterToCash.Tools sign --channel ID --secret BASE64 --method M --path /api/... [--body-file F]");
         Console.Error.WriteLine("usage: MeterToCash.Tools seed|seed-month|archive-csv [--month yyyy-MM] [--url U] [--key K] [--master-key K] [--customers N] [--areas N] [--bad-rows N] [--out FILE]");
+        Console.Error.WriteLine("       MeterToCash.Tools " + ReconFileCommand.Usage);
         return 2;
 }
 

@@ -52,14 +52,22 @@ dotnet tests/MeterToCash.Tools/bin/Debug/net10.0/MeterToCash.Tools.dll seed --ur
 
 SIM_AREAS="${SIM_AREAS:-TA0001,TA0002,TA0003}"
 LAST_MONTH=$(TZ=Asia/Shanghai date -d "$(TZ=Asia/Shanghai date +%Y-%m-01) -1 month" +%Y-%m)
+LAST_MONTH_END=$(TZ=Asia/Shanghai date -d "$(TZ=Asia/Shanghai date +%Y-%m-01) -1 day" +%F)
+# Line loss: every demo area has a master meter; theft is planted in THEFT_AREA from the 20th of last month (THEFT_AREA= for none).
+THEFT_AREA="${THEFT_AREA-TA0002}"
+THEFT_FROM="$LAST_MONTH-20"
+THEFT_ARGS=(); [ -n "$THEFT_AREA" ] && THEFT_ARGS=(--theft-area "$THEFT_AREA" --theft-from "$THEFT_FROM")
 echo "==> Seeding $LAST_MONTH (last month, China local) of curves and daily register reads for $SIM_AREAS through POST /api/meter-readings (repeat runs: all duplicates)"
-dotnet tests/MeterToCash.Tools/bin/Debug/net10.0/MeterToCash.Tools.dll seed-month --url "http://127.0.0.1:$PORT" --key local-function-key --month "$LAST_MONTH" --areas "$SIM_AREAS"
+dotnet tests/MeterToCash.Tools/bin/Debug/net10.0/MeterToCash.Tools.dll seed-month --url "http://127.0.0.1:$PORT" --key local-function-key --month "$LAST_MONTH" --areas "$SIM_AREAS" "${THEFT_ARGS[@]}"
+
+echo "==> Line loss of the last 14 days of $LAST_MONTH (theft-suspicion alarm for ${THEFT_AREA:-no area}): POST /api/line-loss/evaluations"
+curl -fs -X POST -H 'x-functions-key: local-function-key' -H 'Content-Type: application/json' -d "{\"day\":\"$LAST_MONTH_END\"}" "http://127.0.0.1:$PORT/api/line-loss/evaluations" > /dev/null || echo "line-loss evaluation not started" >&2
 
 SIM_CONTROL="${SIM_CONTROL:-7072}"
 YESTERDAY=$(TZ=Asia/Shanghai date -d yesterday +%F)
 echo "==> Starting the head-end simulator: every meter of $SIM_AREAS sends 15-minute readings (from $YESTERDAY, back-filled, then live); log in .azurite/simulator.log"
 dotnet tests/MeterToCash.Simulator/bin/Debug/net10.0/MeterToCash.Simulator.dll --url "http://127.0.0.1:$PORT/api/meter-readings" \
-  --key local-function-key --areas "$SIM_AREAS" --control-port "$SIM_CONTROL" --start "$YESTERDAY" --interval 1s \
+  --key local-function-key --areas "$SIM_AREAS" --control-port "$SIM_CONTROL" --start "$YESTERDAY" --interval 1s "${THEFT_ARGS[@]}" \
   > .azurite/simulator.log 2>&1 &
 pids+=($!)
 
@@ -75,6 +83,12 @@ MeterToCash is running at http://127.0.0.1:$PORT  (function key: local-function-
   curl -s -H 'x-functions-key: local-function-key' 'http://127.0.0.1:$PORT/api/meters/MTR000000000/month-to-date?month=$LAST_MONTH'
   curl -s -H 'x-functions-key: local-function-key' 'http://127.0.0.1:$PORT/api/areas/TA0002/load?day=$YESTERDAY'
   curl -s -H 'x-functions-key: local-function-key' 'http://127.0.0.1:$PORT/api/areas/TA0002/vee-statistics?day=$YESTERDAY'
+Load rate and line loss (theft planted in ${THEFT_AREA:-no area} from $THEFT_FROM):
+  curl -s -H 'x-functions-key: local-function-key' 'http://127.0.0.1:$PORT/api/areas/TA0001/load-rate?day=$YESTERDAY'
+  curl -s -H 'x-functions-key: local-function-key' 'http://127.0.0.1:$PORT/api/feeders/FD001/load?day=$YESTERDAY'
+  curl -s -H 'x-functions-key: local-function-key' 'http://127.0.0.1:$PORT/api/areas/TA0002/line-loss?from=$LAST_MONTH-10&to=$LAST_MONTH_END'
+  curl -s -H 'x-functions-key: local-function-key' 'http://127.0.0.1:$PORT/api/line-loss/ranking?day=$LAST_MONTH_END'
+  curl -s -H 'x-functions-key: local-function-key' 'http://127.0.0.1:$PORT/api/alarms?area=TA0002&department=RevenueProtection'
 An area outage on demand (the simulator cuts TA0002's supply: last gasps, then silence; restore sends power-restored):
   curl -s -X POST 'http://127.0.0.1:$SIM_CONTROL/cut?area=TA0002'
   curl -s -H 'x-functions-key: local-function-key' 'http://127.0.0.1:$PORT/api/alarms?area=TA0002&status=Open'

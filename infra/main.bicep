@@ -214,6 +214,15 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Monitoring__Silence', value: '01:00:00' }
         { name: 'Monitoring__NoReadAfter', value: '2.00:00:00' }
         { name: 'Monitoring__OutboxSchedule', value: '0 */5 * * * *' }
+        // Load monitoring (heavy load / overload on the monitoring sweep) and nightly line loss (台区线损) after the VEE.
+        { name: 'Load__PowerFactor', value: '0.9' }
+        { name: 'Load__HeavyShare', value: '0.80' }
+        { name: 'Load__OverloadShare', value: '1.00' }
+        { name: 'Load__HeavyIntervals', value: '4' }
+        { name: 'Load__LineLossNormalMax', value: '0.10' }
+        { name: 'Load__LineLossCompleteness', value: '0.95' }
+        { name: 'Load__LineLossPersistDays', value: '3' }
+        { name: 'Load__LineLossSchedule', value: '0 30 18 * * *' } // 02:30 China time, in UTC
         // Nightly VEE (estimation, consumption alarms) of the previous China-local day.
         { name: 'Vee__DailySchedule', value: '0 30 17 * * *' } // 01:30 China time, in UTC
         // Billing cycles: the daily start of every group whose cycle day it is, due days, review window.

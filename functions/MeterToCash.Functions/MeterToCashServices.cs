@@ -6,6 +6,7 @@ using MeterToCash.Functions.Health;
 using MeterToCash.Functions.Ingestion;
 using MeterToCash.Functions.Infrastructure;
 using MeterToCash.Functions.Ledger;
+using MeterToCash.Functions.Load;
 using MeterToCash.Functions.MeterData;
 using MeterToCash.Functions.Monitoring;
 using MeterToCash.Functions.Tariffs;
@@ -29,6 +30,7 @@ public static class MeterToCashServices
         services.AddMeterData();
         services.AddIngestion();
         services.AddMonitoring();
+        services.AddLoad();
         services.AddVee();
         services.AddCalendar();
         services.AddLedger();

@@ -7,6 +7,7 @@ using MeterToCash.Benchmarks.Load;
 //   dotnet run -c Release --project tests/MeterToCash.Benchmarks -- load archive-import [--rows 20000]
 //   dotnet run -c Release --project tests/MeterToCash.Benchmarks -- load ingestion [--meters 4000] [--days 1] [--warmup 8] [--host-env K=V,...]
 //   dotnet run -c Release --project tests/MeterToCash.Benchmarks -- load table-writes [--rounds 8] [--warmup 6]
+//   dotnet run -c Release --project tests/MeterToCash.Benchmarks -- load line-loss [--areas 1000] [--meters 20] [--rounds 3]
 //   dotnet run -c Release --project tests/MeterToCash.Benchmarks -- load billing [--accounts 100000] [--areas 40] [--baseline-accounts 2000] [--accounts-per-batch 100] [--ceiling-accounts 2000]
 if (args.Length > 0 && args[0] == "load")
 {

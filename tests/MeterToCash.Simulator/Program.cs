@@ -22,6 +22,9 @@ using MeterToCash.Simulator;
 //   POST /cut?area=TA0002 (or ?meters=M1,M2)   the meters send their last gasps now and go silent
 //   POST /restore?area=TA0002 (or ?meters=… or nothing = all)   power-restored events now; readings resume
 //   GET  /status
+// Line loss (areas with a master meter in the archive, --areas only): each area's master meter reports its low-voltage
+// customers' true energy plus a technical loss; --theft-area TA0002 [--theft-from yyyy-MM-dd] plants theft there
+// (tests/MeterToCash.Tools/AreaSupply.cs).
 Dictionary<string, string> options = ParseArgs(args);
 options.TryGetValue("eventhub-namespace", out string? eventHubNamespace);
 if (!options.TryGetValue("url", out string? url) && !options.ContainsKey("dry-run") && eventHubNamespace is null)
@@ -42,6 +45,7 @@ if (options.TryGetValue("key", out string? key))
 Uri? apiBase = url is null ? null : new Uri(new Uri(url), "/api/");
 var meters = new List<SimulatedMeter>();
 Dictionary<string, List<string>> metersByArea = new(StringComparer.OrdinalIgnoreCase);
+List<SupplyMeter> supplyMeters = [];
 if (options.TryGetValue("areas", out string? areaList))
 {
     if (apiBase is null)
@@ -52,9 +56,10 @@ if (options.TryGetValue("areas", out string? areaList))
 
     foreach (string area in areaList.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
     {
-        List<(string Meter, string? Class, double Multiplier)> found = await ArchiveMetersAsync(http, apiBase, area);
+        List<(string Meter, string? Class, double Multiplier, bool LowVoltage)> found = await ArchiveMetersAsync(http, apiBase, area);
         metersByArea[area] = [.. found.Select(f => f.Meter)];
         meters.AddRange(found.Select(f => SimulatedMeter.Typical(f.Meter, SimulatedMeter.ClassOf(f.Class), f.Multiplier)));
+        supplyMeters.AddRange(found.Select(f => new SupplyMeter(SimulatedMeter.Typical(f.Meter, SimulatedMeter.ClassOf(f.Class), f.Multiplier), area, f.LowVoltage)));
     }
 
     Console.WriteLine($"{meters.Count} meters in {metersByArea.Count} areas: " + string.Join(", ", metersByArea.Select(a => $"{a.Key} {a.Value.Count}")));
@@ -80,6 +85,16 @@ int? count = options.TryGetValue("count", out string? c) ? int.Parse(c, CultureI
 DateOnly startDay = options.TryGetValue("start", out string? s) ? DateOnly.ParseExact(s, "yyyy-MM-dd", CultureInfo.InvariantCulture) : ChinaTime.LocalDay(DateTimeOffset.UtcNow);
 FaultOptions faults = options.GetValueOrDefault("faults") == "none" ? FaultOptions.None : FaultOptions.Typical;
 var simulation = new HeadEndSimulation(meters, seed, faults);
+// --- line loss: master meters and planted theft (AreaSupply) ---
+TheftPlan? theft = options.TryGetValue("theft-area", out string? theftArea)
+    ? new TheftPlan(theftArea, options.TryGetValue("theft-from", out string? theftFrom) ? DateOnly.ParseExact(theftFrom, "yyyy-MM-dd", CultureInfo.InvariantCulture) : startDay)
+    : null;
+AreaSupply supply = new(supplyMeters, apiBase is null || metersByArea.Count == 0 ? new Dictionary<string, int>() : await AreaSupply.MasterCtRatiosAsync(http, new Uri(apiBase, "network/tree"), CancellationToken.None), seed, theft);
+if (theft is not null)
+{
+    Console.WriteLine($"Theft planted in {theft.Area} from {theft.From:yyyy-MM-dd}: {string.Join(", ", supply.TamperedMeters)} register {theft.ReportedShare:P0}");
+}
+// --- end line loss ---
 
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
@@ -95,7 +110,7 @@ Task control = options.TryGetValue("control-port", out string? port)
 DateTimeOffset slot = ChinaTime.DayStart(startDay);
 for (int tick = 0; count is null || tick < count; tick++, slot = slot.AddMinutes(15))
 {
-    if (!await SendAsync(simulation.Tick(slot), slot.ToOffset(ChinaTime.Offset).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)))
+    if (!await SendAsync(Supplied(simulation.Tick(slot), slot), slot.ToOffset(ChinaTime.Offset).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)))
     {
         break;
     }
@@ -114,6 +129,14 @@ for (int tick = 0; count is null || tick < count; tick++, slot = slot.AddMinutes
 await cancel.CancelAsync();
 await control;
 return 0;
+
+// Line loss: tampered meters register less; each area's master meter (unless all its meters are cut off) adds its reading.
+SimulatedDelivery Supplied(SimulatedDelivery delivery, DateTimeOffset start)
+{
+    HashSet<string> cut = [.. simulation.CutOff];
+    IEnumerable<IntervalReading> masters = metersByArea.Where(a => !a.Value.All(cut.Contains)).Select(a => supply.Master(a.Key, start)).OfType<IntervalReading>();
+    return delivery with { Intervals = [.. delivery.Intervals.Select(supply.Registered), .. masters] };
+}
 
 // Posts one delivery (or sends it to the Event Hub, or prints it with --dry-run); false when the run is being stopped.
 async Task<bool> SendAsync(SimulatedDelivery delivery, string label)
@@ -230,9 +253,9 @@ static double Ratio(JsonElement meter, string name) =>
     meter.TryGetProperty(name, out JsonElement r) && r.ValueKind == JsonValueKind.Number && r.GetDouble() >= 1 ? r.GetDouble() : 1;
 
 // Every meter in service in an area, paging through the archive API.
-static async Task<List<(string Meter, string? Class, double Multiplier)>> ArchiveMetersAsync(HttpClient http, Uri apiBase, string area)
+static async Task<List<(string Meter, string? Class, double Multiplier, bool LowVoltage)>> ArchiveMetersAsync(HttpClient http, Uri apiBase, string area)
 {
-    List<(string, string?, double)> found = [];
+    List<(string, string?, double, bool)> found = [];
     string? token = null;
     do
     {
@@ -245,7 +268,8 @@ static async Task<List<(string Meter, string? Class, double Multiplier)>> Archiv
             {
                 foreach (JsonElement meter in point.GetProperty("meters").EnumerateArray().Where(m => m.TryGetProperty("removalDate", out JsonElement r) is false || r.ValueKind == JsonValueKind.Null))
                 {
-                    found.Add((meter.GetProperty("meterNo").GetString()!, cls, Ratio(meter, "ctRatio") * Ratio(meter, "ptRatio")));
+                    bool lowVoltage = !point.TryGetProperty("supplyVoltageKv", out JsonElement kv) || kv.ValueKind != JsonValueKind.Number || kv.GetDecimal() <= 1m;
+                    found.Add((meter.GetProperty("meterNo").GetString()!, cls, Ratio(meter, "ctRatio") * Ratio(meter, "ptRatio"), lowVoltage));
                 }
             }
         }

@@ -55,7 +55,12 @@ public sealed class DemoUtility(int customers, int seed = 20261126, int areas = 
             {
                 "substations" => new { name = node.Name },
                 "feeders" => new { name = node.Name, substationCode = node.ParentCode },
-                _ => (object)new { name = node.Name, feederCode = node.ParentCode, ratedKva = node.RatedKva },
+                // Every demo area has its master meter (考核表), installed before the data the demo seeds.
+                _ => (object)new
+                {
+                    name = node.Name, feederCode = node.ParentCode, ratedKva = node.RatedKva,
+                    masterMeter = new { meterNo = Simulator.AreaSupply.MasterMeterNo(node.Code), ctRatio = Simulator.AreaSupply.MasterCtRatio(node.RatedKva ?? 400m), ptRatio = 1, installDate = "2024-01-01" },
+                },
             };
             HttpResponseMessage put = await client.PutAsJsonAsync($"api/network/{node.Level}/{node.Code}", body);
             if (!put.IsSuccessStatusCode)

@@ -17,7 +17,8 @@ namespace MeterToCash.Tools;
 /// <param name="Multiplier">CT × PT: values sent are meter-side, the pipeline multiplies by it.</param>
 /// <param name="Registers">The archive's register flags (names of <c>MeterRegisters</c>).</param>
 /// <param name="InstallDate">China-local install date.</param>
-public sealed record SeedMeter(string MeterNo, string Area, string? CustomerClass, int Multiplier, IReadOnlySet<string> Registers, DateOnly InstallDate);
+/// <param name="SupplyVoltageKv">Supply voltage of its service point (≤ 1 kV: behind the area's transformer, seen by its master meter).</param>
+public sealed record SeedMeter(string MeterNo, string Area, string? CustomerClass, int Multiplier, IReadOnlySet<string> Registers, DateOnly InstallDate, decimal SupplyVoltageKv = 0.22m);
 
 /// <summary>The fault a meter gets in a seeded month.</summary>
 public enum SeedFault
@@ -112,7 +113,8 @@ public sealed class MonthSeed(HttpClient client, int seed = 20261126)
                                 ? [.. r.EnumerateArray().Select(x => x.GetString()!)]
                                 : ["ActiveImportTotal"];
                             DateOnly install = DateOnly.ParseExact(meter.GetProperty("installDate").GetString()!, "yyyy-MM-dd", CultureInfo.InvariantCulture);
-                            inArea.Add(new SeedMeter(meter.GetProperty("meterNo").GetString()!, area, cls, ct * pt, registers, install));
+                            decimal kv = point.TryGetProperty("supplyVoltageKv", out JsonElement v) && v.ValueKind == JsonValueKind.Number ? v.GetDecimal() : 0.22m;
+                            inArea.Add(new SeedMeter(meter.GetProperty("meterNo").GetString()!, area, cls, ct * pt, registers, install, kv));
                         }
                     }
                 }
@@ -140,9 +142,17 @@ public sealed class MonthSeed(HttpClient client, int seed = 20261126)
         return faults;
     }
 
+    // Line loss (AreaSupply): the areas' master meters and planted theft; null until SeedAsync reads the network.
+    AreaSupply? supply;
+
     /// <summary>Sends the month (first day of it given) for the meters of <paramref name="areas"/>; progress lines go to <paramref name="log"/>.</summary>
+    /// <remarks>
+    /// Areas whose archive record names a master meter also get its 15-minute curve in each area-day document
+    /// (<see cref="AreaSupply"/>: the low-voltage customers' true energy plus a technical loss); with
+    /// <paramref name="theft"/>, the tampered meters' curves and registers show only part of their energy from its first day.
+    /// </remarks>
     /// <exception cref="HttpRequestException">The pipeline refused a document.</exception>
-    public async Task<MonthSeedResult> SeedAsync(DateOnly month, IReadOnlyList<string> areas, TextWriter? log = null, CancellationToken cancellationToken = default)
+    public async Task<MonthSeedResult> SeedAsync(DateOnly month, IReadOnlyList<string> areas, TextWriter? log = null, CancellationToken cancellationToken = default, TheftPlan? theft = null)
     {
         month = new DateOnly(month.Year, month.Month, 1);
         if (month < Epoch)
@@ -157,6 +167,7 @@ public sealed class MonthSeed(HttpClient client, int seed = 20261126)
         }
 
         IReadOnlyDictionary<string, SeedFault> faults = Faults(meters, month);
+        supply = new AreaSupply([.. meters.Select(m => new SupplyMeter(Simulated(m), m.Area, m.SupplyVoltageKv <= 1m))], await AreaSupply.MasterCtRatiosAsync(client, new Uri("api/network/tree", UriKind.Relative), cancellationToken), seed, theft);
         int days = month.AddMonths(1).DayNumber - month.DayNumber;
         // Register values at each midnight of the month: [meter][day 0..days], day index d = midnight starting month + d.
         Dictionary<string, MidnightRegisters[]> registers = meters.AsParallel().ToDictionary(m => m.MeterNo, m => Registers(m, month, days), StringComparer.Ordinal);
@@ -172,6 +183,12 @@ public sealed class MonthSeed(HttpClient client, int seed = 20261126)
                 (List<IntervalReading> c, List<RegisterReading> r) = Day(m, faults[m.MeterNo], month, doc.Day, registers[m.MeterNo]);
                 curve.AddRange(c);
                 reads.AddRange(r);
+            }
+
+            if (curve.Count > 0)
+            {
+                DateTimeOffset dayStart = ChinaTime.DayStart(doc.Day);
+                curve.AddRange(Enumerable.Range(0, SlotsPerDay).Select(i => supply.Master(doc.Area, dayStart.AddMinutes(15 * i))).OfType<IntervalReading>());
             }
 
             if (curve.Count == 0 && reads.Count == 0)
@@ -230,7 +247,7 @@ public sealed class MonthSeed(HttpClient client, int seed = 20261126)
             }
 
             RegisterBand[]? banding = bandTariff is null ? null : BandsOf(bandTariff, day);
-            IntervalReading[] curve = CurveGenerator.Day(sim, day, seed);
+            IntervalReading[] curve = Metered(sim, day);
             for (int i = 0; i < curve.Length; i++)
             {
                 total += curve[i].Value;
@@ -269,7 +286,7 @@ public sealed class MonthSeed(HttpClient client, int seed = 20261126)
         bool dayMissing = fault == SeedFault.MissingDay && dayIndex == faultDay;
         if (!dayMissing)
         {
-            IntervalReading[] full = CurveGenerator.Day(Simulated(m), day, seed);
+            IntervalReading[] full = Metered(Simulated(m), day);
             for (int i = 0; i < full.Length; i++)
             {
                 bool inFault = dayIndex == faultDay && i >= faultSlot && i < faultSlot + 3;
@@ -309,6 +326,13 @@ public sealed class MonthSeed(HttpClient client, int seed = 20261126)
         }
 
         return (curve, reads);
+    }
+
+    /// <summary>A meter's day as it registers it: the load profile, less what planted theft takes.</summary>
+    IntervalReading[] Metered(SimulatedMeter sim, DateOnly day)
+    {
+        IntervalReading[] curve = CurveGenerator.Day(sim, day, seed);
+        return supply is null ? curve : [.. curve.Select(supply.Registered)];
     }
 
     static RegisterReading Read(SeedMeter m, MeterChannel channel, RegisterBand band, DateTimeOffset at, decimal value) =>

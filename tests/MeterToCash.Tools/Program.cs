@@ -1,10 +1,11 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using MeterToCash.Simulator;
 using MeterToCash.Tools;
 
 // dotnet run --project tests/MeterToCash.Tools -- seed [--url http://127.0.0.1:7071] [--key local-function-key] [--master-key local-master-key] [--customers 1200] [--areas 12]
-// dotnet run --project tests/MeterToCash.Tools -- seed-month [--url U] [--key K] [--month yyyy-MM (default: the previous China-local month)] [--areas TA0001,TA0002,TA0003]
+// dotnet run --project tests/MeterToCash.Tools -- seed-month [--url U] [--key K] [--month yyyy-MM (default: the previous China-local month)] [--areas TA0001,TA0002,TA0003] [--theft-area TA0002 [--theft-from yyyy-MM-dd]]
 // dotnet run --project tests/MeterToCash.Tools -- archive-csv --customers 20000 [--bad-rows 50] [--areas 40] --out archive.csv
 Dictionary<string, string> options = new(StringComparer.OrdinalIgnoreCase);
 for (int i = 1; i + 1 < args.Length; i += 2)
@@ -88,7 +89,11 @@ async Task<int> SeedMonthAsync(Uri baseUrl, string key)
     string[] seedAreas = Option("areas", "TA0001,TA0002,TA0003").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
     try
     {
-        MonthSeedResult r = await new MonthSeed(http).SeedAsync(month, seedAreas);
+        // --theft-area TA0002 [--theft-from yyyy-MM-dd (default: the 20th of the month)]: planted theft for the line-loss demo.
+        TheftPlan? theft = options.TryGetValue("theft-area", out string? theftArea)
+            ? new TheftPlan(theftArea, options.TryGetValue("theft-from", out string? from) ? DateOnly.ParseExact(from, "yyyy-MM-dd", CultureInfo.InvariantCulture) : month.AddDays(19))
+            : null;
+        MonthSeedResult r = await new MonthSeed(http).SeedAsync(month, seedAreas, theft: theft);
         Console.WriteLine($"Seeded {month:yyyy-MM} for {string.Join(",", seedAreas)}: {r.Meters} meters, {r.Documents} documents, {r.Intervals} intervals, {r.Registers} register reads; " +
             $"pipeline: {r.Accepted} accepted, {r.Duplicate} duplicate, {r.Suspect} suspect, {r.Estimated} estimated, {r.Quarantined} quarantined; " +
             $"faults: {string.Join(", ", r.Faults.Values.Where(f => f != SeedFault.None).GroupBy(f => f).Select(g => $"{g.Count()} {g.Key}"))}.");

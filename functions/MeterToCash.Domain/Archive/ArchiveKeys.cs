@@ -24,6 +24,13 @@ public static class ArchiveKeys
     /// <summary>The single partition holding the network tree.</summary>
     public const string NetworkPartition = "network";
 
+    /// <summary>
+    /// Index partition of the transformer areas' master meters (RowKey = upper-cased meter number, AreaCode = the area):
+    /// one per area, a few thousand rows, kept apart from the customer meter buckets so a customer's index rows and an
+    /// area's never overwrite each other.
+    /// </summary>
+    public const string MasterMeterPartition = "master-meters";
+
     /// <summary>Index partition of an account number.</summary>
     public static string AccountIndexPartition(string accountNo) => "acct-" + Bucket(accountNo);
 

@@ -173,4 +173,5 @@ public enum NetworkLevel
 /// <param name="Name">Display name.</param>
 /// <param name="ParentCode">Code of the parent (substation of a feeder, feeder of an area); null for substations.</param>
 /// <param name="RatedKva">Rated capacity in kVA of a transformer area's transformer; null for other levels.</param>
-public sealed record NetworkNode(NetworkLevel Level, string Code, string Name, string? ParentCode, decimal? RatedKva);
+/// <param name="MasterMeter">The area's master meter (考核表), for line loss; transformer areas only, optional.</param>
+public sealed record NetworkNode(NetworkLevel Level, string Code, string Name, string? ParentCode, decimal? RatedKva, MasterMeter? MasterMeter = null);

@@ -187,6 +187,34 @@ public static class ArchiveValidator
             errors.Add(new("ratedKva", "not-allowed", "Only transformer areas have a rated capacity."));
         }
 
+        if (node.MasterMeter is { } master)
+        {
+            if (node.Level != NetworkLevel.TransformerArea)
+            {
+                errors.Add(new("masterMeter", "not-allowed", "Only transformer areas have a master meter."));
+            }
+
+            if (!MeterId.TryParse(master.MeterNo.Value, out _))
+            {
+                errors.Add(new("masterMeter.meterNo", "meter-number-format", $"Meter number must be 1–{MeterId.MaxLength} letters, digits or '-'."));
+            }
+
+            if (master.CtRatio is < 1 or > 10_000)
+            {
+                errors.Add(new("masterMeter.ctRatio", "range", "CT ratio must be 1–10,000 (1 for direct connection)."));
+            }
+
+            if (master.PtRatio is < 1 or > 10_000)
+            {
+                errors.Add(new("masterMeter.ptRatio", "range", "PT ratio must be 1–10,000 (1 for direct connection)."));
+            }
+
+            if (master.InstallDate.Year is < 2000 or > 2099)
+            {
+                errors.Add(new("masterMeter.installDate", "range", "The install date must be in 2000–2099."));
+            }
+        }
+
         return errors;
     }
 

@@ -29,6 +29,18 @@ public enum AlarmKind
 
     /// <summary>Meter clock error (subject: meter).</summary>
     ClockError = 8,
+
+    /// <summary>Transformer heavy load: load rate at or above the heavy share for N consecutive intervals (subject: area).</summary>
+    HeavyLoad = 9,
+
+    /// <summary>Transformer overload: load rate at or above the overload share (subject: area).</summary>
+    Overload = 10,
+
+    /// <summary>Persistent high line loss, suspected theft (subject: area; the detail names the meters).</summary>
+    TheftSuspicion = 11,
+
+    /// <summary>Negative line loss: customers metered more than the master meter, a meter or archive error (subject: area).</summary>
+    NegativeLineLoss = 12,
 }
 
 /// <summary>Alarm severity, ascending.</summary>
@@ -141,6 +153,10 @@ public static class AlarmRules
         AlarmKind.SuddenDropToZero => (AlarmSeverity.Major, Department.RevenueProtection),
         AlarmKind.ReverseEnergyWithoutGeneration => (AlarmSeverity.Major, Department.RevenueProtection),
         AlarmKind.ProlongedNoRead => (AlarmSeverity.Minor, Department.Metering),
+        AlarmKind.HeavyLoad => (AlarmSeverity.Minor, Department.Operations),
+        AlarmKind.Overload => (AlarmSeverity.Major, Department.Operations),
+        AlarmKind.TheftSuspicion => (AlarmSeverity.Major, Department.RevenueProtection),
+        AlarmKind.NegativeLineLoss => (AlarmSeverity.Minor, Department.Metering),
         _ => (AlarmSeverity.Minor, Department.Metering),
     };
 

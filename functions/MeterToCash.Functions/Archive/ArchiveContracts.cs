@@ -104,7 +104,29 @@ public sealed record CustomerDto(
 }
 
 /// <summary>A network node as the API sends it; the level comes from the route.</summary>
-public sealed record NetworkNodeDto(string? Name, string? SubstationCode, string? FeederCode, decimal? RatedKva);
+public sealed record NetworkNodeDto(string? Name, string? SubstationCode, string? FeederCode, decimal? RatedKva, MasterMeterDto? MasterMeter = null);
+
+/// <summary>A transformer area's master meter (考核表) as the API sends it; ratios default to 1.</summary>
+public sealed record MasterMeterDto(string? MeterNo, int? CtRatio, int? PtRatio, DateOnly? InstallDate)
+{
+    /// <summary>The domain value; a missing number or install date is reported as required.</summary>
+    public MasterMeter? ToDomain(List<ValidationError> errors)
+    {
+        if (string.IsNullOrWhiteSpace(MeterNo))
+        {
+            errors.Add(new("masterMeter.meterNo", "required", "'masterMeter.meterNo' is required."));
+        }
+
+        if (InstallDate is null)
+        {
+            errors.Add(new("masterMeter.installDate", "required", "'masterMeter.installDate' is required (yyyy-MM-dd, China local, inclusive)."));
+        }
+
+        return string.IsNullOrWhiteSpace(MeterNo) || InstallDate is null ? null : new MasterMeter(new MeterId(MeterNo.Trim()), CtRatio ?? 1, PtRatio ?? 1, InstallDate.Value);
+    }
+
+    public static MasterMeterDto? FromDomain(MasterMeter? m) => m is null ? null : new(m.MeterNo.Value, m.CtRatio, m.PtRatio, m.InstallDate);
+}
 
 /// <summary>The area tree: substations, their feeders, and the feeders' transformer areas.</summary>
 public sealed record NetworkTreeDto(IReadOnlyList<SubstationNodeDto> Substations);
@@ -113,7 +135,7 @@ public sealed record SubstationNodeDto(string Code, string Name, IReadOnlyList<F
 
 public sealed record FeederNodeDto(string Code, string Name, IReadOnlyList<AreaNodeDto> Areas);
 
-public sealed record AreaNodeDto(string Code, string Name, decimal? RatedKva);
+public sealed record AreaNodeDto(string Code, string Name, decimal? RatedKva, MasterMeterDto? MasterMeter);
 
 /// <summary>A page of customers with the token for the next page (null on the last).</summary>
 public sealed record CustomerPageDto(IReadOnlyList<CustomerDto> Items, string? ContinuationToken);

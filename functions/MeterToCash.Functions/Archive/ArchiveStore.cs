@@ -74,6 +74,10 @@ public sealed class ArchiveStore(ArchiveTables tables, TimeProvider time)
             {
                 taken.Add((meterNo, owner));
             }
+            else if (owner is null && await MasterMeterAreaAsync(meterNo, cancellationToken) is { } area)
+            {
+                taken.Add((meterNo, "master meter of area " + area.Code));
+            }
         }
 
         return taken;
@@ -296,9 +300,72 @@ public sealed class ArchiveStore(ArchiveTables tables, TimeProvider time)
             ["Name"] = node.Name,
             ["ParentCode"] = node.ParentCode,
             ["RatedKva"] = node.RatedKva?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["MasterMeter"] = node.MasterMeter is { } m ? JsonSerializer.Serialize(MasterMeterDto.FromDomain(m), ArchiveJson.Options) : null,
         };
         await tables.Network.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
         return !existed;
+    }
+
+    /// <summary>
+    /// Reserves <paramref name="meterNo"/> as the master meter of <paramref name="area"/> before the area is written: an
+    /// index row (PartitionKey <see cref="ArchiveKeys.MasterMeterPartition"/>, RowKey the upper-cased number) is added
+    /// with Add, so two areas claiming one meter at once cannot both win. Returns null when the claim holds (also when
+    /// the area already held it: a retried PUT), or who holds the number: <c>area {code}</c> or <c>account {no}</c>.
+    /// A row left by an area that later changed its master meter is harmless: <see cref="MasterMeterAreaAsync"/> checks
+    /// it against the area, and a new claim by another area takes it over once the old area no longer names it.
+    /// </summary>
+    public async Task<string?> ClaimMasterMeterAsync(string meterNo, string area, CancellationToken cancellationToken)
+    {
+        if (await MeterOwnerAsync(meterNo, cancellationToken) is { } owner)
+        {
+            return "account " + owner;
+        }
+
+        string row = ArchiveKeys.MeterIndexRow(meterNo);
+        for (int attempt = 0; ; attempt++)
+        {
+            NullableResponse<TableEntity> existing = await tables.Index.GetEntityIfExistsAsync<TableEntity>(ArchiveKeys.MasterMeterPartition, row, cancellationToken: cancellationToken);
+            try
+            {
+                if (!existing.HasValue)
+                {
+                    await tables.Index.AddEntityAsync(new TableEntity(ArchiveKeys.MasterMeterPartition, row) { ["AreaCode"] = area }, cancellationToken);
+                    return null;
+                }
+
+                string? holder = existing.Value!.GetString("AreaCode");
+                if (holder == area)
+                {
+                    return null;
+                }
+
+                if (holder is not null && await FindNodeAsync(NetworkLevel.TransformerArea, holder, cancellationToken) is { MasterMeter: { } held } && string.Equals(held.MeterNo.Value, meterNo, StringComparison.OrdinalIgnoreCase))
+                {
+                    return "area " + holder;
+                }
+
+                await tables.Index.UpdateEntityAsync(new TableEntity(ArchiveKeys.MasterMeterPartition, row) { ["AreaCode"] = area }, existing.Value.ETag, TableUpdateMode.Replace, cancellationToken);
+                return null;
+            }
+            catch (RequestFailedException e) when (e.Status is 409 or 412 && attempt < 4)
+            {
+                // Another claim wrote first: look again.
+            }
+        }
+    }
+
+    /// <summary>The area whose master meter <paramref name="meterNo"/> is now (index row checked against the area), or null.</summary>
+    public async Task<NetworkNode?> MasterMeterAreaAsync(string meterNo, CancellationToken cancellationToken)
+    {
+        await tables.EnsureCreatedAsync();
+        NullableResponse<TableEntity> index = await tables.Index.GetEntityIfExistsAsync<TableEntity>(ArchiveKeys.MasterMeterPartition, ArchiveKeys.MeterIndexRow(meterNo), cancellationToken: cancellationToken);
+        if (!index.HasValue || index.Value!.GetString("AreaCode") is not { } area)
+        {
+            return null;
+        }
+
+        NetworkNode? node = await FindNodeAsync(NetworkLevel.TransformerArea, area, cancellationToken);
+        return node?.MasterMeter is { } m && string.Equals(m.MeterNo.Value, meterNo, StringComparison.OrdinalIgnoreCase) ? node : null;
     }
 
     /// <summary>The first of <paramref name="areas"/> that is not a transformer area of the network archive, or null when all are.</summary>
@@ -372,7 +439,8 @@ public sealed class ArchiveStore(ArchiveTables tables, TimeProvider time)
 
     static NetworkNode ToNode(TableEntity e) => new(
         Enum.Parse<NetworkLevel>(e.GetString("Level")!), e.GetString("Code")!, e.GetString("Name")!, e.GetString("ParentCode"),
-        e.GetString("RatedKva") is { } kva ? decimal.Parse(kva, System.Globalization.CultureInfo.InvariantCulture) : null);
+        e.GetString("RatedKva") is { } kva ? decimal.Parse(kva, System.Globalization.CultureInfo.InvariantCulture) : null,
+        e.GetString("MasterMeter") is { } master ? JsonSerializer.Deserialize<MasterMeterDto>(master, ArchiveJson.Options)!.ToDomain([]) : null);
 
     /// <summary>Customers are the same when their API representations are; lists compare element by element.</summary>
     public static bool Same(Customer a, Customer b) =>

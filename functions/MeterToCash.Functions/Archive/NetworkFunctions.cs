@@ -40,8 +40,10 @@ public sealed class NetworkFunctions(ArchiveStore store)
             NetworkLevel.TransformerArea => dto!.FeederCode,
             _ => dto!.SubstationCode ?? dto.FeederCode,
         };
-        NetworkNode node = new(nodeLevel, code, dto.Name?.Trim() ?? string.Empty, parent, dto.RatedKva);
-        IReadOnlyList<ValidationError> errors = ArchiveValidator.Validate(node);
+        List<ValidationError> errors = [];
+        MasterMeter? master = dto.MasterMeter?.ToDomain(errors);
+        NetworkNode node = new(nodeLevel, code, dto.Name?.Trim() ?? string.Empty, parent, dto.RatedKva, master);
+        errors.AddRange(ArchiveValidator.Validate(node));
         if (errors.Count > 0)
         {
             return RequestJson.Invalid(errors);
@@ -60,6 +62,12 @@ public sealed class NetworkFunctions(ArchiveStore store)
             return RequestJson.Invalid([new ValidationError(field, "unknown-parent", $"{pl} '{parent}' does not exist; create it first.")], StatusCodes.Status422UnprocessableEntity);
         }
 
+        if (node.MasterMeter is { } claimed && await store.ClaimMasterMeterAsync(claimed.MeterNo.Value, code, ct) is { } holder)
+        {
+            return RequestJson.Invalid([new ValidationError("masterMeter.meterNo", holder.StartsWith("area ", StringComparison.Ordinal) ? "master-meter-of-another-area" : "meter-belongs-to-other-account",
+                $"Meter '{claimed.MeterNo}' is already in the archive ({holder}); a master meter number must be unique.")], StatusCodes.Status409Conflict);
+        }
+
         bool created = await store.UpsertNodeAsync(node, ct);
         return new ObjectResult(ToDto(node)) { StatusCode = created ? StatusCodes.Status201Created : StatusCodes.Status200OK };
     }
@@ -73,7 +81,7 @@ public sealed class NetworkFunctions(ArchiveStore store)
         NetworkTreeDto tree = new(nodes.Where(n => n.Level == NetworkLevel.Substation).OrderBy(n => n.Code, StringComparer.Ordinal)
             .Select(s => new SubstationNodeDto(s.Code, s.Name, children[$"{NetworkLevel.Feeder}|{s.Code}"].OrderBy(f => f.Code, StringComparer.Ordinal)
                 .Select(f => new FeederNodeDto(f.Code, f.Name, children[$"{NetworkLevel.TransformerArea}|{f.Code}"].OrderBy(a => a.Code, StringComparer.Ordinal)
-                    .Select(a => new AreaNodeDto(a.Code, a.Name, a.RatedKva)).ToList())).ToList())).ToList());
+                    .Select(a => new AreaNodeDto(a.Code, a.Name, a.RatedKva, MasterMeterDto.FromDomain(a.MasterMeter))).ToList())).ToList())).ToList());
         return new OkObjectResult(tree);
     }
 
@@ -81,6 +89,6 @@ public sealed class NetworkFunctions(ArchiveStore store)
     {
         NetworkLevel.Substation => new { level = "substation", node.Code, node.Name },
         NetworkLevel.Feeder => new { level = "feeder", node.Code, node.Name, substationCode = node.ParentCode },
-        _ => new { level = "area", node.Code, node.Name, feederCode = node.ParentCode, node.RatedKva },
+        _ => new { level = "area", node.Code, node.Name, feederCode = node.ParentCode, node.RatedKva, masterMeter = MasterMeterDto.FromDomain(node.MasterMeter) },
     };
 }

@@ -76,7 +76,7 @@ public sealed class MeterDataFunctions(MeterDirectory directory, CurveStore curv
         }
 
         CancellationToken ct = request.HttpContext.RequestAborted;
-        if (await archive.FindNodeAsync(NetworkLevel.TransformerArea, areaCode, ct) is null)
+        if (await archive.FindNodeAsync(NetworkLevel.TransformerArea, areaCode, ct) is not { } area)
         {
             return Problems.NotFound($"No transformer area '{areaCode}' in the network archive.");
         }
@@ -92,6 +92,9 @@ public sealed class MeterDataFunctions(MeterDirectory directory, CurveStore curv
         }
 
         // The 15-minute grid; curves of other lengths are counted but not spread over it (that would invent a profile).
+        // The customers' load: the area's master meter (stored in the same partition) measures the same energy again.
+        string? master = area.MasterMeter?.MeterNo.Value;
+        stored = [.. stored.Where(s => !string.Equals(s.Curve.Meter.Value, master, StringComparison.OrdinalIgnoreCase))];
         List<DayCurve> quarterHourly = stored.Select(s => s.Curve).Where(c => c.Channel == channel && c.IntervalMinutes == 15).ToList();
         int other = stored.Count(s => s.Curve.Channel == channel && s.Curve.IntervalMinutes != 15);
         DayCurve grid = DayCurve.Empty(new MeterId(areaCode), channel, day, 15);

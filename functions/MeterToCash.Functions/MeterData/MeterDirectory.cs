@@ -169,7 +169,12 @@ public sealed class MeterDirectory(ArchiveStore archive, TimeProvider time, IOpt
         // Three reads, not five: the holder check (meter index checked against the customer) already loads the customer.
         if (await archive.MeterHolderAsync(key, cancellationToken) is not { } stored)
         {
-            return null;
+            // Not a customer's: perhaps a transformer area's master meter (考核表). Its curves are stored in its area's
+            // partition like a customer meter's, with no account and no tariff; readers that sum customers skip it by
+            // number (the area record names it).
+            return await archive.MasterMeterAreaAsync(key, cancellationToken) is { MasterMeter: { } master } area
+                ? new MeterLocation(string.Empty, area.Code, new MeterArchiveEntry(new MeterId(key), area.Code, ChinaTime.DayStart(master.InstallDate), null, master.CtRatio, master.PtRatio), [])
+                : null;
         }
 
         string accountNo = stored.Customer.AccountNo;

@@ -54,6 +54,13 @@ public sealed class AlarmMonitor(
     public Task<StoredAlarm?> RaiseAsync(string area, AlarmCondition condition, CancellationToken cancellationToken) =>
         alarms.RaiseAsync(area, condition, cancellationToken);
 
+    /// <summary>
+    /// Closes the live alarm of a condition another feature observed has ended (e.g. load back below the heavy-load
+    /// threshold) at <paramref name="at"/>; nothing when none is live or it opened after <paramref name="at"/>.
+    /// </summary>
+    public Task<StoredAlarm?> CloseLiveAsync(string area, AlarmKey key, DateTimeOffset at, CancellationToken cancellationToken) =>
+        alarms.CloseLiveAsync(area, key, at, cancellationToken);
+
     /// <summary>Applies a delivery's events. Events of meters not in the archive are not monitored (they cannot be placed in an area).</summary>
     public async Task ObserveAsync(IReadOnlyList<MeterEvent> events, CancellationToken cancellationToken)
     {

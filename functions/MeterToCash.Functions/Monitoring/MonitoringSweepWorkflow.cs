@@ -49,7 +49,7 @@ public sealed record SweepStatusDto(string Id, string Status, DateTimeOffset At,
 /// activity per area; an area's work is idempotent (alarms deduplicate, arrivals are maxima), so a retried or
 /// repeated sweep changes nothing twice.
 /// </summary>
-public sealed class MonitoringSweepWorkflow(AlarmMonitor monitor, ArchiveStore archive, TimeProvider time, IOptions<MonitoringOptions> options, ILogger<MonitoringSweepWorkflow> logger)
+public sealed class MonitoringSweepWorkflow(AlarmMonitor monitor, IEnumerable<IAreaSweepCheck> checks, ArchiveStore archive, TimeProvider time, IOptions<MonitoringOptions> options, ILogger<MonitoringSweepWorkflow> logger)
 {
     static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(new RetryPolicy(maxNumberOfAttempts: 3, firstRetryInterval: TimeSpan.FromSeconds(2), backoffCoefficient: 2));
 
@@ -138,9 +138,18 @@ public sealed class MonitoringSweepWorkflow(AlarmMonitor monitor, ArchiveStore a
         return new AreaBatches([.. areas.Chunk(options.Value.SweepAreasPerBatch)]);
     }
 
+    /// <summary>One area: the sweep's own judgement, then every registered <see cref="IAreaSweepCheck"/> (load alarms).</summary>
     [Function(nameof(SweepArea))]
-    public Task<SweepSummary> SweepArea([ActivityTrigger] AreaSweepInput input) =>
-        monitor.SweepAreaAsync(input.Area, input.At, CancellationToken.None);
+    public async Task<SweepSummary> SweepArea([ActivityTrigger] AreaSweepInput input)
+    {
+        SweepSummary summary = await monitor.SweepAreaAsync(input.Area, input.At, CancellationToken.None);
+        foreach (IAreaSweepCheck check in checks)
+        {
+            await check.CheckAsync(input.Area, input.At, CancellationToken.None);
+        }
+
+        return summary;
+    }
 
     async Task<string> StartAsync(DurableTaskClient client, CancellationToken cancellationToken)
     {

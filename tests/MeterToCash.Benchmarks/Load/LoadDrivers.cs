@@ -33,11 +33,14 @@ internal static class LoadDrivers
             case "billing":
                 await BillingLoad.RunAsync(Option("accounts", 100_000), Option("areas", 40), Option("baseline-accounts", 2_000), Option("accounts-per-batch", 100), Option("ceiling-accounts", 2_000));
                 return 0;
+            case "line-loss":
+                await LineLossLoad.RunAsync(Option("areas", 1_000), Option("meters", 20), Option("rounds", 3));
+                return 0;
             case "table-writes":
                 await TableWriteCost.RunAsync(Option("meters", 8_000), Option("areas", 80), Option("rounds", 8), Option("warmup", 6));
                 return 0;
             default:
-                await Console.Error.WriteLineAsync("usage: load archive-import [--rows N] [--areas N] | load ingestion [--meters N] [--days N] [--areas N] [--inflight N] [--warmup DAYS] [--host-env K=V,K=V] | load table-writes [--meters N] [--areas N] [--rounds N] [--warmup N] | load billing [--accounts N] [--areas N] [--baseline-accounts N] [--accounts-per-batch N] [--ceiling-accounts N]");
+                await Console.Error.WriteLineAsync("usage: load archive-import [--rows N] [--areas N] | load ingestion [--meters N] [--days N] [--areas N] [--inflight N] [--warmup DAYS] [--host-env K=V,K=V] | load table-writes [--meters N] [--areas N] [--rounds N] [--warmup N] | load line-loss [--areas N] [--meters N] [--rounds N] | load billing [--accounts N] [--areas N] [--baseline-accounts N] [--accounts-per-batch N] [--ceiling-accounts N]");
                 return 2;
         }
     }

@@ -1,0 +1,150 @@
+using System.Globalization;
+using System.Text.Json;
+using MeterToCash.Domain.Archive;
+using MeterToCash.Domain.Common;
+using MeterToCash.Domain.MeterData;
+using MeterToCash.Functions.Infrastructure;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace MeterToCash.Functions.Load;
+
+/// <summary>
+/// The line-loss evaluation: nightly at <see cref="LoadOptions.LineLossSchedule"/> (02:30, after the 01:30 VEE has
+/// estimated yesterday's gaps) for yesterday, or on demand for any ended day. Areas fan out over sub-orchestrations
+/// of <see cref="LoadOptions.AreasPerBatch"/>, one activity per area (<see cref="LoadMonitor.EvaluateLineLossAsync"/>:
+/// computes the lookback days, stores them, raises or closes the alarms); every step is idempotent.
+/// </summary>
+public sealed class LineLossWorkflow(LoadMonitor monitor, LoadReader reader, TimeProvider time, IOptions<LoadOptions> options, ILogger<LineLossWorkflow> logger)
+{
+    const string InstancePrefix = "line-loss-";
+
+    static readonly JsonSerializerOptions RequestOptions = new(JsonSerializerDefaults.Web);
+
+    [Function(nameof(StartLineLossEvaluation))]
+    public async Task StartLineLossEvaluation(
+        [TimerTrigger("%Load__LineLossSchedule%")] TimerInfo timer,
+        [DurableClient] DurableTaskClient client,
+        CancellationToken cancellationToken)
+    {
+        DateOnly day = ChinaTime.LocalDay(time.GetUtcNow()).AddDays(-1);
+        // One scheduled run per day: a second host firing the same schedule finds it and leaves it.
+        string id = InstancePrefix + day.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
+        if (await client.GetInstanceAsync(id, cancellationToken) is null)
+        {
+            await client.ScheduleNewOrchestrationInstanceAsync(nameof(LineLossEvaluation), new LineLossEvaluationInput(day, null), new StartOrchestrationOptions(id), cancellationToken);
+        }
+
+        logger.LineLossStarted(id, day, timer.IsPastDue);
+    }
+
+    /// <summary>Evaluates a day now: <c>{"day":"yyyy-MM-dd","areas":["TA0001"]}</c>, both optional (yesterday; every area). 202 with the run's URL.</summary>
+    [Function(nameof(RunLineLossEvaluation))]
+    public async Task<IActionResult> RunLineLossEvaluation(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "line-loss/evaluations")] HttpRequest request,
+        [DurableClient] DurableTaskClient client)
+    {
+        CancellationToken ct = request.HttpContext.RequestAborted;
+        LineLossEvaluationRequest? body = null;
+        if (request.ContentLength is not 0)
+        {
+            (body, ObjectResult? problem) = await RequestJson.ReadAsync<LineLossEvaluationRequest>(request, RequestOptions, 64 * 1024);
+            if (problem is not null)
+            {
+                return problem;
+            }
+        }
+
+        DateTimeOffset now = time.GetUtcNow();
+        DateOnly today = ChinaTime.LocalDay(now), day = today.AddDays(-1);
+        if (body?.Day is { } text && (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out day) || day.Year is < 2000 or > 2099))
+        {
+            return Problems.Validation("day", "date-format", "'day' is a China-local day as yyyy-MM-dd, 2000–2099 (default: yesterday).");
+        }
+
+        if (day >= today)
+        {
+            return Problems.Validation("day", "ended", "Only a day that has ended has a line loss; today's data is still arriving.", StatusCodes.Status422UnprocessableEntity);
+        }
+
+        List<ValidationError> errors = [];
+        QueryRules.AreaCodes(body?.Areas, errors);
+        if (errors.Count > 0)
+        {
+            return RequestJson.Invalid(errors);
+        }
+
+        string[]? areas = body?.Areas is { Count: > 0 } a ? [.. a.Distinct(StringComparer.Ordinal)] : null;
+        if (areas is not null)
+        {
+            HashSet<string> known = [.. (await reader.NetworkAsync(ct)).Where(n => n.Level == NetworkLevel.TransformerArea).Select(n => n.Code)];
+            if (areas.FirstOrDefault(x => !known.Contains(x)) is { } unknown)
+            {
+                return Problems.Validation("areas", "unknown-area", $"Transformer area '{unknown}' is not in the network archive.", StatusCodes.Status422UnprocessableEntity);
+            }
+        }
+
+        string id = InstancePrefix + day.ToString("yyyyMMdd", CultureInfo.InvariantCulture) + "-" + now.UtcDateTime.ToString("HHmmssfff", CultureInfo.InvariantCulture);
+        await client.ScheduleNewOrchestrationInstanceAsync(nameof(LineLossEvaluation), new LineLossEvaluationInput(day, areas), new StartOrchestrationOptions(id), ct);
+        logger.LineLossStarted(id, day, false);
+        return new AcceptedResult($"/api/line-loss/evaluations/{id}", new LineLossEvaluationStatusDto(id, "Pending", day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), null, null));
+    }
+
+    [Function(nameof(GetLineLossEvaluation))]
+    public async Task<IActionResult> GetLineLossEvaluation(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "line-loss/evaluations/{id}")] HttpRequest request,
+        [DurableClient] DurableTaskClient client,
+        string id)
+    {
+        OrchestrationMetadata? instance = id.StartsWith(InstancePrefix, StringComparison.Ordinal)
+            ? await client.GetInstanceAsync(id, getInputsAndOutputs: true, request.HttpContext.RequestAborted)
+            : null;
+        if (instance is null)
+        {
+            return Problems.NotFound($"There is no line-loss evaluation '{id}'.");
+        }
+
+        LineLossEvaluationInput? input = instance.ReadInputAs<LineLossEvaluationInput>();
+        LineLossSummary? summary = instance.RuntimeStatus == OrchestrationRuntimeStatus.Completed ? instance.ReadOutputAs<LineLossSummary>() : null;
+        return new OkObjectResult(new LineLossEvaluationStatusDto(id, instance.RuntimeStatus.ToString(), input?.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? string.Empty, summary, instance.FailureDetails?.ErrorMessage));
+    }
+
+    [Function(nameof(LineLossEvaluation))]
+    public static async Task<LineLossSummary> LineLossEvaluation([OrchestrationTrigger] TaskOrchestrationContext context)
+    {
+        LineLossEvaluationInput input = context.GetInput<LineLossEvaluationInput>() ?? throw new InvalidOperationException("A line-loss evaluation needs its input.");
+        ILogger log = context.CreateReplaySafeLogger(nameof(LineLossEvaluation));
+        IReadOnlyList<string[]> batches = await context.CallActivityAsync<IReadOnlyList<string[]>>(nameof(ListLineLossAreas), input, DurableFanOut.Retry);
+        IReadOnlyList<LineLossSummary> parts = await DurableFanOut.SubOrchestrationsAsync<LineLossBatchInput, LineLossSummary>(
+            context, nameof(LineLossEvaluationBatch), [.. batches.Select(b => new LineLossBatchInput(input.Day, b))]);
+        LineLossSummary total = parts.Aggregate(LineLossSummary.Zero, (a, b) => a + b);
+        log.LineLossCompleted(context.InstanceId, total.Areas, total.Computable, total.High, total.Negative, total.TheftSuspicions);
+        return total;
+    }
+
+    [Function(nameof(LineLossEvaluationBatch))]
+    public static async Task<LineLossSummary> LineLossEvaluationBatch([OrchestrationTrigger] TaskOrchestrationContext context)
+    {
+        LineLossBatchInput input = context.GetInput<LineLossBatchInput>() ?? throw new InvalidOperationException("A line-loss batch needs its input.");
+        LineLossSummary[] parts = await Task.WhenAll(input.Areas.Select(a => context.CallActivityAsync<LineLossSummary>(nameof(EvaluateAreaLineLoss), new LineLossAreaInput(input.Day, a), DurableFanOut.Retry)));
+        return parts.Aggregate(LineLossSummary.Zero, (a, b) => a + b);
+    }
+
+    [Function(nameof(ListLineLossAreas))]
+    public async Task<IReadOnlyList<string[]>> ListLineLossAreas([ActivityTrigger] LineLossEvaluationInput input)
+    {
+        string[] areas = input.Areas is { Count: > 0 } chosen
+            ? [.. chosen.Order(StringComparer.Ordinal)]
+            : [.. (await reader.NetworkAsync(CancellationToken.None)).Where(n => n.Level == NetworkLevel.TransformerArea).Select(n => n.Code).Order(StringComparer.Ordinal)];
+        return [.. areas.Chunk(options.Value.AreasPerBatch)];
+    }
+
+    [Function(nameof(EvaluateAreaLineLoss))]
+    public Task<LineLossSummary> EvaluateAreaLineLoss([ActivityTrigger] LineLossAreaInput input) =>
+        monitor.EvaluateLineLossAsync(input.Area, input.Day, CancellationToken.None);
+}

@@ -233,6 +233,10 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Billing__LateFeeSchedule', value: '0 30 18 * * *' } // 02:30 China time, in UTC
         { name: 'Billing__OutboxSchedule', value: '0 */5 * * * *' }
         { name: 'Billing__OutboxGrace', value: '00:01:00' }
+        // Day-ahead load forecast of every area, nightly after VEE; areas map to weather stations.
+        { name: 'Forecast__Schedule', value: '0 15 18 * * *' } // 02:15 China time, in UTC
+        { name: 'Forecast__DefaultStation', value: '' }
+        { name: 'Forecast__Stations', value: '' }
         // Bulk meter-reading files (upload and the meter-drop container).
         { name: 'ReadingFiles__MaxFileBytes', value: '67108864' }
         { name: 'ReadingFiles__BatchValues', value: '5000' }

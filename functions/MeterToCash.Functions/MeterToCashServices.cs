@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using MeterToCash.Functions.Archive;
 using MeterToCash.Functions.Billing;
 using MeterToCash.Functions.Calendar;
+using MeterToCash.Functions.Forecasting;
 using MeterToCash.Functions.Health;
 using MeterToCash.Functions.Ingestion;
 using MeterToCash.Functions.Infrastructure;
@@ -35,6 +36,7 @@ public static class MeterToCashServices
         services.AddCalendar();
         services.AddLedger();
         services.AddBilling();
+        services.AddForecasting();
 
         // One JSON dialect for every response: enums by name, nulls left out.
         services.Configure<Microsoft.AspNetCore.Mvc.JsonOptions>(o =>

@@ -99,15 +99,17 @@ public static class DeterministicRandom
 public static class CurveGenerator
 {
     /// <summary>
-    /// The 15-minute active-import values of one interval as the meter registers them: class shape × daily average / 96
-    /// × noise (±15 %) ÷ CT×PT, rounded to 0.001 kWh half away from zero. Deterministic in (seed, meter, interval start).
+    /// The 15-minute active-import values of one interval as the meter registers them: class shape × weather factor
+    /// (<see cref="SimulatedWeather.LoadFactor"/> at the demo station's temperature) × daily average / 96 × noise (±15 %) ÷ CT×PT, rounded to 0.001 kWh half away from zero. Deterministic in (seed, meter, interval start).
     /// </summary>
     public static IntervalReading Interval(SimulatedMeter meter, DateTimeOffset start, int seed, int intervalMinutes = 15)
     {
         ArgumentNullException.ThrowIfNull(meter);
         double slotsPerDay = 1440.0 / intervalMinutes;
         double noise = 0.85 + (0.3 * DeterministicRandom.Uniform(seed, meter.Meter.Value, start.ToUnixTimeSeconds()));
-        double kwh = LoadProfile.Shape(meter.Class, start) * meter.AverageKwhPerDay / slotsPerDay * noise / Math.Max(meter.Multiplier, 1);
+        // Weather (SimulatedWeather): the demo station's temperature at the interval's start scales the class's load.
+        double weather = SimulatedWeather.LoadFactor(meter.Class, SimulatedWeather.TemperatureC(start));
+        double kwh = LoadProfile.Shape(meter.Class, start) * weather * meter.AverageKwhPerDay / slotsPerDay * noise / Math.Max(meter.Multiplier, 1);
         decimal value = decimal.Round((decimal)kwh, 3, MidpointRounding.AwayFromZero);
         return new IntervalReading(meter.Meter, MeterChannel.ActiveImport, start.ToUniversalTime(), intervalMinutes, value, EnergyUnit.Kwh, ReadingQuality.Valid);
     }

@@ -1,0 +1,18 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace MeterToCash.Functions.Segments;
+
+public static class SegmentServices
+{
+    /// <summary>
+    /// Customer classification: its tables (segments, the per-segment index, run facts and shape models) and the
+    /// facts reader. It reads the archive, meter data, bills and ledger through their services; none of them reads it.
+    /// </summary>
+    public static IServiceCollection AddSegments(this IServiceCollection services)
+    {
+        services.AddOptions<SegmentOptions>().BindConfiguration(SegmentOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<SegmentStore>();
+        services.AddSingleton<AccountFactsReader>();
+        return services;
+    }
+}

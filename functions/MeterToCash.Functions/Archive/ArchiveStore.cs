@@ -267,7 +267,6 @@ public sealed class ArchiveStore(ArchiveTables tables, TimeProvider time)
     /// </summary>
     public async Task<IReadOnlyList<Customer>> ListRangeAsync(string area, string firstAccountNo, string lastAccountNo, CancellationToken cancellationToken)
     {
-        await tables.EnsureCreatedAsync();
         List<Customer> found = [];
         string filter = TableClient.CreateQueryFilter($"PartitionKey eq {area} and RowKey ge {firstAccountNo} and RowKey le {lastAccountNo}");
         await foreach (TableEntity entity in tables.Customers.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
@@ -352,7 +351,6 @@ public sealed class ArchiveStore(ArchiveTables tables, TimeProvider time)
     /// <summary>The area whose master meter <paramref name="meterNo"/> is now (index row checked against the area), or null.</summary>
     public async Task<NetworkNode?> MasterMeterAreaAsync(string meterNo, CancellationToken cancellationToken)
     {
-        await tables.EnsureCreatedAsync();
         NullableResponse<TableEntity> index = await tables.Index.GetEntityIfExistsAsync<TableEntity>(ArchiveKeys.MasterMeterPartition, ArchiveKeys.MeterIndexRow(meterNo), cancellationToken: cancellationToken);
         if (!index.HasValue || index.Value!.GetString("AreaCode") is not { } area)
         {

@@ -1,3 +1,4 @@
+using MeterToCash.Domain.Common;
 using MeterToCash.Domain.Payments;
 using MeterToCash.Functions.Infrastructure;
 using Microsoft.AspNetCore.Http;
@@ -79,14 +80,14 @@ public sealed class BankFunctions(ChannelRequestVerifier verifier, ChannelAccoun
             return refused;
         }
 
-        List<FieldError> errors = [];
+        List<ValidationError> errors = [];
         DateOnly? day = PaymentRequests.Day(channelDate, "channelDate", errors);
         return errors.Count > 0 ? PaymentProblems.Invalid(errors) : ChannelResponses.Json(await closer.CloseDayAsync(verified!.Channel, day!.Value, ct));
     }
 
     internal static async Task<IActionResult> QueryAsync(ChannelAccounts accounts, string accountNo, bool withRecentBills, CancellationToken ct)
     {
-        List<FieldError> errors = [];
+        List<ValidationError> errors = [];
         if (PaymentRequests.AccountNo(accountNo, errors) is null)
         {
             return PaymentProblems.Invalid(errors);
@@ -98,7 +99,7 @@ public sealed class BankFunctions(ChannelRequestVerifier verifier, ChannelAccoun
 
     internal static async Task<IActionResult> ReverseAsync(PaymentPoster poster, HttpRequest request, VerifiedRequest verified, string key, CancellationToken ct)
     {
-        List<FieldError> errors = [];
+        List<ValidationError> errors = [];
         if (PaymentRequests.TxnId(key, "channelTxnId", errors) is null)
         {
             return PaymentProblems.Invalid(errors);

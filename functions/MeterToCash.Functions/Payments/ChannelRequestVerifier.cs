@@ -1,3 +1,4 @@
+using MeterToCash.Domain.Common;
 using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
@@ -173,7 +174,7 @@ public sealed class ChannelRequestVerifier(ChannelDirectory channels, PaymentSto
     // A channel id from a request is logged only when it has the shape of one (no log injection).
     static string Safe(string? channelId) => ChannelRequestSigner.IsChannelId(channelId) ? channelId! : "(malformed)";
 
-    static ObjectResult TooLarge() => PaymentProblems.Create(413, PaymentProblems.BodyTooLarge, $"The body may be at most {PaymentOptions.MaxBodyBytes:N0} bytes.", [new FieldError("body", "max-size", $"At most {PaymentOptions.MaxBodyBytes:N0} bytes.")]);
+    static ObjectResult TooLarge() => PaymentProblems.Create(413, PaymentProblems.BodyTooLarge, $"The body may be at most {PaymentOptions.MaxBodyBytes:N0} bytes.", [new ValidationError("body", "max-size", $"At most {PaymentOptions.MaxBodyBytes:N0} bytes.")]);
 
     static ObjectResult Refuse(int status, string code, string detail) => PaymentProblems.Create(status, code, detail);
 }

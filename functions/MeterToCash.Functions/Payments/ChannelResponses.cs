@@ -1,3 +1,4 @@
+using MeterToCash.Domain.Common;
 using System.Text.Json;
 using MeterToCash.Functions.Ledger;
 using Microsoft.AspNetCore.Http;
@@ -14,7 +15,7 @@ public static class ChannelResponses
         ArgumentNullException.ThrowIfNull(reply);
         if (reply.Answer is null)
         {
-            return PaymentProblems.Create(reply.Status, reply.Code!, reply.Detail!, reply.Code == PaymentProblems.AmountInvalid ? [new Infrastructure.FieldError("amountFen", "range", reply.Detail!)] : null);
+            return PaymentProblems.Create(reply.Status, reply.Code!, reply.Detail!, reply.Code == PaymentProblems.AmountInvalid ? [new ValidationError("amountFen", "range", reply.Detail!)] : null);
         }
 
         if (reply.Replayed)

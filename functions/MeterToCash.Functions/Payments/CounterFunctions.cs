@@ -1,3 +1,4 @@
+using MeterToCash.Domain.Common;
 using MeterToCash.Domain.Payments;
 using MeterToCash.Functions.Infrastructure;
 using Microsoft.AspNetCore.Http;
@@ -70,7 +71,7 @@ public sealed class CounterFunctions(ChannelRequestVerifier verifier, ChannelAcc
             return bad;
         }
 
-        List<FieldError> errors = [];
+        List<ValidationError> errors = [];
         string? cashier = PaymentRequests.CashierId(body!.CashierId, errors);
         DateOnly? day = PaymentRequests.Day(body.ChannelDate, "channelDate", errors);
         return errors.Count > 0 ? PaymentProblems.Invalid(errors) : ChannelResponses.Json(await closer.CloseOutAsync(verified.Channel, cashier!, day!.Value, ct));

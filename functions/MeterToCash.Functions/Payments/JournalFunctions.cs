@@ -1,3 +1,4 @@
+using MeterToCash.Domain.Common;
 using System.Globalization;
 using Azure.Data.Tables;
 using MeterToCash.Domain.MeterData;
@@ -19,7 +20,7 @@ public sealed class JournalFunctions(PaymentStore store)
         string channelId,
         string channelDate)
     {
-        List<FieldError> errors = [];
+        List<ValidationError> errors = [];
         if (!ChannelRequestSigner.IsChannelId(channelId))
         {
             errors.Add(new("channelId", "code-format", "Channel ids are 3–32 of [A-Z0-9-]."));

@@ -1,3 +1,4 @@
+using MeterToCash.Domain.Common;
 using MeterToCash.Domain.Payments;
 using MeterToCash.Functions.Infrastructure;
 using Microsoft.AspNetCore.Http;
@@ -20,7 +21,7 @@ public sealed class KioskAdminFunctions(ChannelDirectory channels, ILogger<Kiosk
         string deviceId)
     {
         CancellationToken ct = request.HttpContext.RequestAborted;
-        List<FieldError> errors = [];
+        List<ValidationError> errors = [];
         if (!ChannelRequestSigner.IsChannelId(deviceId))
         {
             errors.Add(new("deviceId", "code-format", "Device ids are 3–32 of [A-Z0-9-]."));
@@ -92,7 +93,7 @@ public sealed class KioskAdminFunctions(ChannelDirectory channels, ILogger<Kiosk
         }
     }
 
-    static string? Text(string? text, string field, List<FieldError> errors)
+    static string? Text(string? text, string field, List<ValidationError> errors)
     {
         if (string.IsNullOrWhiteSpace(text) || text.Length > PaymentRequests.MaxKioskTextLength || text.Any(char.IsControl))
         {

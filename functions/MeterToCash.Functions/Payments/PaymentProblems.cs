@@ -1,3 +1,4 @@
+using MeterToCash.Domain.Common;
 using MeterToCash.Functions.Infrastructure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -42,7 +43,7 @@ public static class PaymentProblems
         (NotPosted, 422, "The ledger refused the posting (see detail)."),
     ];
 
-    public static ObjectResult Create(int status, string code, string detail, IReadOnlyList<FieldError>? errors = null)
+    public static ObjectResult Create(int status, string code, string detail, IReadOnlyList<ValidationError>? errors = null)
     {
         Dictionary<string, object?> extensions = new() { ["code"] = code };
         if (errors is not null)
@@ -53,10 +54,10 @@ public static class PaymentProblems
         return Problems.Create(status, Title(status), detail, code, extensions);
     }
 
-    public static ObjectResult Invalid(IReadOnlyList<FieldError> errors) =>
+    public static ObjectResult Invalid(IReadOnlyList<ValidationError> errors) =>
         Create(StatusCodes.Status400BadRequest, InvalidRequest, $"{errors.Count} field(s) broke a rule; see 'errors'.", errors);
 
-    public static ObjectResult Invalid(string field, string rule, string message) => Invalid([new FieldError(field, rule, message)]);
+    public static ObjectResult Invalid(string field, string rule, string message) => Invalid([new ValidationError(field, rule, message)]);
 
     static string Title(int status) => status switch
     {

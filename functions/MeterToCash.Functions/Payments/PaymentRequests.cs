@@ -47,7 +47,7 @@ public static partial class PaymentRequests
         ArgumentNullException.ThrowIfNull(body);
         if (request.ContentType is { } type && !IsJson(type))
         {
-            return (null, PaymentProblems.Create(415, PaymentProblems.UnsupportedMediaType, "Send the body as application/json.", [new FieldError("Content-Type", "json-required", "Send the body as application/json.")]));
+            return (null, PaymentProblems.Create(415, PaymentProblems.UnsupportedMediaType, "Send the body as application/json.", [new ValidationError("Content-Type", "json-required", "Send the body as application/json.")]));
         }
 
         if (body.Length == 0)
@@ -77,7 +77,7 @@ public static partial class PaymentRequests
     public static (ChannelPayment? Payment, ObjectResult? Problem) Bank(string channelId, BankPaymentRequest body)
     {
         ArgumentNullException.ThrowIfNull(body);
-        List<FieldError> errors = [];
+        List<ValidationError> errors = [];
         string? key = TxnId(body.ChannelTxnId, "channelTxnId", errors);
         string? account = AccountNo(body.AccountNo, errors);
         DateTimeOffset? paidAt = Instant(body.PaidAt, "paidAt", errors);
@@ -89,7 +89,7 @@ public static partial class PaymentRequests
     public static (ChannelPayment? Payment, ObjectResult? Problem) Counter(string channelId, CounterPaymentRequest body)
     {
         ArgumentNullException.ThrowIfNull(body);
-        List<FieldError> errors = [];
+        List<ValidationError> errors = [];
         string? key = TxnId(body.ChannelTxnId, "channelTxnId", errors);
         string? account = AccountNo(body.AccountNo, errors);
         DateTimeOffset? paidAt = Instant(body.PaidAt, "paidAt", errors);
@@ -103,7 +103,7 @@ public static partial class PaymentRequests
     public static (ChannelPayment? Payment, long? DeviceSeq, ObjectResult? Problem) Kiosk(string deviceId, KioskTopUpRequest body, string prefix = "")
     {
         ArgumentNullException.ThrowIfNull(body);
-        List<FieldError> errors = [];
+        List<ValidationError> errors = [];
         long? seq = null;
         if (body.DeviceSeq is not decimal s)
         {
@@ -133,7 +133,7 @@ public static partial class PaymentRequests
     public static string KioskKey(long deviceSeq) => deviceSeq.ToString("D12", CultureInfo.InvariantCulture);
 
     /// <summary>A reversal reason: required, 1–200 characters, no control characters.</summary>
-    public static string? Reason(string? reason, List<FieldError> errors)
+    public static string? Reason(string? reason, List<ValidationError> errors)
     {
         ArgumentNullException.ThrowIfNull(errors);
         if (string.IsNullOrWhiteSpace(reason) || reason.Length > MaxReasonLength || reason.Any(char.IsControl))
@@ -146,7 +146,7 @@ public static partial class PaymentRequests
     }
 
     /// <summary>A route or body channel date: yyyy-MM-dd, 2000–2099.</summary>
-    public static DateOnly? Day(string? text, string field, List<FieldError> errors)
+    public static DateOnly? Day(string? text, string field, List<ValidationError> errors)
     {
         ArgumentNullException.ThrowIfNull(errors);
         if (text is { Length: 10 } && DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out DateOnly day) && day.Year is >= 2000 and <= 2099)
@@ -159,7 +159,7 @@ public static partial class PaymentRequests
     }
 
     /// <summary>A cashier id: required, 1–32 of [A-Za-z0-9_-].</summary>
-    public static string? CashierId(string? text, List<FieldError> errors)
+    public static string? CashierId(string? text, List<ValidationError> errors)
     {
         ArgumentNullException.ThrowIfNull(errors);
         if (ChannelPayment.IsTxnId(text, ChannelPayment.MaxCashierIdLength))
@@ -172,7 +172,7 @@ public static partial class PaymentRequests
     }
 
     /// <summary>A transaction id: required, 1–64 of [A-Za-z0-9_-].</summary>
-    public static string? TxnId(string? text, string field, List<FieldError> errors)
+    public static string? TxnId(string? text, string field, List<ValidationError> errors)
     {
         ArgumentNullException.ThrowIfNull(errors);
         if (ChannelPayment.IsTxnId(text))
@@ -185,7 +185,7 @@ public static partial class PaymentRequests
     }
 
     /// <summary>An account number: required, 1–20 of [A-Za-z0-9_-].</summary>
-    public static string? AccountNo(string? text, List<FieldError> errors, string prefix = "")
+    public static string? AccountNo(string? text, List<ValidationError> errors, string prefix = "")
     {
         ArgumentNullException.ThrowIfNull(errors);
         if (text is not null && ArchiveValidator.IsKey(text, ArchiveValidator.MaxAccountNoLength))
@@ -197,7 +197,7 @@ public static partial class PaymentRequests
         return null;
     }
 
-    static (ChannelPayment?, ObjectResult?) Finish(List<FieldError> errors, decimal? amountFen, Func<Money, ChannelPayment> create, string prefix = "")
+    static (ChannelPayment?, ObjectResult?) Finish(List<ValidationError> errors, decimal? amountFen, Func<Money, ChannelPayment> create, string prefix = "")
     {
         if (amountFen is null)
         {
@@ -213,13 +213,13 @@ public static partial class PaymentRequests
         if (value != decimal.Truncate(value) || value <= 0 || value > LedgerPostings.MaxAmount.Fen)
         {
             string rule = value != decimal.Truncate(value) ? "whole-fen" : "range";
-            return (null, PaymentProblems.Create(422, PaymentProblems.AmountInvalid, "'amountFen' must be whole fen, more than 0 and at most 1,000,000,000 (10,000,000.00 yuan).", [new FieldError(prefix + "amountFen", rule, "Whole fen, 1–1,000,000,000.")]));
+            return (null, PaymentProblems.Create(422, PaymentProblems.AmountInvalid, "'amountFen' must be whole fen, more than 0 and at most 1,000,000,000 (10,000,000.00 yuan).", [new ValidationError(prefix + "amountFen", rule, "Whole fen, 1–1,000,000,000.")]));
         }
 
         return (create(new Money((long)value)), null);
     }
 
-    static DateTimeOffset? Instant(string? text, string field, List<FieldError> errors)
+    static DateTimeOffset? Instant(string? text, string field, List<ValidationError> errors)
     {
         if (text is not null && InstantPattern().IsMatch(text)
             && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out DateTimeOffset instant)
@@ -232,7 +232,7 @@ public static partial class PaymentRequests
         return null;
     }
 
-    static Tender? TenderOf(string? text, bool allowCheque, string field, List<FieldError> errors)
+    static Tender? TenderOf(string? text, bool allowCheque, string field, List<ValidationError> errors)
     {
         if (text is "Cash" or "BankCard" or "QrCode" || (allowCheque && text == "Cheque"))
         {

@@ -40,6 +40,7 @@ internal static class LoadDrivers
                     Option("per-round", 1_000),
                     Option("storm", 1_000),
                     Option("one-account", 500));
+                return 0;
             case "line-loss":
                 await LineLossLoad.RunAsync(Option("areas", 1_000), Option("meters", 20), Option("rounds", 3));
                 return 0;

@@ -286,8 +286,8 @@ resource insights 'Microsoft.Insights/components@2020-02-02' = {
   }
 }
 
-// Every data-plane role (the app's identity; the deployer's when principalId is set), named so that a recreated
-// identity gets new assignments: see app/rbac.bicep.
+// Every data-plane role (the app's identity; the deployer's with deployerDataAccess and a principalId), named so that
+// a recreated identity gets new assignments: see app/rbac.bicep.
 module rbac 'app/rbac.bicep' = {
   name: 'rbac'
   params: {

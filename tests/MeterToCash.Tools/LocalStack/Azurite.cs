@@ -48,7 +48,8 @@ public sealed class Azurite : IAsyncDisposable
         ]);
 
         using HttpClient http = new() { Timeout = TimeSpan.FromSeconds(2) };
-        for (int attempt = 0; attempt < 100; attempt++)
+        // About a minute: on a shared 2-core machine under heavy load node takes well over 20 s to listen.
+        for (int attempt = 0; attempt < 300; attempt++)
         {
             try
             {

@@ -106,16 +106,14 @@ public static class ReconCsvParser
                 continue;
             }
 
-            if (ReadLine(row, location, channelDate) is { } read)
+            (BankLine? line, ReconLineError? error) = ReadLine(row, location, channelDate);
+            if (line is not null)
             {
-                if (read.Line is { } line)
-                {
-                    lines.Add(line);
-                }
-                else
-                {
-                    errors.Add(read.Error!);
-                }
+                lines.Add(line);
+            }
+            else
+            {
+                errors.Add(error!);
             }
         }
 
@@ -166,7 +164,7 @@ public static class ReconCsvParser
         return true;
     }
 
-    static (BankLine? Line, ReconLineError? Error)? ReadLine(SepReader.Row row, string location, DateOnly channelDate)
+    static (BankLine? Line, ReconLineError? Error) ReadLine(SepReader.Row row, string location, DateOnly channelDate)
     {
         ReconLineError Error(string rule, string message) => new(location, rule, message);
 

@@ -46,7 +46,10 @@ public class SegmentApiTests(BackendFixture backend)
             Assert.Equal(["LoadShape", "Value", "Payment"], segments.Select(s => s.GetProperty("dimension").GetString()));
             Assert.All(segments, s => Assert.NotEmpty(s.GetProperty("reasons").EnumerateArray()));
             Assert.StartsWith("evening-peak", segments[0].GetProperty("code").GetString(), StringComparison.Ordinal);
-            Assert.StartsWith("average day over 28 day(s)", segments[0].GetProperty("reasons")[0].GetString(), StringComparison.Ordinal);
+            // 28 days in the window; the month seed leaves a day or a few slots out of some meters (its planted faults).
+            int profileDays = account.GetProperty("facts").GetProperty("profileDays").GetInt32();
+            Assert.InRange(profileDays, 26, 28);
+            Assert.StartsWith($"average day over {profileDays} day(s)", segments[0].GetProperty("reasons")[0].GetString(), StringComparison.Ordinal);
             Assert.Equal(1, account.GetProperty("facts").GetProperty("energyMonths").GetInt32());
             Assert.Equal("2025-12-01", account.GetProperty("classifiedOn").GetString());
         }

@@ -76,11 +76,23 @@ echo "    KIOSK-0001 secret: $KIOSK_SECRET (also in .azurite/kiosk-0001.secret; 
 
 SIM_CONTROL="${SIM_CONTROL:-7072}"
 YESTERDAY=$(TZ=Asia/Shanghai date -d yesterday +%F)
+TODAY=$(TZ=Asia/Shanghai date +%F)
+TOMORROW=$(TZ=Asia/Shanghai date -d tomorrow +%F)
+echo "==> Loading the simulator's weather station SIM-SH (hourly, $LAST_MONTH-01 - 7 days to $TOMORROW; forecasts from $TODAY) through PUT /api/weather/SIM-SH"
+dotnet tests/MeterToCash.Tools/bin/Debug/net10.0/MeterToCash.Tools.dll weather-csv --from "$(TZ=Asia/Shanghai date -d "$LAST_MONTH-01 -7 days" +%F)" --to "$TOMORROW" --forecast-from "$TODAY" --out .azurite/weather.csv
+curl -fsS -X PUT -H 'x-functions-key: local-function-key' -H 'Content-Type: text/csv' --data-binary @.azurite/weather.csv "http://127.0.0.1:$PORT/api/weather/SIM-SH" > /dev/null
 echo "==> Starting the head-end simulator: every meter of $SIM_AREAS sends 15-minute readings (from $YESTERDAY, back-filled, then live); log in .azurite/simulator.log"
 dotnet tests/MeterToCash.Simulator/bin/Debug/net10.0/MeterToCash.Simulator.dll --url "http://127.0.0.1:$PORT/api/meter-readings" \
   --key local-function-key --areas "$SIM_AREAS" --control-port "$SIM_CONTROL" --start "$YESTERDAY" --interval 1s "${THEFT_ARGS[@]}" \
   > .azurite/simulator.log 2>&1 &
 pids+=($!)
+
+# Tomorrow's forecast and the customer segments now (the nightly timers make them at 02:15 and 02:45 China time).
+echo "==> Forecasting $TOMORROW for $SIM_AREAS and classifying their customers (POST /api/forecasts/runs, /api/segments/runs)"
+curl -fsS -X POST -H 'x-functions-key: local-function-key' -H 'Content-Type: application/json' \
+  -d "{\"day\":\"$TOMORROW\",\"areas\":[\"${SIM_AREAS//,/\",\"}\"]}" "http://127.0.0.1:$PORT/api/forecasts/runs" > /dev/null
+curl -fsS -X POST -H 'x-functions-key: local-function-key' -H 'Content-Type: application/json' \
+  -d "{\"areas\":[\"${SIM_AREAS//,/\",\"}\"]}" "http://127.0.0.1:$PORT/api/segments/runs" > /dev/null
 
 cat <<TXT
 
@@ -100,6 +112,11 @@ Load rate and line loss (theft planted in ${THEFT_AREA:-no area} from $THEFT_FRO
   curl -s -H 'x-functions-key: local-function-key' 'http://127.0.0.1:$PORT/api/areas/TA0002/line-loss?from=$LAST_MONTH-10&to=$LAST_MONTH_END'
   curl -s -H 'x-functions-key: local-function-key' 'http://127.0.0.1:$PORT/api/line-loss/ranking?day=$LAST_MONTH_END'
   curl -s -H 'x-functions-key: local-function-key' 'http://127.0.0.1:$PORT/api/alarms?area=TA0002&department=RevenueProtection'
+Tomorrow's forecast next to the actuals (ready within a minute or two), a backtest, and a customer's segments:
+  curl -s -H 'x-functions-key: local-function-key' 'http://127.0.0.1:$PORT/api/areas/TA0001/forecast?day=$TOMORROW'
+  curl -s -X POST -H 'x-functions-key: local-function-key' -H 'Content-Type: application/json' -d '{"area":"TA0001","weeks":1}' http://127.0.0.1:$PORT/api/forecasts/backtests
+  curl -s -H 'x-functions-key: local-function-key' http://127.0.0.1:$PORT/api/customers/3100000000/segments
+  curl -s -H 'x-functions-key: local-function-key' 'http://127.0.0.1:$PORT/api/segments/payment-risk/customers?pageSize=5'
 An area outage on demand (the simulator cuts TA0002's supply: last gasps, then silence; restore sends power-restored):
   curl -s -X POST 'http://127.0.0.1:$SIM_CONTROL/cut?area=TA0002'
   curl -s -H 'x-functions-key: local-function-key' 'http://127.0.0.1:$PORT/api/alarms?area=TA0002&status=Open'

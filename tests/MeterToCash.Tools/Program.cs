@@ -11,6 +11,8 @@ using MeterToCash.Tools.Reconciliation;
 //   prints the four X-MTC-* signing headers as curl -H arguments (one per line), signed now with a fresh nonce
 // dotnet run --project tests/MeterToCash.Tools -- archive-csv --customers 20000 [--bad-rows 50] [--areas 40] --out archive.csv
 // dotnet run --project tests/MeterToCash.Tools -- recon-file [--channel BANK-ICBC] [--date yyyy-MM-dd] [--journal journal.json | --payments 200] [--out DIR] [--drop N] [--extra N] [--change-amount N] [--wrong-account N] [--bank-reversal N] [--duplicate N] [--without-id N]
+// dotnet run --project tests/MeterToCash.Tools -- weather-csv --from yyyy-MM-dd --to yyyy-MM-dd --forecast-from yyyy-MM-dd --out weather.csv
+// dotnet run --project tests/MeterToCash.Tools -- area-series --area TA0001 --from yyyy-MM-dd --to yyyy-MM-dd --out area.csv
 Dictionary<string, string> options = new(StringComparer.OrdinalIgnoreCase);
 for (int i = 1; i + 1 < args.Length; i += 2)
 {
@@ -18,6 +20,7 @@ for (int i = 1; i + 1 < args.Length; i += 2)
 }
 
 string Option(string name, string fallback) => options.TryGetValue(name, out string? value) ? value : fallback;
+DateOnly Day(string name) => DateOnly.ParseExact(Option(name, string.Empty), "yyyy-MM-dd", CultureInfo.InvariantCulture);
 int customers = int.Parse(Option("customers", "1200"), CultureInfo.InvariantCulture);
 int areas = args.FirstOrDefault() == "seed-month" ? 12 : int.Parse(Option("areas", "12"), CultureInfo.InvariantCulture);
 DemoUtility demo = new(customers, areas: areas);
@@ -33,11 +36,19 @@ switch (args.FirstOrDefault())
         return await SeedAsync(new Uri(Option("url", "http://127.0.0.1:7071")), Option("key", "local-function-key"), Option("master-key", "local-master-key"));
     case "sign":
         return Sign();
+    case "weather-csv":
+        // The demo station's hourly temperatures (observations before --forecast-from, forecasts from it) for PUT /api/weather/{station}.
+        await File.WriteAllTextAsync(Option("out", "weather.csv"), SimulatedAreaLoad.WeatherCsv(Day("from"), Day("to"), Day("forecast-from")), new UTF8Encoding(false));
+        return 0;
+    case "area-series":
+        // A simulated area's load history (timestamp,kw,temperature) as an operator would upload it to POST /api/forecasts/backtests.
+        await File.WriteAllTextAsync(Option("out", "area.csv"), SimulatedAreaLoad.Csv(SimulatedAreaLoad.Observations(SimulatedAreaLoad.Meters(demo, Option("area", "TA0001")), Day("from"), Day("to"))), new UTF8Encoding(false));
+        return 0;
     case "seed-month":
         return await SeedMonthAsync(new Uri(Option("url", "http://127.0.0.1:7071")), Option("key", "local-function-key"));
     default:
         Console.Error.WriteLine("usage: MeterToCash.Tools sign --channel ID --secret BASE64 --method M --path /api/... [--body-file F]");
-        Console.Error.WriteLine("usage: MeterToCash.Tools seed|seed-month|archive-csv [--month yyyy-MM] [--url U] [--key K] [--master-key K] [--customers N] [--areas N] [--bad-rows N] [--out FILE]");
+        Console.Error.WriteLine("usage: MeterToCash.Tools seed|seed-month|archive-csv|weather-csv|area-series [--month yyyy-MM] [--url U] [--key K] [--master-key K] [--customers N] [--areas N] [--bad-rows N] [--out FILE]");
         Console.Error.WriteLine("       MeterToCash.Tools " + ReconFileCommand.Usage);
         return 2;
 }

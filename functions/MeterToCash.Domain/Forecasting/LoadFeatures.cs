@@ -29,14 +29,19 @@ public static class LoadFeatures
     /// <summary>Number of features.</summary>
     public static int Count => Names.Count;
 
-    /// <summary>The recent level of a target day: the mean load of D−8 … D−2 over their valid slots, kW; NaN when none.</summary>
+    /// <summary>
+    /// The recent level of a target day: the mean load of D−8 … D−2 over their valid slots, kW. When that week has less
+    /// than a day of values (a gap in the history), the window reaches further back, to D−35 at most, until it holds
+    /// <see cref="LevelDays"/> days with values; NaN when there are none.
+    /// </summary>
     public static double Level(AreaLoadSeries series, DateOnly day)
     {
         ArgumentNullException.ThrowIfNull(series);
         double sum = 0;
-        int n = 0;
-        for (int back = MinLagDays; back < MinLagDays + LevelDays; back++)
+        int n = 0, daysWithValues = 0;
+        for (int back = MinLagDays; back <= SameKindSearchDays && (back < MinLagDays + LevelDays || (n < AreaLoadSeries.SlotsPerDay && daysWithValues < LevelDays)); back++)
         {
+            daysWithValues += series.ValidSlots(day.AddDays(-back)) > 0 ? 1 : 0;
             DateOnly d = day.AddDays(-back);
             for (int s = 0; s < AreaLoadSeries.SlotsPerDay; s++)
             {

@@ -97,6 +97,8 @@ curl -fsS -X POST -H 'x-functions-key: local-function-key' -H 'Content-Type: app
 cat <<TXT
 
 MeterToCash is running at http://127.0.0.1:$PORT  (function key: local-function-key, master key: local-master-key)
+Operations dashboard: http://127.0.0.1:$PORT/api/dashboard/  (enter the function key once per browser session;
+  the planted theft is in ${THEFT_AREA:-no area}: set "Line-loss day" to $LAST_MONTH_END and click the area)
   curl -s http://127.0.0.1:$PORT/api/health
   curl -s -H 'x-functions-key: local-function-key' http://127.0.0.1:$PORT/api/network/tree
   curl -s -H 'x-functions-key: local-function-key' 'http://127.0.0.1:$PORT/api/customers?area=TA0001&pageSize=5'

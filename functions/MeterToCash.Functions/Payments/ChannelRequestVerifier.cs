@@ -124,7 +124,7 @@ public sealed class ChannelRequestVerifier(ChannelDirectory channels, PaymentSto
         await store.EnsureCreatedAsync();
         DateTimeOffset now = time.GetUtcNow();
         int purged = 0;
-        await foreach (TableEntity row in store.Nonces.QueryAsync<TableEntity>(e => e.GetDateTimeOffset("ExpiresAt") < now, select: ["PartitionKey", "RowKey"], cancellationToken: ct))
+        await foreach (TableEntity row in store.Nonces.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"ExpiresAt lt {now}"), select: ["PartitionKey", "RowKey"], cancellationToken: ct))
         {
             try
             {

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Azure.Data.Tables;
 using MeterToCash.Domain.Payments;
 using MeterToCash.Functions.Tests.Infrastructure;
 using MeterToCash.Tools;
@@ -13,6 +14,30 @@ namespace MeterToCash.Functions.Tests.Payments;
 public class ChannelSigningTests(BackendFixture backend)
 {
     const string PayPath = "/api/channels/bank/payments";
+
+    [Fact]
+    public async Task SweepPayments_ExpiredNonces_PurgedAndLiveOnesKept()
+    {
+        TableClient nonces = new(backend.StorageConnectionString, "ChannelNonces");
+        await nonces.CreateIfNotExistsAsync();
+        string channel = "PURGE-" + Guid.NewGuid().ToString("N")[..12];
+        DateTimeOffset now = DateTimeOffset.UtcNow;
+        await nonces.AddEntityAsync(new TableEntity(channel, "expired-nonce-0001") { ["ExpiresAt"] = now.AddMinutes(-1) });
+        await nonces.AddEntityAsync(new TableEntity(channel, "live-nonce-000001") { ["ExpiresAt"] = now.AddMinutes(10) });
+
+        using HttpClient admin = backend.Host.Client(LocalHostProcess.MasterKey);
+        await Billing.BillingApi.FireTimerAsync(admin, "SweepPayments");
+
+        DateTime deadline = DateTime.UtcNow.AddSeconds(60);
+        while (Rows().Contains("expired-nonce-0001") && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200);
+        }
+
+        Assert.Equal(["live-nonce-000001"], Rows());
+
+        List<string> Rows() => [.. nonces.Query<TableEntity>($"PartitionKey eq '{channel}'").Select(row => row.RowKey)];
+    }
 
     [Fact]
     public async Task Payment_BadSignatures_RefusedWithTheirCodes_NothingWritten()

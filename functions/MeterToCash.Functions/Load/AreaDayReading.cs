@@ -16,10 +16,10 @@ namespace MeterToCash.Functions.Load;
 /// <param name="CustomerMetersPerSlot">Per interval: customer meters with a value.</param>
 /// <param name="MeterKwh">Per customer meter (key form): its energy of the day (kWh).</param>
 /// <param name="CustomerMeters">Customer meters expected: the low-voltage meters in service all day per the archive.</param>
-/// <param name="CustomerValues">Values the customer meters have (actual or estimated).</param>
+/// <param name="CustomerValues">Values the customer meters have that count (see <see cref="Counts"/>).</param>
 /// <param name="HasMasterMeter">Whether the archive names a master meter installed by the day.</param>
 /// <param name="MasterKwh">Master meter energy of the day (kWh), null without a stored curve.</param>
-/// <param name="MasterValues">Values the master meter has.</param>
+/// <param name="MasterValues">Values the master meter has that count (see <see cref="Counts"/>).</param>
 public sealed record AreaDayReading(
     string Area,
     DateOnly Day,
@@ -70,7 +70,7 @@ public sealed record AreaDayReading(
                 decimal total = 0;
                 for (int s = 0; s < slots.Length; s++)
                 {
-                    if (slots[s].HasValue)
+                    if (Counts(slots[s]))
                     {
                         total += slots[s].Value;
                         masterValues++;
@@ -90,7 +90,7 @@ public sealed record AreaDayReading(
             decimal kwh = 0;
             for (int s = 0; s < slots.Length; s++)
             {
-                if (slots[s].HasValue)
+                if (Counts(slots[s]))
                 {
                     perSlot[s] = (perSlot[s] ?? 0) + slots[s].Value;
                     metersPerSlot[s]++;
@@ -104,4 +104,11 @@ public sealed record AreaDayReading(
 
         return new AreaDayReading(area.Code, day, perSlot, metersPerSlot, meterKwh, inServiceMeters.Count, customerValues, master is not null, masterKwh, masterValues);
     }
+
+    /// <summary>
+    /// Whether a stored value feeds load and line loss: actual values that passed validation, estimates and manual edits.
+    /// A value VEE flagged as suspect (<see cref="ReadingQuality.Questionable"/>: a spike, a source-flagged read) counts as
+    /// missing, so a doubted value neither raises an overload nor moves the loss; it lowers completeness instead.
+    /// </summary>
+    public static bool Counts(CurveSlot slot) => slot.HasValue && slot.Quality != ReadingQuality.Questionable;
 }

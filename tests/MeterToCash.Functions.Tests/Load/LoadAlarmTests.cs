@@ -56,6 +56,32 @@ public class LoadAlarmTests(BackendFixture backend)
     }
 
     [Fact]
+    public async Task Sweep_SpikeFlaggedQuestionable_CountsAsMissing_NoOverload()
+    {
+        HttpClient client = backend.Client;
+        (string area, _) = await LoadAreas.NewAsync(client, RatedKva);
+        string spiking = await ReadingJson.CreateMeterAsync(client, area), steady = await ReadingJson.CreateMeterAsync(client, area);
+        DateOnly day = ChinaTime.LocalDay(DateTimeOffset.UtcNow).AddDays(-1);
+        // Slot 20: the spiking meter alone would put the area at 500 %, but its head-end flagged the read (CIM category 1: questionable).
+        decimal?[] spike = new decimal?[21], normal = new decimal?[21];
+        (spike[19], spike[20], normal[19], normal[20]) = (PerMeter(0.3m), PerMeter(10m), PerMeter(0.3m), PerMeter(0.3m));
+        JsonObject document = ReadingJson.Combine(
+            ReadingJson.Document(spiking, day, spike, new Dictionary<int, string> { [20] = "1.5.0" }),
+            ReadingJson.Document(steady, day, normal));
+        HttpResponseMessage pushed = await client.PostAsync("api/meter-readings", ReadingJson.Bytes(document));
+        Assert.True(pushed.IsSuccessStatusCode, await pushed.Content.ReadAsStringAsync());
+
+        await MonitoringSweepTests.SweepAsync(client);
+
+        Assert.Empty(await MonitoringSweepTests.AlarmsAsync(client, area, "Overload"));
+        JsonElement rate = JsonDocument.Parse(await client.GetStringAsync(new Uri($"api/areas/{area}/load-rate?day={day:yyyy-MM-dd}", UriKind.Relative))).RootElement;
+        JsonElement flagged = rate.GetProperty("points")[20], before = rate.GetProperty("points")[19];
+        Assert.Equal((2, 0.3m), (before.GetProperty("meters").GetInt32(), before.GetProperty("rate").GetDecimal()));
+        Assert.Equal((1, PerMeter(0.3m)), (flagged.GetProperty("meters").GetInt32(), flagged.GetProperty("kwh").GetDecimal()));
+        Assert.Equal(0, rate.GetProperty("overloadIntervals").GetInt32());
+    }
+
+    [Fact]
     public async Task FeederLoad_SumsItsAreas_AgainstTheirSummedCapacity()
     {
         HttpClient client = backend.Client;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using MeterToCash.Domain.Common;
 
 namespace MeterToCash.Domain.Calendar;
 
@@ -16,17 +17,14 @@ public static class HolidayCalendarJson
 {
     private const string ShippedPrefix = "MeterToCash.Domain.Calendar.Data.cn-";
 
-    private static readonly JsonDocumentOptions Options = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = false };
-
     // Chinese names stay readable in stored documents; the output is only ever embedded in JSON, never in HTML.
     private static readonly JsonWriterOptions WriterOptions = new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>The years whose State Council calendar ships inside the library, ascending.</summary>
     public static IReadOnlyList<int> ShippedYears { get; } =
     [
-        .. typeof(HolidayCalendarJson).Assembly.GetManifestResourceNames()
-            .Where(n => n.StartsWith(ShippedPrefix, StringComparison.Ordinal) && n.EndsWith(".json", StringComparison.Ordinal))
-            .Select(n => int.Parse(n[ShippedPrefix.Length..^".json".Length], CultureInfo.InvariantCulture))
+        .. StrictJson.EmbeddedNames(typeof(HolidayCalendarJson).Assembly, ShippedPrefix)
+            .Select(n => int.Parse(n, CultureInfo.InvariantCulture))
             .Order(),
     ];
 
@@ -35,41 +33,17 @@ public static class HolidayCalendarJson
     /// <exception cref="InvalidOperationException">The shipped document is invalid (a defect of the library).</exception>
     public static HolidayCalendar LoadShipped(int year)
     {
-        using Stream stream = typeof(HolidayCalendarJson).Assembly.GetManifestResourceStream(ShippedPrefix + year.ToString(CultureInfo.InvariantCulture) + ".json")
+        using Stream stream = StrictJson.OpenEmbedded(typeof(HolidayCalendarJson).Assembly, ShippedPrefix, year.ToString(CultureInfo.InvariantCulture))
             ?? throw new ArgumentException($"No shipped calendar for {year}; shipped: {string.Join(", ", ShippedYears)}.", nameof(year));
         HolidayCalendarLoadResult result = Load(stream);
         return result.Calendar ?? throw new InvalidOperationException($"The shipped {year} calendar is invalid: {string.Join("; ", result.Errors)}");
     }
 
     /// <summary>Loads a calendar from a UTF-8 JSON stream.</summary>
-    public static HolidayCalendarLoadResult Load(Stream utf8Json)
-    {
-        ArgumentNullException.ThrowIfNull(utf8Json);
-        try
-        {
-            using JsonDocument doc = JsonDocument.Parse(utf8Json, Options);
-            return Read(doc.RootElement);
-        }
-        catch (JsonException e)
-        {
-            return Malformed(e);
-        }
-    }
+    public static HolidayCalendarLoadResult Load(Stream utf8Json) => StrictJson.Load(utf8Json, Read, Malformed);
 
     /// <summary>Loads a calendar from a JSON string.</summary>
-    public static HolidayCalendarLoadResult Load(string json)
-    {
-        ArgumentNullException.ThrowIfNull(json);
-        try
-        {
-            using JsonDocument doc = JsonDocument.Parse(json, Options);
-            return Read(doc.RootElement);
-        }
-        catch (JsonException e)
-        {
-            return Malformed(e);
-        }
-    }
+    public static HolidayCalendarLoadResult Load(string json) => StrictJson.Load(json, Read, Malformed);
 
     /// <summary>
     /// Writes the canonical document of a calendar: properties in schema order, holidays and make-up days ascending,
@@ -110,8 +84,8 @@ public static class HolidayCalendarJson
 
     private static string Date(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-    private static HolidayCalendarLoadResult Malformed(JsonException e) =>
-        new() { Errors = [new CalendarError(e.Path ?? "$", "json", $"not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}): {e.Message}")] };
+    private static HolidayCalendarLoadResult Malformed(string path, string message) =>
+        new() { Errors = [new CalendarError(path, "json", message)] };
 
     private static HolidayCalendarLoadResult Read(JsonElement root)
     {
@@ -203,16 +177,8 @@ public static class HolidayCalendarJson
             : new() { Calendar = new HolidayCalendar(year.Value, source!, holidays, makeUps) };
     }
 
-    private static void Unknown(JsonElement e, string path, List<CalendarError> errors, params string[] allowed)
-    {
-        foreach (JsonProperty property in e.EnumerateObject())
-        {
-            if (Array.IndexOf(allowed, property.Name) < 0)
-            {
-                errors.Add(new($"{path}.{property.Name}", "unknown-property", $"unknown property; expected one of {string.Join(", ", allowed)}"));
-            }
-        }
-    }
+    private static void Unknown(JsonElement e, string path, List<CalendarError> errors, params string[] allowed) =>
+        errors.AddRange(StrictJson.UnknownProperties(e, path, allowed).Select(u => new CalendarError(u.Path, "unknown-property", u.Message)));
 
     private static JsonElement? Required(JsonElement e, string path, string name, List<CalendarError> errors)
     {

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Reflection;
 using System.Text.Json;
 using MeterToCash.Domain.Common;
 
@@ -30,50 +29,23 @@ public static class TariffJson
     /// <summary>Names of the sample tariffs shipped inside the library (file names without ".json").</summary>
     public static IReadOnlyList<string> SampleNames { get; } =
     [
-        .. typeof(TariffJson).Assembly.GetManifestResourceNames()
-            .Where(n => n.StartsWith(SamplePrefix, StringComparison.Ordinal) && n.EndsWith(".json", StringComparison.Ordinal))
-            .Select(n => n[SamplePrefix.Length..^".json".Length])
-            .Order(StringComparer.Ordinal),
+        .. StrictJson.EmbeddedNames(typeof(TariffJson).Assembly, SamplePrefix),
     ];
 
     /// <summary>Loads a shipped sample tariff by name, e.g. "shanghai-residential-tou". Samples must be verified against the current local price notice.</summary>
     /// <exception cref="ArgumentException">No sample has that name.</exception>
     public static TariffLoadResult LoadSample(string name)
     {
-        using Stream stream = typeof(TariffJson).Assembly.GetManifestResourceStream(SamplePrefix + name + ".json")
+        using Stream stream = StrictJson.OpenEmbedded(typeof(TariffJson).Assembly, SamplePrefix, name)
             ?? throw new ArgumentException($"No sample tariff '{name}'; known: {string.Join(", ", SampleNames)}.", nameof(name));
         return Load(stream);
     }
 
     /// <summary>Loads a tariff from a UTF-8 JSON stream.</summary>
-    public static TariffLoadResult Load(Stream utf8Json)
-    {
-        ArgumentNullException.ThrowIfNull(utf8Json);
-        try
-        {
-            using JsonDocument doc = JsonDocument.Parse(utf8Json, Options);
-            return Read(doc.RootElement);
-        }
-        catch (JsonException e)
-        {
-            return Malformed(e);
-        }
-    }
+    public static TariffLoadResult Load(Stream utf8Json) => StrictJson.Load(utf8Json, Read, Malformed);
 
     /// <summary>Loads a tariff from a JSON string.</summary>
-    public static TariffLoadResult Load(string json)
-    {
-        ArgumentNullException.ThrowIfNull(json);
-        try
-        {
-            using JsonDocument doc = JsonDocument.Parse(json, Options);
-            return Read(doc.RootElement);
-        }
-        catch (JsonException e)
-        {
-            return Malformed(e);
-        }
-    }
+    public static TariffLoadResult Load(string json) => StrictJson.Load(json, Read, Malformed);
 
     /// <summary>The JSON name of a band: criticalPeak, peak, flat, valley.</summary>
     public static string BandName(TouBand band) => band switch
@@ -85,10 +57,8 @@ public static class TariffJson
         _ => throw new ArgumentOutOfRangeException(nameof(band)),
     };
 
-    private static readonly JsonDocumentOptions Options = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = false };
-
-    private static TariffLoadResult Malformed(JsonException e) =>
-        new() { Errors = [new TariffError(e.Path ?? "$", $"not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}): {e.Message}")] };
+    private static TariffLoadResult Malformed(string path, string message) =>
+        new() { Errors = [new TariffError(path, message)] };
 
     private static TariffLoadResult Read(JsonElement root)
     {
@@ -368,14 +338,7 @@ public static class TariffJson
                 return false;
             }
 
-            foreach (JsonProperty property in e.EnumerateObject())
-            {
-                if (System.Array.IndexOf(allowed, property.Name) < 0)
-                {
-                    Errors.Add(new($"{p}.{property.Name}", $"unknown property; expected one of {string.Join(", ", allowed)}"));
-                }
-            }
-
+            Errors.AddRange(StrictJson.UnknownProperties(e, p, allowed).Select(u => new TariffError(u.Path, u.Message)));
             return true;
         }
 

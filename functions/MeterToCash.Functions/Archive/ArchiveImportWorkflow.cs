@@ -120,7 +120,7 @@ public sealed class ArchiveImportWorkflow(ArchiveStore store, TariffCatalog tari
         }
 
         CancellationToken ct = request.HttpContext.RequestAborted;
-        OrchestrationMetadata? instance = await client.GetInstanceAsync(ImportBlobs.InstanceId(importId), getInputsAndOutputs: false, ct);
+        OrchestrationMetadata? instance = await client.GetInstanceAsync(ImportBlobs.InstanceId(importId), getInputsAndOutputs: true, ct);
         if (instance is null)
         {
             return Problems.NotFound($"No import '{importId}'.");
@@ -128,7 +128,9 @@ public sealed class ArchiveImportWorkflow(ArchiveStore store, TariffCatalog tari
 
         if (instance.RuntimeStatus != OrchestrationRuntimeStatus.Completed)
         {
-            return Problems.Conflict($"Import '{importId}' is {instance.RuntimeStatus}; its error report is written when it completes.");
+            return Problems.Conflict(DurableStatus.Error(instance) is { } reason
+                ? $"Import '{importId}' is {instance.RuntimeStatus} and has no error report: {reason}"
+                : $"Import '{importId}' is {instance.RuntimeStatus}; its error report is written when it completes.");
         }
 
         BlobDownloadStreamingResult report = await Container.GetBlobClient(ImportBlobs.Report(importId)).DownloadStreamingAsync(cancellationToken: ct);

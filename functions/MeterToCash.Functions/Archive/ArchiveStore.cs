@@ -361,12 +361,24 @@ public sealed class ArchiveStore(ArchiveTables tables, TimeProvider time)
         return node?.MasterMeter is { } m && string.Equals(m.MeterNo.Value, meterNo, StringComparison.OrdinalIgnoreCase) ? node : null;
     }
 
-    /// <summary>The first of <paramref name="areas"/> that is not a transformer area of the network archive, or null when all are.</summary>
-    public async Task<string?> FirstUnknownAreaAsync(IEnumerable<string> areas, CancellationToken cancellationToken)
+    /// <summary>The first of <paramref name="areas"/> that is not a transformer area of the network archive, or null when all are (or none is given).</summary>
+    public async Task<string?> FirstUnknownAreaAsync(IReadOnlyList<string>? areas, CancellationToken cancellationToken)
     {
-        HashSet<string> known = (await NetworkAsync(cancellationToken)).Where(n => n.Level == NetworkLevel.TransformerArea).Select(n => n.Code).ToHashSet(StringComparer.Ordinal);
+        if (areas is not { Count: > 0 })
+        {
+            return null;
+        }
+
+        HashSet<string> known = [.. await AreaCodesAsync(null, cancellationToken)];
         return areas.FirstOrDefault(a => !known.Contains(a));
     }
+
+    /// <summary>
+    /// Transformer-area codes in ordinal order: <paramref name="only"/> when given (taken as they are), else every
+    /// transformer area of the network archive (one partition query).
+    /// </summary>
+    public async Task<IReadOnlyList<string>> AreaCodesAsync(IReadOnlyList<string>? only, CancellationToken cancellationToken) =>
+        [.. (only ?? (await NetworkAsync(cancellationToken)).Where(n => n.Level == NetworkLevel.TransformerArea).Select(n => n.Code)).Order(StringComparer.Ordinal)];
 
     public async Task<IReadOnlyList<NetworkNode>> NetworkAsync(CancellationToken cancellationToken)
     {

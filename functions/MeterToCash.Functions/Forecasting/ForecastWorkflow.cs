@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using MeterToCash.Domain.Archive;
 using MeterToCash.Domain.Common;
 using MeterToCash.Domain.MeterData;
 using MeterToCash.Functions.Archive;
@@ -38,12 +37,8 @@ public sealed class ForecastWorkflow(AreaForecaster forecaster, ArchiveStore arc
     {
         DateTimeOffset now = time.GetUtcNow();
         DateOnly target = ChinaTime.LocalDay(now).AddDays(1);
-        string id = InstancePrefix + target.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
-        if (await client.GetInstanceAsync(id, cancellationToken) is null)
-        {
-            await client.ScheduleNewOrchestrationInstanceAsync(nameof(ForecastLoad), new ForecastRunInput(target, null, now), new StartOrchestrationOptions(id), cancellationToken);
-        }
-
+        string id = DurableStart.DailyId(InstancePrefix, target);
+        await DurableStart.OnceAsync(client, nameof(ForecastLoad), id, new ForecastRunInput(target, null, now), cancellationToken);
         logger.ForecastRunStarted(id, target, timer?.IsPastDue ?? false);
     }
 
@@ -73,19 +68,19 @@ public sealed class ForecastWorkflow(AreaForecaster forecaster, ArchiveStore arc
             errors.Add(new("day", "horizon", "'day' may be at most 7 days ahead: the model forecasts from loads two days old."));
         }
 
-        QueryRules.AreaCodes(body.Areas, errors);
+        string[]? areas = QueryRules.AreaCodes(body.Areas, errors);
         if (errors.Count > 0)
         {
             return RequestJson.Invalid(errors);
         }
 
-        if (body.Areas is { Count: > 0 } requested && await archive.FirstUnknownAreaAsync(requested, ct) is { } unknown)
+        if (await archive.FirstUnknownAreaAsync(areas, ct) is { } unknown)
         {
-            return Problems.Validation("areas", "unknown-area", $"Transformer area '{unknown}' is not in the network archive.", StatusCodes.Status422UnprocessableEntity);
+            return Problems.UnknownArea(unknown);
         }
 
-        string id = InstancePrefix + target.ToString("yyyyMMdd", CultureInfo.InvariantCulture) + "-" + now.UtcDateTime.ToString("HHmmssfff", CultureInfo.InvariantCulture);
-        await client.ScheduleNewOrchestrationInstanceAsync(nameof(ForecastLoad), new ForecastRunInput(target, body.Areas is { Count: > 0 } a ? [.. a.Distinct(StringComparer.Ordinal)] : null, now), new StartOrchestrationOptions(id), ct);
+        string id = DurableStart.ManualId(InstancePrefix, now, target);
+        await client.ScheduleNewOrchestrationInstanceAsync(nameof(ForecastLoad), new ForecastRunInput(target, areas, now), new StartOrchestrationOptions(id), ct);
         logger.ForecastRunStarted(id, target, false);
         return new AcceptedResult($"/api/forecasts/runs/{id}", new ForecastRunStatusDto(id, "Pending", Text(target), null, null));
     }
@@ -94,19 +89,10 @@ public sealed class ForecastWorkflow(AreaForecaster forecaster, ArchiveStore arc
     public async Task<IActionResult> GetForecastRun(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "forecasts/runs/{id}")] HttpRequest request,
         [DurableClient] DurableTaskClient client,
-        string id)
-    {
-        OrchestrationMetadata? instance = id.StartsWith(InstancePrefix, StringComparison.Ordinal) && id.Length <= 64
-            ? await client.GetInstanceAsync(id, getInputsAndOutputs: true, request.HttpContext.RequestAborted)
-            : null;
-        if (instance?.ReadInputAs<ForecastRunInput>() is not { } input)
-        {
-            return Problems.NotFound($"There is no forecast run '{id}'.");
-        }
-
-        ForecastRunSummary? summary = instance.RuntimeStatus == OrchestrationRuntimeStatus.Completed ? instance.ReadOutputAs<ForecastRunSummary>() : null;
-        return new OkObjectResult(new ForecastRunStatusDto(id, instance.RuntimeStatus.ToString(), Text(input.Target), summary, instance.FailureDetails?.ErrorMessage));
-    }
+        string id) =>
+        await DurableStatus.FindAsync<ForecastRunInput, ForecastRunSummary>(client, InstancePrefix, id, request.HttpContext.RequestAborted) is { } run
+            ? new OkObjectResult(new ForecastRunStatusDto(run.Id, run.Status, Text(run.Input.Target), run.Output, run.Failure))
+            : Problems.NotFound($"There is no forecast run '{id}'.");
 
     [Function(nameof(ForecastLoad))]
     public static async Task<ForecastRunSummary> ForecastLoad([OrchestrationTrigger] TaskOrchestrationContext context)
@@ -123,7 +109,7 @@ public sealed class ForecastWorkflow(AreaForecaster forecaster, ArchiveStore arc
     public static async Task<ForecastRunSummary> ForecastLoadBatch([OrchestrationTrigger] TaskOrchestrationContext context)
     {
         ForecastWork[] batch = context.GetInput<ForecastWork[]>() ?? throw new InvalidOperationException("A forecast batch needs its input.");
-        ForecastRunSummary[] parts = await Task.WhenAll(batch.Select(work => context.CallActivityAsync<ForecastRunSummary>(nameof(ForecastAreas), work, DurableFanOut.Retry)));
+        ForecastRunSummary[] parts = await DurableFanOut.ActivitiesAsync<ForecastWork, ForecastRunSummary>(context, nameof(ForecastAreas), batch);
         return parts.Aggregate(ForecastRunSummary.Zero, (a, b) => a + b);
     }
 
@@ -132,10 +118,9 @@ public sealed class ForecastWorkflow(AreaForecaster forecaster, ArchiveStore arc
     public async Task<IReadOnlyList<ForecastWork[]>> PlanForecast([ActivityTrigger] ForecastRunInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        IEnumerable<string> areas = input.Areas ?? (await archive.NetworkAsync(CancellationToken.None))
-            .Where(n => n.Level == NetworkLevel.TransformerArea).Select(n => n.Code);
+        IReadOnlyList<string> areas = await archive.AreaCodesAsync(input.Areas, CancellationToken.None);
         ForecastOptions o = options.Value;
-        return [.. areas.Order(StringComparer.Ordinal).Chunk(o.AreasPerBatch)
+        return [.. areas.Chunk(o.AreasPerBatch)
             .Select(batch => batch.Chunk(o.AreasPerActivity).Select(group => new ForecastWork(input.Target, group, input.IssuedAt)).ToArray())];
     }
 

@@ -3,10 +3,10 @@ using Microsoft.DurableTask;
 namespace MeterToCash.Functions.Infrastructure;
 
 /// <summary>
-/// The durable plumbing every workflow shares (archive import, reading files, daily VEE, monitoring sweep, day-total
-/// recomputation, billing cycle): the retry policy of activities, and a windowed fan-out over sub-orchestrations
-/// (one per batch, a few in flight, each with an instance id derived from its parent's, so a replay or a restart finds
-/// the same children instead of starting new ones).
+/// The durable plumbing every workflow shares (archive import, reading files, daily VEE, monitoring sweep, line loss,
+/// forecast, classification, day-total recomputation, billing cycle): the retry policy of activities, a windowed fan-out
+/// over sub-orchestrations (one per batch, a few in flight, each with an instance id derived from its parent's, so a
+/// replay or a restart finds the same children instead of starting new ones), and the activities of one batch.
 /// </summary>
 public static class DurableFanOut
 {
@@ -40,6 +40,17 @@ public static class DurableFanOut
         }
 
         return results;
+    }
+
+    /// <summary>
+    /// Calls <paramref name="activity"/> once per item of a batch, all at once, each with <see cref="Retry"/>; a batch is
+    /// a sub-orchestration's share, small by construction. Returns the results in item order.
+    /// </summary>
+    public static Task<TResult[]> ActivitiesAsync<TInput, TResult>(TaskOrchestrationContext context, string activity, IEnumerable<TInput> items)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(items);
+        return Task.WhenAll(items.Select(item => context.CallActivityAsync<TResult>(activity, item, Retry)));
     }
 
     /// <summary>Progress metric of the fan-out; an orchestrator replays its history, and a replayed step is not counted again.</summary>

@@ -18,6 +18,10 @@ public static class Problems
     public static ObjectResult Validation(string field, string rule, string message, int status = StatusCodes.Status400BadRequest) =>
         Validation([new ValidationError(field, rule, message)], status);
 
+    /// <summary>422 <c>areas</c>/<c>unknown-area</c>: a run asked for a transformer area the network archive does not hold.</summary>
+    public static ObjectResult UnknownArea(string area) =>
+        Validation("areas", "unknown-area", $"Transformer area '{area}' is not in the network archive.", StatusCodes.Status422UnprocessableEntity);
+
     public static ObjectResult NotFound(string what) => Create(StatusCodes.Status404NotFound, "Not found", what, "not-found");
 
     public static ObjectResult Conflict(string detail) => Create(StatusCodes.Status409Conflict, "Conflict", detail, "conflict");

@@ -118,8 +118,11 @@ public static class QueryRules
         return default;
     }
 
-    /// <summary>An optional list of transformer-area codes in a request body; reports <c>areas[i]</c>/<c>code-format</c> for each malformed one.</summary>
-    public static void AreaCodes(IReadOnlyList<string>? areas, List<ValidationError> errors)
+    /// <summary>
+    /// An optional list of transformer-area codes in a request body; reports <c>areas[i]</c>/<c>code-format</c> for each
+    /// malformed one. Returns the codes once each, in the order given, or null when none are given (meaning every area).
+    /// </summary>
+    public static string[]? AreaCodes(IReadOnlyList<string>? areas, List<ValidationError> errors)
     {
         ArgumentNullException.ThrowIfNull(errors);
         for (int i = 0; i < (areas?.Count ?? 0); i++)
@@ -129,6 +132,8 @@ public static class QueryRules
                 errors.Add(new(string.Create(CultureInfo.InvariantCulture, $"areas[{i}]"), "code-format", "Area codes are 1–32 letters, digits, '-' or '_'."));
             }
         }
+
+        return areas is { Count: > 0 } ? [.. areas.Distinct(StringComparer.Ordinal)] : null;
     }
 
     /// <summary>A meter number in the route; reports <c>meterNo</c>/<c>meter-number-format</c> when malformed.</summary>

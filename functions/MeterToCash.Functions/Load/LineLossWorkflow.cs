@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
-using MeterToCash.Domain.Archive;
 using MeterToCash.Domain.Common;
 using MeterToCash.Domain.MeterData;
+using MeterToCash.Functions.Archive;
 using MeterToCash.Functions.Infrastructure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -20,7 +20,7 @@ namespace MeterToCash.Functions.Load;
 /// of <see cref="LoadOptions.AreasPerBatch"/>, one activity per area (<see cref="LoadMonitor.EvaluateLineLossAsync"/>:
 /// computes the lookback days, stores them, raises or closes the alarms); every step is idempotent.
 /// </summary>
-public sealed class LineLossWorkflow(LoadMonitor monitor, LoadReader reader, TimeProvider time, IOptions<LoadOptions> options, ILogger<LineLossWorkflow> logger)
+public sealed class LineLossWorkflow(LoadMonitor monitor, ArchiveStore archive, TimeProvider time, IOptions<LoadOptions> options, ILogger<LineLossWorkflow> logger)
 {
     const string InstancePrefix = "line-loss-";
 
@@ -33,13 +33,8 @@ public sealed class LineLossWorkflow(LoadMonitor monitor, LoadReader reader, Tim
         CancellationToken cancellationToken)
     {
         DateOnly day = ChinaTime.LocalDay(time.GetUtcNow()).AddDays(-1);
-        // One scheduled run per day: a second host firing the same schedule finds it and leaves it.
-        string id = InstancePrefix + day.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
-        if (await client.GetInstanceAsync(id, cancellationToken) is null)
-        {
-            await client.ScheduleNewOrchestrationInstanceAsync(nameof(LineLossEvaluation), new LineLossEvaluationInput(day, null), new StartOrchestrationOptions(id), cancellationToken);
-        }
-
+        string id = DurableStart.DailyId(InstancePrefix, day);
+        await DurableStart.OnceAsync(client, nameof(LineLossEvaluation), id, new LineLossEvaluationInput(day, null), cancellationToken);
         logger.LineLossStarted(id, day, timer.IsPastDue);
     }
 
@@ -73,23 +68,18 @@ public sealed class LineLossWorkflow(LoadMonitor monitor, LoadReader reader, Tim
         }
 
         List<ValidationError> errors = [];
-        QueryRules.AreaCodes(body?.Areas, errors);
+        string[]? areas = QueryRules.AreaCodes(body?.Areas, errors);
         if (errors.Count > 0)
         {
             return RequestJson.Invalid(errors);
         }
 
-        string[]? areas = body?.Areas is { Count: > 0 } a ? [.. a.Distinct(StringComparer.Ordinal)] : null;
-        if (areas is not null)
+        if (await archive.FirstUnknownAreaAsync(areas, ct) is { } unknown)
         {
-            HashSet<string> known = [.. (await reader.NetworkAsync(ct)).Where(n => n.Level == NetworkLevel.TransformerArea).Select(n => n.Code)];
-            if (areas.FirstOrDefault(x => !known.Contains(x)) is { } unknown)
-            {
-                return Problems.Validation("areas", "unknown-area", $"Transformer area '{unknown}' is not in the network archive.", StatusCodes.Status422UnprocessableEntity);
-            }
+            return Problems.UnknownArea(unknown);
         }
 
-        string id = InstancePrefix + day.ToString("yyyyMMdd", CultureInfo.InvariantCulture) + "-" + now.UtcDateTime.ToString("HHmmssfff", CultureInfo.InvariantCulture);
+        string id = DurableStart.ManualId(InstancePrefix, now, day);
         await client.ScheduleNewOrchestrationInstanceAsync(nameof(LineLossEvaluation), new LineLossEvaluationInput(day, areas), new StartOrchestrationOptions(id), ct);
         logger.LineLossStarted(id, day, false);
         return new AcceptedResult($"/api/line-loss/evaluations/{id}", new LineLossEvaluationStatusDto(id, "Pending", day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), null, null));
@@ -99,20 +89,10 @@ public sealed class LineLossWorkflow(LoadMonitor monitor, LoadReader reader, Tim
     public async Task<IActionResult> GetLineLossEvaluation(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "line-loss/evaluations/{id}")] HttpRequest request,
         [DurableClient] DurableTaskClient client,
-        string id)
-    {
-        OrchestrationMetadata? instance = id.StartsWith(InstancePrefix, StringComparison.Ordinal)
-            ? await client.GetInstanceAsync(id, getInputsAndOutputs: true, request.HttpContext.RequestAborted)
-            : null;
-        if (instance is null)
-        {
-            return Problems.NotFound($"There is no line-loss evaluation '{id}'.");
-        }
-
-        LineLossEvaluationInput? input = instance.ReadInputAs<LineLossEvaluationInput>();
-        LineLossSummary? summary = instance.RuntimeStatus == OrchestrationRuntimeStatus.Completed ? instance.ReadOutputAs<LineLossSummary>() : null;
-        return new OkObjectResult(new LineLossEvaluationStatusDto(id, instance.RuntimeStatus.ToString(), input?.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? string.Empty, summary, instance.FailureDetails?.ErrorMessage));
-    }
+        string id) =>
+        await DurableStatus.FindAsync<LineLossEvaluationInput, LineLossSummary>(client, InstancePrefix, id, request.HttpContext.RequestAborted) is { } run
+            ? new OkObjectResult(new LineLossEvaluationStatusDto(run.Id, run.Status, run.Input.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), run.Output, run.Failure))
+            : Problems.NotFound($"There is no line-loss evaluation '{id}'.");
 
     [Function(nameof(LineLossEvaluation))]
     public static async Task<LineLossSummary> LineLossEvaluation([OrchestrationTrigger] TaskOrchestrationContext context)
@@ -131,16 +111,15 @@ public sealed class LineLossWorkflow(LoadMonitor monitor, LoadReader reader, Tim
     public static async Task<LineLossSummary> LineLossEvaluationBatch([OrchestrationTrigger] TaskOrchestrationContext context)
     {
         LineLossBatchInput input = context.GetInput<LineLossBatchInput>() ?? throw new InvalidOperationException("A line-loss batch needs its input.");
-        LineLossSummary[] parts = await Task.WhenAll(input.Areas.Select(a => context.CallActivityAsync<LineLossSummary>(nameof(EvaluateAreaLineLoss), new LineLossAreaInput(input.Day, a), DurableFanOut.Retry)));
+        LineLossSummary[] parts = await DurableFanOut.ActivitiesAsync<LineLossAreaInput, LineLossSummary>(
+            context, nameof(EvaluateAreaLineLoss), input.Areas.Select(a => new LineLossAreaInput(input.Day, a)));
         return parts.Aggregate(LineLossSummary.Zero, (a, b) => a + b);
     }
 
     [Function(nameof(ListLineLossAreas))]
     public async Task<IReadOnlyList<string[]>> ListLineLossAreas([ActivityTrigger] LineLossEvaluationInput input)
     {
-        string[] areas = input.Areas is { Count: > 0 } chosen
-            ? [.. chosen.Order(StringComparer.Ordinal)]
-            : [.. (await reader.NetworkAsync(CancellationToken.None)).Where(n => n.Level == NetworkLevel.TransformerArea).Select(n => n.Code).Order(StringComparer.Ordinal)];
+        IReadOnlyList<string> areas = await archive.AreaCodesAsync(input.Areas is { Count: > 0 } chosen ? chosen : null, CancellationToken.None);
         return [.. areas.Chunk(options.Value.AreasPerBatch)];
     }
 

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using MeterToCash.Domain.Archive;
 using MeterToCash.Domain.Common;
 using MeterToCash.Domain.MeterData;
 using MeterToCash.Functions.Archive;
@@ -77,13 +76,8 @@ public sealed class DayTotalsRecomputeWorkflow(
     /// </summary>
     public static async Task<string> StartForChangeAsync(DurableTaskClient client, DayTotalsRecomputeInput input, string trigger, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(client);
         string id = InstancePrefix + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(trigger)))[..24];
-        if (await client.GetInstanceAsync(id, cancellationToken) is null)
-        {
-            await client.ScheduleNewOrchestrationInstanceAsync(nameof(RecomputeDayTotals), input, new StartOrchestrationOptions(id), cancellationToken);
-        }
-
+        await DurableStart.OnceAsync(client, nameof(RecomputeDayTotals), id, input, cancellationToken);
         return id;
     }
 
@@ -100,7 +94,8 @@ public sealed class DayTotalsRecomputeWorkflow(
             return problem;
         }
 
-        DateOnly today = ChinaTime.LocalDay(time.GetUtcNow());
+        DateTimeOffset now = time.GetUtcNow();
+        DateOnly today = ChinaTime.LocalDay(now);
         List<ValidationError> errors = [];
         DateOnly from = Day(body!.From, "from", errors), to = Day(body.To, "to", errors);
         if (errors.Count == 0 && to < from)
@@ -116,20 +111,19 @@ public sealed class DayTotalsRecomputeWorkflow(
             errors.Add(new("to", "not-future", "'to' must not be after today (China local): future days have no data."));
         }
 
-        QueryRules.AreaCodes(body.Areas, errors);
-
+        string[]? areas = QueryRules.AreaCodes(body.Areas, errors);
         if (errors.Count > 0)
         {
             return RequestJson.Invalid(errors);
         }
 
-        if (body.Areas is { Count: > 0 } requested && await archive.FirstUnknownAreaAsync(requested, ct) is { } unknown)
+        if (await archive.FirstUnknownAreaAsync(areas, ct) is { } unknown)
         {
-            return Problems.Validation("areas", "unknown-area", $"Transformer area '{unknown}' is not in the network archive.", StatusCodes.Status422UnprocessableEntity);
+            return Problems.UnknownArea(unknown);
         }
 
-        DayTotalsRecomputeInput input = new(from, to, body.Areas is { Count: > 0 } a ? [.. a.Distinct(StringComparer.Ordinal)] : null, "manual", 0);
-        string id = InstancePrefix + string.Create(CultureInfo.InvariantCulture, $"{from:yyyyMMdd}-{to:yyyyMMdd}-{time.GetUtcNow().UtcDateTime:HHmmssfff}");
+        DayTotalsRecomputeInput input = new(from, to, areas, "manual", 0);
+        string id = DurableStart.ManualId(InstancePrefix, now, from, to);
         await client.ScheduleNewOrchestrationInstanceAsync(nameof(RecomputeDayTotals), input, new StartOrchestrationOptions(id), ct);
         logger.RecomputeStarted(id, from, to, input.Reason);
         return new AcceptedResult($"/api/meter-data/recomputations/{id}", Status(id, "Pending", input, null, null));
@@ -139,19 +133,10 @@ public sealed class DayTotalsRecomputeWorkflow(
     public async Task<IActionResult> GetDayTotalsRecompute(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "meter-data/recomputations/{id}")] HttpRequest request,
         [DurableClient] DurableTaskClient client,
-        string id)
-    {
-        OrchestrationMetadata? instance = id.StartsWith(InstancePrefix, StringComparison.Ordinal) && id.Length <= 64
-            ? await client.GetInstanceAsync(id, getInputsAndOutputs: true, request.HttpContext.RequestAborted)
-            : null;
-        if (instance?.ReadInputAs<DayTotalsRecomputeInput>() is not { } input)
-        {
-            return Problems.NotFound($"There is no recomputation '{id}'.");
-        }
-
-        DayTotalsRecomputeSummary? summary = instance.RuntimeStatus == OrchestrationRuntimeStatus.Completed ? instance.ReadOutputAs<DayTotalsRecomputeSummary>() : null;
-        return new OkObjectResult(Status(id, instance.RuntimeStatus.ToString(), input, summary, DurableStatus.Error(instance)));
-    }
+        string id) =>
+        await DurableStatus.FindAsync<DayTotalsRecomputeInput, DayTotalsRecomputeSummary>(client, InstancePrefix, id, request.HttpContext.RequestAborted) is { } run
+            ? new OkObjectResult(Status(run.Id, run.Status, run.Input, run.Output, run.Failure))
+            : Problems.NotFound($"There is no recomputation '{id}'.");
 
     [Function(nameof(RecomputeDayTotals))]
     public static async Task<DayTotalsRecomputeSummary> RecomputeDayTotals([OrchestrationTrigger] TaskOrchestrationContext context)
@@ -173,8 +158,7 @@ public sealed class DayTotalsRecomputeWorkflow(
     public static async Task<DayTotalsRecomputeSummary> RecomputeDayTotalsBatch([OrchestrationTrigger] TaskOrchestrationContext context)
     {
         AreaDaysWork[] batch = context.GetInput<AreaDaysWork[]>() ?? throw new InvalidOperationException("A recomputation batch needs its input.");
-        DayTotalsRecomputeSummary[] parts = await Task.WhenAll(batch.Select(work =>
-            context.CallActivityAsync<DayTotalsRecomputeSummary>(nameof(RecomputeAreaDays), work, DurableFanOut.Retry)));
+        DayTotalsRecomputeSummary[] parts = await DurableFanOut.ActivitiesAsync<AreaDaysWork, DayTotalsRecomputeSummary>(context, nameof(RecomputeAreaDays), batch);
         return parts.Aggregate(DayTotalsRecomputeSummary.Zero, (a, b) => a + b);
     }
 
@@ -187,10 +171,8 @@ public sealed class DayTotalsRecomputeWorkflow(
             return [];
         }
 
-        IEnumerable<string> areas = input.Areas ?? (await archive.NetworkAsync(CancellationToken.None))
-            .Where(n => n.Level == NetworkLevel.TransformerArea).Select(n => n.Code);
         List<AreaDaysWork> work = [];
-        foreach (string area in areas.Order(StringComparer.Ordinal))
+        foreach (string area in await archive.AreaCodesAsync(input.Areas, CancellationToken.None))
         {
             for (DateOnly month = new(input.From.Year, input.From.Month, 1); month <= input.To; month = month.AddMonths(1))
             {

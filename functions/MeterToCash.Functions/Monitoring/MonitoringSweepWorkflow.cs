@@ -1,5 +1,4 @@
 using System.Globalization;
-using MeterToCash.Domain.Archive;
 using MeterToCash.Functions.Archive;
 using MeterToCash.Functions.Infrastructure;
 using Microsoft.AspNetCore.Http;
@@ -51,8 +50,6 @@ public sealed record SweepStatusDto(string Id, string Status, DateTimeOffset At,
 /// </summary>
 public sealed class MonitoringSweepWorkflow(AlarmMonitor monitor, IEnumerable<IAreaSweepCheck> checks, ArchiveStore archive, TimeProvider time, IOptions<MonitoringOptions> options, ILogger<MonitoringSweepWorkflow> logger)
 {
-    static TaskOptions Retry => DurableFanOut.Retry;
-
     const string InstancePrefix = "monitoring-sweep-";
 
     [Function(nameof(StartMonitoringSweep))]
@@ -79,30 +76,17 @@ public sealed class MonitoringSweepWorkflow(AlarmMonitor monitor, IEnumerable<IA
     public async Task<IActionResult> GetMonitoringSweep(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "monitoring/sweeps/{id}")] HttpRequest request,
         [DurableClient] DurableTaskClient client,
-        string id)
-    {
-        if (!id.StartsWith(InstancePrefix, StringComparison.Ordinal))
-        {
-            return Problems.NotFound($"There is no monitoring sweep '{id}'.");
-        }
-
-        OrchestrationMetadata? instance = await client.GetInstanceAsync(id, getInputsAndOutputs: true, request.HttpContext.RequestAborted);
-        if (instance is null)
-        {
-            return Problems.NotFound($"There is no monitoring sweep '{id}'.");
-        }
-
-        SweepInput? input = instance.ReadInputAs<SweepInput>();
-        SweepSummary? summary = instance.RuntimeStatus == OrchestrationRuntimeStatus.Completed ? instance.ReadOutputAs<SweepSummary>() : null;
-        return new OkObjectResult(new SweepStatusDto(id, instance.RuntimeStatus.ToString(), input?.At ?? instance.CreatedAt, summary, DurableStatus.Error(instance)));
-    }
+        string id) =>
+        await DurableStatus.FindAsync<SweepInput, SweepSummary>(client, InstancePrefix, id, request.HttpContext.RequestAborted) is { } run
+            ? new OkObjectResult(new SweepStatusDto(run.Id, run.Status, run.Input.At, run.Output, run.Failure))
+            : Problems.NotFound($"There is no monitoring sweep '{id}'.");
 
     [Function(nameof(MonitoringSweep))]
     public static async Task<SweepSummary> MonitoringSweep([OrchestrationTrigger] TaskOrchestrationContext context)
     {
         SweepInput input = context.GetInput<SweepInput>() ?? throw new InvalidOperationException("A sweep needs its input.");
         ILogger log = context.CreateReplaySafeLogger(nameof(MonitoringSweep));
-        AreaBatches batches = await context.CallActivityAsync<AreaBatches>(nameof(ListSweepAreas), input, Retry);
+        AreaBatches batches = await context.CallActivityAsync<AreaBatches>(nameof(ListSweepAreas), input, DurableFanOut.Retry);
 
         IReadOnlyList<SweepSummary> parts = await DurableFanOut.SubOrchestrationsAsync<SweepBatchInput, SweepSummary>(
             context, nameof(MonitoringSweepBatch), [.. batches.Batches.Select(areas => new SweepBatchInput(areas, input.At))]);
@@ -116,15 +100,14 @@ public sealed class MonitoringSweepWorkflow(AlarmMonitor monitor, IEnumerable<IA
     public static async Task<SweepSummary> MonitoringSweepBatch([OrchestrationTrigger] TaskOrchestrationContext context)
     {
         SweepBatchInput input = context.GetInput<SweepBatchInput>() ?? throw new InvalidOperationException("A sweep batch needs its input.");
-        SweepSummary[] parts = await Task.WhenAll(input.Areas.Select(a => context.CallActivityAsync<SweepSummary>(nameof(SweepArea), new AreaSweepInput(a, input.At), Retry)));
+        SweepSummary[] parts = await DurableFanOut.ActivitiesAsync<AreaSweepInput, SweepSummary>(context, nameof(SweepArea), input.Areas.Select(a => new AreaSweepInput(a, input.At)));
         return parts.Aggregate(SweepSummary.Zero, (a, b) => a + b);
     }
 
     [Function(nameof(ListSweepAreas))]
     public async Task<AreaBatches> ListSweepAreas([ActivityTrigger] SweepInput input)
     {
-        IReadOnlyList<NetworkNode> network = await archive.NetworkAsync(CancellationToken.None);
-        string[] areas = [.. network.Where(n => n.Level == NetworkLevel.TransformerArea).Select(n => n.Code).Order(StringComparer.Ordinal)];
+        IReadOnlyList<string> areas = await archive.AreaCodesAsync(null, CancellationToken.None);
         return new AreaBatches([.. areas.Chunk(options.Value.SweepAreasPerBatch)]);
     }
 
@@ -146,11 +129,7 @@ public sealed class MonitoringSweepWorkflow(AlarmMonitor monitor, IEnumerable<IA
         DateTimeOffset at = time.GetUtcNow();
         // One sweep per second at most: a timer tick and a manual start in the same second are the same sweep.
         string id = InstancePrefix + at.UtcDateTime.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
-        if (await client.GetInstanceAsync(id, cancellationToken) is null)
-        {
-            await client.ScheduleNewOrchestrationInstanceAsync(nameof(MonitoringSweep), new SweepInput(at), new StartOrchestrationOptions(id), cancellationToken);
-        }
-
+        await DurableStart.OnceAsync(client, nameof(MonitoringSweep), id, new SweepInput(at), cancellationToken);
         return id;
     }
 }

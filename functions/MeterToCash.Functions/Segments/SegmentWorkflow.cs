@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using MeterToCash.Domain.Archive;
 using MeterToCash.Domain.Common;
 using MeterToCash.Domain.MeterData;
 using MeterToCash.Domain.Segments;
@@ -37,12 +36,8 @@ public sealed class SegmentWorkflow(AccountFactsReader reader, SegmentStore stor
         CancellationToken cancellationToken)
     {
         DateOnly asOf = ChinaTime.LocalDay(time.GetUtcNow());
-        string id = InstancePrefix + asOf.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
-        if (await client.GetInstanceAsync(id, cancellationToken) is null)
-        {
-            await client.ScheduleNewOrchestrationInstanceAsync(nameof(ClassifyCustomers), new SegmentRunInput(asOf, null), new StartOrchestrationOptions(id), cancellationToken);
-        }
-
+        string id = DurableStart.DailyId(InstancePrefix, asOf);
+        await DurableStart.OnceAsync(client, nameof(ClassifyCustomers), id, new SegmentRunInput(asOf, null), cancellationToken);
         logger.SegmentRunStarted(id, asOf, timer?.IsPastDue ?? false);
     }
 
@@ -70,19 +65,19 @@ public sealed class SegmentWorkflow(AccountFactsReader reader, SegmentStore stor
             errors.Add(new("asOf", "date-format", "'asOf' is a China-local day yyyy-MM-dd from 2000, not after today."));
         }
 
-        QueryRules.AreaCodes(body.Areas, errors);
+        string[]? areas = QueryRules.AreaCodes(body.Areas, errors);
         if (errors.Count > 0)
         {
             return RequestJson.Invalid(errors);
         }
 
-        if (body.Areas is { Count: > 0 } requested && await archive.FirstUnknownAreaAsync(requested, ct) is { } unknown)
+        if (await archive.FirstUnknownAreaAsync(areas, ct) is { } unknown)
         {
-            return Problems.Validation("areas", "unknown-area", $"Transformer area '{unknown}' is not in the network archive.", StatusCodes.Status422UnprocessableEntity);
+            return Problems.UnknownArea(unknown);
         }
 
-        string id = InstancePrefix + asOf.ToString("yyyyMMdd", CultureInfo.InvariantCulture) + "-" + now.UtcDateTime.ToString("HHmmssfff", CultureInfo.InvariantCulture);
-        await client.ScheduleNewOrchestrationInstanceAsync(nameof(ClassifyCustomers), new SegmentRunInput(asOf, body.Areas is { Count: > 0 } a ? [.. a.Distinct(StringComparer.Ordinal)] : null), new StartOrchestrationOptions(id), ct);
+        string id = DurableStart.ManualId(InstancePrefix, now, asOf);
+        await client.ScheduleNewOrchestrationInstanceAsync(nameof(ClassifyCustomers), new SegmentRunInput(asOf, areas), new StartOrchestrationOptions(id), ct);
         logger.SegmentRunStarted(id, asOf, false);
         return new AcceptedResult($"/api/segments/runs/{id}", new SegmentRunStatusDto(id, "Pending", asOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), null, null));
     }
@@ -91,19 +86,10 @@ public sealed class SegmentWorkflow(AccountFactsReader reader, SegmentStore stor
     public async Task<IActionResult> GetSegmentRun(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "segments/runs/{id}")] HttpRequest request,
         [DurableClient] DurableTaskClient client,
-        string id)
-    {
-        OrchestrationMetadata? instance = id.StartsWith(InstancePrefix, StringComparison.Ordinal) && id.Length <= 64
-            ? await client.GetInstanceAsync(id, getInputsAndOutputs: true, request.HttpContext.RequestAborted)
-            : null;
-        if (instance?.ReadInputAs<SegmentRunInput>() is not { } input)
-        {
-            return Problems.NotFound($"There is no classification run '{id}'.");
-        }
-
-        SegmentRunSummary? summary = instance.RuntimeStatus == OrchestrationRuntimeStatus.Completed ? instance.ReadOutputAs<SegmentRunSummary>() : null;
-        return new OkObjectResult(new SegmentRunStatusDto(id, instance.RuntimeStatus.ToString(), input.AsOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), summary, instance.FailureDetails?.ErrorMessage));
-    }
+        string id) =>
+        await DurableStatus.FindAsync<SegmentRunInput, SegmentRunSummary>(client, InstancePrefix, id, request.HttpContext.RequestAborted) is { } run
+            ? new OkObjectResult(new SegmentRunStatusDto(run.Id, run.Status, run.Input.AsOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), run.Output, run.Failure))
+            : Problems.NotFound($"There is no classification run '{id}'.");
 
     [Function(nameof(ClassifyCustomers))]
     public static async Task<SegmentRunSummary> ClassifyCustomers([OrchestrationTrigger] TaskOrchestrationContext context)
@@ -123,7 +109,7 @@ public sealed class SegmentWorkflow(AccountFactsReader reader, SegmentStore stor
     public static async Task<int> CollectSegmentFactsBatch([OrchestrationTrigger] TaskOrchestrationContext context)
     {
         SegmentAreaWork[] batch = context.GetInput<SegmentAreaWork[]>() ?? throw new InvalidOperationException("A batch needs its input.");
-        int[] counts = await Task.WhenAll(batch.Select(work => context.CallActivityAsync<int>(nameof(CollectAreaFacts), work, DurableFanOut.Retry)));
+        int[] counts = await DurableFanOut.ActivitiesAsync<SegmentAreaWork, int>(context, nameof(CollectAreaFacts), batch);
         return counts.Sum();
     }
 
@@ -131,7 +117,7 @@ public sealed class SegmentWorkflow(AccountFactsReader reader, SegmentStore stor
     public static async Task<SegmentRunSummary> AssignSegmentsBatch([OrchestrationTrigger] TaskOrchestrationContext context)
     {
         SegmentAreaWork[] batch = context.GetInput<SegmentAreaWork[]>() ?? throw new InvalidOperationException("A batch needs its input.");
-        SegmentRunSummary[] parts = await Task.WhenAll(batch.Select(work => context.CallActivityAsync<SegmentRunSummary>(nameof(AssignAreaSegments), work, DurableFanOut.Retry)));
+        SegmentRunSummary[] parts = await DurableFanOut.ActivitiesAsync<SegmentAreaWork, SegmentRunSummary>(context, nameof(AssignAreaSegments), batch);
         return parts.Aggregate(SegmentRunSummary.Zero, (a, b) => a + b);
     }
 
@@ -141,9 +127,8 @@ public sealed class SegmentWorkflow(AccountFactsReader reader, SegmentStore stor
     {
         ArgumentNullException.ThrowIfNull(input);
         string runId = input.AsOf.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
-        IEnumerable<string> areas = input.Areas ?? (await archive.NetworkAsync(CancellationToken.None))
-            .Where(n => n.Level == NetworkLevel.TransformerArea).Select(n => n.Code);
-        return [.. areas.Order(StringComparer.Ordinal).Select(a => new SegmentAreaWork(runId, input.AsOf, a)).Chunk(options.Value.AreasPerBatch)];
+        IReadOnlyList<string> areas = await archive.AreaCodesAsync(input.Areas, CancellationToken.None);
+        return [.. areas.Select(a => new SegmentAreaWork(runId, input.AsOf, a)).Chunk(options.Value.AreasPerBatch)];
     }
 
     /// <summary>Phase 1: one area's accounts' facts into the run's facts table.</summary>

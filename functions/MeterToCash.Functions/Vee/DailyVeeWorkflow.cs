@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using MeterToCash.Domain.Archive;
 using MeterToCash.Domain.Common;
 using MeterToCash.Domain.MeterData;
 using MeterToCash.Functions.Archive;
@@ -38,8 +37,6 @@ public sealed record DailyVeeStatusDto(string Id, string Status, string Day, Dai
 /// </summary>
 public sealed class DailyVeeWorkflow(AreaDayVee vee, ArchiveStore archive, TimeProvider time, IOptions<DailyVeeOptions> options, ILogger<DailyVeeWorkflow> logger)
 {
-    static TaskOptions Retry => DurableFanOut.Retry;
-
     const string InstancePrefix = "daily-vee-";
 
     static readonly JsonSerializerOptions RequestOptions = new(JsonSerializerDefaults.Web);
@@ -52,13 +49,8 @@ public sealed class DailyVeeWorkflow(AreaDayVee vee, ArchiveStore archive, TimeP
     {
         DateTimeOffset now = time.GetUtcNow();
         DateOnly day = ChinaTime.LocalDay(now).AddDays(-1);
-        // One scheduled run per day: a second host firing the same schedule finds it and leaves it.
-        string id = InstancePrefix + day.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
-        if (await client.GetInstanceAsync(id, cancellationToken) is null)
-        {
-            await client.ScheduleNewOrchestrationInstanceAsync(nameof(DailyVee), new DailyVeeInput(day, null, now), new StartOrchestrationOptions(id), cancellationToken);
-        }
-
+        string id = DurableStart.DailyId(InstancePrefix, day);
+        await DurableStart.OnceAsync(client, nameof(DailyVee), id, new DailyVeeInput(day, null, now), cancellationToken);
         logger.DailyVeeStarted(id, day, timer.IsPastDue);
     }
 
@@ -87,20 +79,19 @@ public sealed class DailyVeeWorkflow(AreaDayVee vee, ArchiveStore archive, TimeP
         }
 
         List<ValidationError> errors = [];
-        QueryRules.AreaCodes(body!.Areas, errors);
-
+        string[]? areas = QueryRules.AreaCodes(body!.Areas, errors);
         if (errors.Count > 0)
         {
             return RequestJson.Invalid(errors);
         }
 
-        if (body.Areas is { Count: > 0 } requested && await archive.FirstUnknownAreaAsync(requested, ct) is { } unknown)
+        if (await archive.FirstUnknownAreaAsync(areas, ct) is { } unknown)
         {
-            return Problems.Validation("areas", "unknown-area", $"Transformer area '{unknown}' is not in the network archive.", StatusCodes.Status422UnprocessableEntity);
+            return Problems.UnknownArea(unknown);
         }
 
-        string id = InstancePrefix + day.ToString("yyyyMMdd", CultureInfo.InvariantCulture) + "-" + now.UtcDateTime.ToString("HHmmssfff", CultureInfo.InvariantCulture);
-        await client.ScheduleNewOrchestrationInstanceAsync(nameof(DailyVee), new DailyVeeInput(day, body.Areas is { Count: > 0 } a ? [.. a.Distinct()] : null, now), new StartOrchestrationOptions(id), ct);
+        string id = DurableStart.ManualId(InstancePrefix, now, day);
+        await client.ScheduleNewOrchestrationInstanceAsync(nameof(DailyVee), new DailyVeeInput(day, areas, now), new StartOrchestrationOptions(id), ct);
         logger.DailyVeeStarted(id, day, false);
         return new AcceptedResult($"/api/vee/runs/{id}", new DailyVeeStatusDto(id, "Pending", day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), null, null));
     }
@@ -109,32 +100,20 @@ public sealed class DailyVeeWorkflow(AreaDayVee vee, ArchiveStore archive, TimeP
     public async Task<IActionResult> GetDailyVee(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "vee/runs/{id}")] HttpRequest request,
         [DurableClient] DurableTaskClient client,
-        string id)
-    {
-        OrchestrationMetadata? instance = id.StartsWith(InstancePrefix, StringComparison.Ordinal)
-            ? await client.GetInstanceAsync(id, getInputsAndOutputs: true, request.HttpContext.RequestAborted)
-            : null;
-        if (instance is null)
-        {
-            return Problems.NotFound($"There is no VEE run '{id}'.");
-        }
-
-        DailyVeeInput? input = instance.ReadInputAs<DailyVeeInput>();
-        DailyVeeSummary? summary = instance.RuntimeStatus == OrchestrationRuntimeStatus.Completed ? instance.ReadOutputAs<DailyVeeSummary>() : null;
-        return new OkObjectResult(new DailyVeeStatusDto(id, instance.RuntimeStatus.ToString(), input?.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? string.Empty, summary, DurableStatus.Error(instance)));
-    }
+        string id) =>
+        await DurableStatus.FindAsync<DailyVeeInput, DailyVeeSummary>(client, InstancePrefix, id, request.HttpContext.RequestAborted) is { } run
+            ? new OkObjectResult(new DailyVeeStatusDto(run.Id, run.Status, run.Input.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), run.Output, run.Failure))
+            : Problems.NotFound($"There is no VEE run '{id}'.");
 
     [Function(nameof(DailyVee))]
     public static async Task<DailyVeeSummary> DailyVee([OrchestrationTrigger] TaskOrchestrationContext context)
     {
         DailyVeeInput input = context.GetInput<DailyVeeInput>() ?? throw new InvalidOperationException("A VEE run needs its input.");
         ILogger log = context.CreateReplaySafeLogger(nameof(DailyVee));
-        IReadOnlyList<string[]> batches = await context.CallActivityAsync<IReadOnlyList<string[]>>(nameof(ListVeeAreas), input, Retry);
-
+        IReadOnlyList<string[]> batches = await context.CallActivityAsync<IReadOnlyList<string[]>>(nameof(ListVeeAreas), input, DurableFanOut.Retry);
         IReadOnlyList<DailyVeeSummary> parts = await DurableFanOut.SubOrchestrationsAsync<DailyVeeBatch, DailyVeeSummary>(
             context, nameof(DailyVeeAreas), [.. batches.Select(areas => new DailyVeeBatch(input.Day, areas, input.EstimateBefore))]);
         DailyVeeSummary total = parts.Aggregate(DailyVeeSummary.Zero, (a, b) => a + b);
-
         log.DailyVeeCompleted(context.InstanceId, total.Areas, total.Series, total.Estimated, total.Unestimated, total.SuddenDrops, total.ReverseEnergy);
         return total;
     }
@@ -143,17 +122,16 @@ public sealed class DailyVeeWorkflow(AreaDayVee vee, ArchiveStore archive, TimeP
     public static async Task<DailyVeeSummary> DailyVeeAreas([OrchestrationTrigger] TaskOrchestrationContext context)
     {
         DailyVeeBatch batch = context.GetInput<DailyVeeBatch>() ?? throw new InvalidOperationException("A VEE batch needs its input.");
-        DailyVeeSummary[] parts = await Task.WhenAll(batch.Areas.Select(a =>
-            context.CallActivityAsync<DailyVeeSummary>(nameof(RunAreaDayVee), new AreaDayInput(a, batch.Day, batch.EstimateBefore), Retry)));
+        DailyVeeSummary[] parts = await DurableFanOut.ActivitiesAsync<AreaDayInput, DailyVeeSummary>(
+            context, nameof(RunAreaDayVee), batch.Areas.Select(a => new AreaDayInput(a, batch.Day, batch.EstimateBefore)));
         return parts.Aggregate(DailyVeeSummary.Zero, (a, b) => a + b);
     }
 
     [Function(nameof(ListVeeAreas))]
     public async Task<IReadOnlyList<string[]>> ListVeeAreas([ActivityTrigger] DailyVeeInput input)
     {
-        IEnumerable<string> areas = input.Areas ?? (await archive.NetworkAsync(CancellationToken.None))
-            .Where(n => n.Level == NetworkLevel.TransformerArea).Select(n => n.Code);
-        return [.. areas.Order(StringComparer.Ordinal).Chunk(options.Value.AreasPerBatch)];
+        IReadOnlyList<string> areas = await archive.AreaCodesAsync(input.Areas, CancellationToken.None);
+        return [.. areas.Chunk(options.Value.AreasPerBatch)];
     }
 
     [Function(nameof(RunAreaDayVee))]

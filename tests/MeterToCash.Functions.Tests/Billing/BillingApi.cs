@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using MeterToCash.Functions.Tests.Archive;
+using MeterToCash.Functions.Tests.Infrastructure;
 using static MeterToCash.Functions.Tests.Ingestion.ReadingJson;
 
 namespace MeterToCash.Functions.Tests.Billing;
@@ -79,13 +80,7 @@ internal static class BillingApi
         return status;
     }
 
-    public static async Task<JsonElement> GetJsonAsync(HttpClient client, string url)
-    {
-        using HttpResponseMessage response = await client.GetAsync(url);
-        string body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{url}: {(int)response.StatusCode} {body}");
-        return JsonDocument.Parse(body).RootElement.Clone();
-    }
+    public static Task<JsonElement> GetJsonAsync(HttpClient client, string url) => HttpJson.GetOkAsync(client, url);
 
     public static async Task PutOkAsync(HttpClient client, string url, object body)
     {

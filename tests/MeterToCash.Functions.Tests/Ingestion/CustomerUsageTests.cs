@@ -83,11 +83,5 @@ public class CustomerUsageTests(BackendFixture backend)
         Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
     }
 
-    async Task<JsonElement> GetJsonAsync(string url)
-    {
-        HttpResponseMessage response = await Client.GetAsync(url);
-        string body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{url}: {(int)response.StatusCode} {body}");
-        return JsonDocument.Parse(body).RootElement;
-    }
+    Task<JsonElement> GetJsonAsync(string url) => HttpJson.GetOkAsync(Client, url);
 }

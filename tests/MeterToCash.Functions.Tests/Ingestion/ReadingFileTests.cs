@@ -411,13 +411,7 @@ public class ReadingFileTests(BackendFixture backend)
     Task<JsonElement> CurveAsync(string meter, DateOnly day) =>
         GetJsonAsync($"api/meters/{meter}/curve?day={day:yyyy-MM-dd}&channel=AI");
 
-    async Task<JsonElement> GetJsonAsync(string path)
-    {
-        HttpResponseMessage response = await Client.GetAsync(path);
-        string body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET {path}: {(int)response.StatusCode} {body}");
-        return JsonDocument.Parse(body).RootElement;
-    }
+    Task<JsonElement> GetJsonAsync(string path) => HttpJson.GetOkAsync(Client, path);
 
     async Task<JsonElement> PostJsonAsync(string json)
     {

@@ -1,8 +1,10 @@
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using MeterToCash.Functions.Tests.Archive;
+using MeterToCash.Functions.Tests.Infrastructure;
 
 namespace MeterToCash.Functions.Tests.Ingestion;
 
@@ -110,7 +112,15 @@ internal static class ReadingJson
         return content;
     }
 
-    public static decimal?[] Day(decimal value) => Enumerable.Repeat<decimal?>(value, 96).ToArray();
+    /// <summary>Pushes a meter-readings document to <c>POST /api/meter-readings</c>, asserts 200 and returns the answer.</summary>
+    public static async Task<JsonElement> PostAsync(HttpClient client, JsonNode document)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        using HttpResponseMessage response = await client.PostAsync("api/meter-readings", Bytes(document));
+        return await HttpJson.OkAsync(response, "POST api/meter-readings");
+    }
+
+        public static decimal?[] Day(decimal value) => Enumerable.Repeat<decimal?>(value, 96).ToArray();
 
     /// <summary>Creates a residential customer in <paramref name="area"/> with one meter (optionally with a CT ratio) and returns the meter number.</summary>
     public static async Task<string> CreateMeterAsync(HttpClient client, string area = "TA0001", int ctRatio = 1)

@@ -185,19 +185,7 @@ public class RegisterReadTests(BackendFixture backend)
         return [.. etags];
     }
 
-    async Task<JsonElement> PostAsync(JsonNode document)
-    {
-        HttpResponseMessage response = await Client.PostAsync("api/meter-readings", Bytes(document));
-        string body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode}: {body}");
-        return JsonDocument.Parse(body).RootElement;
-    }
+    Task<JsonElement> PostAsync(JsonNode document) => ReadingJson.PostAsync(Client, document);
 
-    async Task<JsonElement> GetJsonAsync(string url)
-    {
-        HttpResponseMessage response = await Client.GetAsync(url);
-        string body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{url}: {(int)response.StatusCode} {body}");
-        return JsonDocument.Parse(body).RootElement;
-    }
+    Task<JsonElement> GetJsonAsync(string url) => HttpJson.GetOkAsync(Client, url);
 }

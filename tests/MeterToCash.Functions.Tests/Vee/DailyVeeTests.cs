@@ -197,11 +197,5 @@ public class DailyVeeTests(BackendFixture backend)
     async Task<List<JsonElement>> AlarmsAsync(string area, string condition) =>
         [.. (await GetJsonAsync($"api/alarms?area={area}&pageSize=1000")).GetProperty("items").EnumerateArray().Where(a => a.GetProperty("condition").GetString() == condition)];
 
-    async Task<JsonElement> GetJsonAsync(string url)
-    {
-        HttpResponseMessage response = await Client.GetAsync(new Uri(url, UriKind.Relative));
-        string body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{url}: {(int)response.StatusCode} {body}");
-        return JsonDocument.Parse(body).RootElement.Clone();
-    }
+    Task<JsonElement> GetJsonAsync(string url) => HttpJson.GetOkAsync(Client, url);
 }

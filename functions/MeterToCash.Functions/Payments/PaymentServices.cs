@@ -16,6 +16,7 @@ public static class PaymentServices
         services.AddSingleton<ChannelRequestVerifier>();
         services.AddSingleton<ChannelAccounts>();
         services.AddSingleton<PaymentPoster>();
+        services.AddSingleton<ChannelEndpoint>();
         services.AddSingleton<DayCloser>();
         return services;
     }

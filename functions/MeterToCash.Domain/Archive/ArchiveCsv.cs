@@ -36,7 +36,8 @@ public sealed record ArchiveCsvResult(IReadOnlyList<ImportedCustomer> Customers,
 /// (default A), area_code*, service_point_id*, sp_address*, sp_area_code (default area_code), supply_voltage_kv*,
 /// contracted_kva*, meter_no*, manufacturer*, ct_ratio (default 1), pt_ratio (default 1), registers ('|'-separated
 /// <see cref="MeterRegisters"/> names, default ActiveImportTotal), install_date* (yyyy-MM-dd), removal_date,
-/// tariff_code*, tariff_effective_from*, tariff_effective_to. Starred columns are required.
+/// tariff_code*, tariff_effective_from*, tariff_effective_to, closed_on (yyyy-MM-dd, the day the account was closed;
+/// empty while open). Starred columns are required.
 /// </remarks>
 public static class ArchiveCsv
 {
@@ -55,7 +56,7 @@ public static class ArchiveCsv
 
     /// <summary>Columns a file may have besides the required ones.</summary>
     public static readonly IReadOnlyList<string> OptionalColumns =
-        ["phone", "credit_grade", "sp_area_code", "ct_ratio", "pt_ratio", "registers", "removal_date", "tariff_effective_to"];
+        ["phone", "credit_grade", "sp_area_code", "ct_ratio", "pt_ratio", "registers", "removal_date", "tariff_effective_to", "closed_on"];
 
     // The documented names exactly (English or Chinese), as EnumNames does for every other enum column.
     static readonly Dictionary<string, CustomerClass> ClassNames = new(StringComparer.Ordinal)
@@ -173,7 +174,7 @@ public static class ArchiveCsv
 
     sealed record ParsedRow(
         int Row, string AccountNo, string Name, CustomerClass Class, PaymentMode PaymentMode, string? Phone, string Address, CreditGrade Credit, string AreaCode,
-        string PointId, string PointAddress, string PointArea, decimal VoltageKv, decimal CapacityKva, Meter Meter, TariffAssignment Tariff);
+        string PointId, string PointAddress, string PointArea, decimal VoltageKv, decimal CapacityKva, Meter Meter, TariffAssignment Tariff, DateOnly? ClosedOn);
 
     sealed class AccountRows
     {
@@ -185,8 +186,8 @@ public static class ArchiveCsv
         public void Add(ParsedRow row, List<ArchiveRowError> errors)
         {
             ParsedRow? first = rows.Count > 0 ? rows[0] : null;
-            if (first is not null && (first.Name, first.Class, first.PaymentMode, first.Phone, first.Address, first.Credit, first.AreaCode) !=
-                (row.Name, row.Class, row.PaymentMode, row.Phone, row.Address, row.Credit, row.AreaCode))
+            if (first is not null && (first.Name, first.Class, first.PaymentMode, first.Phone, first.Address, first.Credit, first.AreaCode, first.ClosedOn) !=
+                (row.Name, row.Class, row.PaymentMode, row.Phone, row.Address, row.Credit, row.AreaCode, row.ClosedOn))
             {
                 errors.Add(new(row.Row, "account_no", "customer-fields-conflict", $"Customer fields differ from row {first.Row} of the same account."));
                 rejected.Add(row.Row);
@@ -225,7 +226,7 @@ public static class ArchiveCsv
                 List<TariffAssignment> tariffs = g.Select(r => r.Tariff).Distinct().ToList();
                 return new ServicePoint(p.PointId, p.PointAddress, p.VoltageKv, p.CapacityKva, p.PointArea, meters, tariffs);
             }).ToList();
-            Customer customer = new(first.AccountNo, first.Name, first.Class, first.PaymentMode, first.Phone, first.Address, first.Credit, first.AreaCode, points);
+            Customer customer = new(first.AccountNo, first.Name, first.Class, first.PaymentMode, first.Phone, first.Address, first.Credit, first.AreaCode, points, first.ClosedOn);
             List<int> rowNumbers = rows.Select(r => r.Row).ToList();
 
             IReadOnlyList<ValidationError> invalid = ArchiveValidator.Validate(customer);
@@ -277,6 +278,7 @@ public static class ArchiveCsv
             string tariffCode = Required("tariff_code");
             DateOnly from = Date("tariff_effective_from") ?? default;
             DateOnly? to = Date("tariff_effective_to", required: false);
+            DateOnly? closedOn = Date("closed_on", required: false);
             if (!MeterId.TryParse(meterNo, out MeterId meterId) && meterNo.Length > 0)
             {
                 Errors.Add(new(row, "meter_no", "meter-number-format", $"Meter number must be 1–{MeterId.MaxLength} letters, digits or '-'."));
@@ -288,7 +290,7 @@ public static class ArchiveCsv
             }
 
             return new ParsedRow(row, accountNo, name, cls, mode, Optional("phone"), address, credit, area, pointId, pointAddress, pointArea, voltage, capacity,
-                new Meter(meterId, manufacturer, ct, pt, registers, installed, removed), new TariffAssignment(tariffCode, from, to));
+                new Meter(meterId, manufacturer, ct, pt, registers, installed, removed), new TariffAssignment(tariffCode, from, to), closedOn);
         }
 
         string? Optional(string column)

@@ -143,6 +143,10 @@ public sealed record ServicePoint(
 /// <param name="Credit">Credit grade.</param>
 /// <param name="AreaCode">Managing transformer area: where the account is filed (normally its main service point's).</param>
 /// <param name="ServicePoints">Service points.</param>
+/// <param name="ClosedOn">
+/// The day the account was closed (销户), China local, inclusive: from that day on it takes no payments; null while the
+/// account is open.
+/// </param>
 public sealed record Customer(
     string AccountNo,
     string Name,
@@ -152,7 +156,12 @@ public sealed record Customer(
     string Address,
     CreditGrade Credit,
     string AreaCode,
-    IReadOnlyList<ServicePoint> ServicePoints);
+    IReadOnlyList<ServicePoint> ServicePoints,
+    DateOnly? ClosedOn = null)
+{
+    /// <summary>Whether the account is closed on <paramref name="day"/> (China local): <see cref="ClosedOn"/> is that day or earlier.</summary>
+    public bool IsClosedOn(DateOnly day) => ClosedOn is { } closed && closed <= day;
+}
 
 /// <summary>Level of a node in the supply network.</summary>
 public enum NetworkLevel

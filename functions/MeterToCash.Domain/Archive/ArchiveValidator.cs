@@ -33,6 +33,7 @@ public static class ArchiveValidator
             errors.Add(new("phone", "phone-format", "Phone must be 7–20 digits, optionally with a leading '+' and '-' separators."));
         }
 
+        Day(errors, "closedOn", customer.ClosedOn);
         if (customer.ServicePoints.Count == 0)
         {
             errors.Add(new("servicePoints", "required", "A customer needs at least one service point."));

@@ -91,13 +91,13 @@ public static class ChannelRequestSigner
             return false;
         }
 
-        Span<byte> key = stackalloc byte[256];
+        byte[] key = new byte[secret.Length];
         if (!Convert.TryFromBase64String(secret, key, out int keyLength))
         {
             return false;
         }
 
-        byte[] expected = HMACSHA256.HashData(key[..keyLength].ToArray(), Encoding.UTF8.GetBytes(stringToSign));
+        byte[] expected = HMACSHA256.HashData(key.AsSpan(0, keyLength), Encoding.UTF8.GetBytes(stringToSign));
         return CryptographicOperations.FixedTimeEquals(expected, presented);
     }
 

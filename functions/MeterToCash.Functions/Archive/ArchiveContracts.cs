@@ -15,7 +15,7 @@ public sealed record TariffAssignmentDto(string? TariffCode, DateOnly? Effective
 /// <summary>A service point with its meters and tariff assignments.</summary>
 public sealed record ServicePointDto(string? Id, string? Address, decimal? SupplyVoltageKv, decimal? ContractedCapacityKva, string? AreaCode, IReadOnlyList<MeterDto>? Meters, IReadOnlyList<TariffAssignmentDto>? Tariffs);
 
-/// <summary>A customer account as the archive API sends and receives it.</summary>
+/// <summary>A customer account as the archive API sends and receives it; <c>closedOn</c> (yyyy-MM-dd, inclusive) only once it is closed.</summary>
 public sealed record CustomerDto(
     string? AccountNo,
     string? Name,
@@ -25,7 +25,8 @@ public sealed record CustomerDto(
     string? Address,
     CreditGrade? Credit,
     string? AreaCode,
-    IReadOnlyList<ServicePointDto>? ServicePoints)
+    IReadOnlyList<ServicePointDto>? ServicePoints,
+    DateOnly? ClosedOn = null)
 {
     /// <summary>Maps to the domain, reporting missing fields; the domain validator reports the rest.</summary>
     public Customer? ToDomain(List<ValidationError> errors)
@@ -80,7 +81,7 @@ public sealed record CustomerDto(
         }
 
         Customer customer = new(AccountNo?.Trim() ?? string.Empty, Name?.Trim() ?? string.Empty, Class ?? default, PaymentMode ?? default, string.IsNullOrWhiteSpace(Phone) ? null : Phone.Trim(),
-            Address?.Trim() ?? string.Empty, Credit ?? CreditGrade.A, AreaCode?.Trim() ?? string.Empty, points);
+            Address?.Trim() ?? string.Empty, Credit ?? CreditGrade.A, AreaCode?.Trim() ?? string.Empty, points, ClosedOn);
         errors.AddRange(ArchiveValidator.Validate(customer));
         return errors.Count == before ? customer : null;
     }
@@ -89,7 +90,8 @@ public sealed record CustomerDto(
         c.AccountNo, c.Name, c.Class, c.PaymentMode, c.Phone, c.Address, c.Credit, c.AreaCode,
         c.ServicePoints.Select(p => new ServicePointDto(p.Id, p.Address, p.SupplyVoltageKv, p.ContractedCapacityKva, p.AreaCode,
             p.Meters.Select(m => new MeterDto(m.MeterNo.Value, m.Manufacturer, m.CtRatio, m.PtRatio, RegisterList(m.Registers), m.InstallDate, m.RemovalDate)).ToList(),
-            p.Tariffs.Select(t => new TariffAssignmentDto(t.TariffCode, t.EffectiveFrom, t.EffectiveTo)).ToList())).ToList());
+            p.Tariffs.Select(t => new TariffAssignmentDto(t.TariffCode, t.EffectiveFrom, t.EffectiveTo)).ToList())).ToList(),
+        c.ClosedOn);
 
     static List<MeterRegisters> RegisterList(MeterRegisters registers) =>
         Enum.GetValues<MeterRegisters>().Where(r => r != MeterRegisters.None && registers.HasFlag(r)).ToList();

@@ -426,6 +426,7 @@ public sealed class ArchiveStore(ArchiveTables tables, TimeProvider time)
         ["Phone"] = c.Phone,
         ["Address"] = c.Address,
         ["Credit"] = c.Credit.ToString(),
+        ["ClosedOn"] = c.ClosedOn?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
         // Service points travel with the customer in one entity, so an update is atomic under one ETag.
         ["ServicePoints"] = JsonSerializer.Serialize(CustomerDto.FromDomain(c).ServicePoints, ArchiveJson.Options),
         ["UpdatedAt"] = time.GetUtcNow(),
@@ -435,7 +436,8 @@ public sealed class ArchiveStore(ArchiveTables tables, TimeProvider time)
     {
         IReadOnlyList<ServicePointDto> points = JsonSerializer.Deserialize<List<ServicePointDto>>(e.GetString("ServicePoints") ?? "[]", ArchiveJson.Options) ?? [];
         CustomerDto dto = new(e.RowKey, e.GetString("Name"), Enum.Parse<CustomerClass>(e.GetString("Class")!), Enum.Parse<PaymentMode>(e.GetString("PaymentMode")!),
-            e.GetString("Phone"), e.GetString("Address"), Enum.Parse<CreditGrade>(e.GetString("Credit")!), e.PartitionKey, points);
+            e.GetString("Phone"), e.GetString("Address"), Enum.Parse<CreditGrade>(e.GetString("Credit")!), e.PartitionKey, points,
+            e.GetString("ClosedOn") is { } closed ? DateOnly.ParseExact(closed, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : null);
         List<Domain.Common.ValidationError> errors = [];
         return dto.ToDomain(errors) ?? throw new InvalidOperationException($"Stored customer {e.RowKey} no longer passes validation: {string.Join("; ", errors)}");
     }

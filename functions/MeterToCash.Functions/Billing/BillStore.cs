@@ -36,6 +36,7 @@ public sealed record CycleBill(string AccountNo, string BillId, BillStatus Statu
 /// still owe, so the late-fee run reads the due dates before a day without scanning accounts. Written (upsert) before a
 /// bill's charge is posted, deleted by the late-fee run once the ledger shows the bill's principal paid or its charge
 /// reversed.</para>
+/// <para>The three tables and the queue are created once at start-up (<see cref="Infrastructure.StorageStartup"/>).</para>
 /// </summary>
 public sealed class BillStore(TableServiceClient tables, QueueServiceClient queues, ILogger<BillStore> logger)
 {
@@ -53,11 +54,6 @@ public sealed class BillStore(TableServiceClient tables, QueueServiceClient queu
     readonly TableClient cycleBills = tables.GetTableClient(CycleBillsTable);
     readonly TableClient due = tables.GetTableClient(DueTable);
     readonly QueueClient queue = queues.GetQueueClient(NotificationQueue);
-    readonly Lazy<Task> created = new(() => Task.WhenAll(
-        CreateAsync(tables, BillsTable),
-        CreateAsync(tables, CycleBillsTable),
-        CreateAsync(tables, DueTable),
-        CreateQueueAsync(queues.GetQueueClient(NotificationQueue))));
 
     /// <summary>The id of an account's bill for the period starting on <paramref name="periodStart"/>, revision <paramref name="revision"/>.</summary>
     public static string BillId(string accountNo, DateOnly periodStart, int revision) =>
@@ -91,7 +87,6 @@ public sealed class BillStore(TableServiceClient tables, QueueServiceClient queu
     /// </summary>
     public async Task<BillEntry> AddAsync(StoredBill bill, BillStatus status, CancellationToken cancellationToken)
     {
-        await created.Value;
         TableEntity entity = new(bill.AccountNo, RowKey(bill))
         {
             ["Document"] = Compress(bill),
@@ -130,7 +125,6 @@ public sealed class BillStore(TableServiceClient tables, QueueServiceClient queu
             return null;
         }
 
-        await created.Value;
         NullableResponse<TableEntity> found = await bills.GetEntityIfExistsAsync<TableEntity>(accountNo, rowKey, cancellationToken: cancellationToken);
         return found.HasValue ? Read(found.Value!) : null;
     }
@@ -138,7 +132,6 @@ public sealed class BillStore(TableServiceClient tables, QueueServiceClient queu
     /// <summary>Every bill of an account, oldest period first (all revisions).</summary>
     public async Task<IReadOnlyList<BillEntry>> ListAsync(string accountNo, CancellationToken cancellationToken)
     {
-        await created.Value;
         List<BillEntry> found = [];
         // Bill row keys start with the period's digits; the outbox rows ("o~…") sort after them.
         await foreach (TableEntity entity in bills.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {accountNo} and RowKey lt {OutboxPrefix}"), cancellationToken: cancellationToken))
@@ -156,7 +149,6 @@ public sealed class BillStore(TableServiceClient tables, QueueServiceClient queu
     /// </summary>
     public async Task<(bool Changed, BillEntry Entry)> SetStatusAsync(BillEntry entry, BillStatus from, BillStatus to, string by, DateTimeOffset at, CancellationToken cancellationToken)
     {
-        await created.Value;
         for (BillEntry current = entry; ;)
         {
             if (current.Status != from)
@@ -199,7 +191,6 @@ public sealed class BillStore(TableServiceClient tables, QueueServiceClient queu
     /// </summary>
     public async Task<int> DrainOutboxAsync(DateTimeOffset olderThan, CancellationToken cancellationToken)
     {
-        await created.Value;
         int sent = 0;
         string filter = TableClient.CreateQueryFilter($"RowKey gt {OutboxPrefix} and RowKey lt {OutboxEnd} and Timestamp lt {olderThan}");
         await foreach (TableEntity row in bills.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
@@ -218,7 +209,6 @@ public sealed class BillStore(TableServiceClient tables, QueueServiceClient queu
     /// </summary>
     public async Task IndexDueAsync(IEnumerable<StoredBill> toCharge, CancellationToken cancellationToken)
     {
-        await created.Value;
         foreach (StoredBill[] sameDay in toCharge.GroupBy(b => b.DueDate).SelectMany(g => g.DistinctBy(b => b.BillId).Chunk(MaxTransaction)))
         {
             await due.SubmitTransactionAsync(sameDay.Select(bill => new TableTransactionAction(TableTransactionActionType.UpsertReplace, DueEntity(bill))), cancellationToken);
@@ -235,7 +225,6 @@ public sealed class BillStore(TableServiceClient tables, QueueServiceClient queu
     /// <summary>The indexed bills due before <paramref name="day"/> (exclusive), i.e. overdue on it, oldest due date first.</summary>
     public async IAsyncEnumerable<DueBill> DueBeforeAsync(DateOnly day, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await created.Value;
         string before = day.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
         await foreach (TableEntity row in due.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey lt {before}"), cancellationToken: cancellationToken))
         {
@@ -309,7 +298,6 @@ public sealed class BillStore(TableServiceClient tables, QueueServiceClient queu
     /// </summary>
     public async Task RecordInCycleAsync(IEnumerable<CycleBill> records, string cycleId, CancellationToken cancellationToken)
     {
-        await created.Value;
         foreach (CycleBill[] chunk in records.DistinctBy(r => r.AccountNo).Chunk(MaxTransaction))
         {
             await cycleBills.SubmitTransactionAsync(chunk.Select(record => new TableTransactionAction(TableTransactionActionType.UpsertReplace, CycleEntity(record, cycleId))), cancellationToken);
@@ -327,7 +315,6 @@ public sealed class BillStore(TableServiceClient tables, QueueServiceClient queu
     /// <summary>The accounts a cycle has billed so far.</summary>
     public async Task<IReadOnlyList<CycleBill>> CycleBillsAsync(string cycleId, CancellationToken cancellationToken)
     {
-        await created.Value;
         List<CycleBill> found = [];
         await foreach (TableEntity e in cycleBills.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {cycleId}"), cancellationToken: cancellationToken))
         {
@@ -368,30 +355,6 @@ public sealed class BillStore(TableServiceClient tables, QueueServiceClient queu
     {
         using GZipStream gzip = new(new MemoryStream(document), CompressionMode.Decompress);
         return JsonSerializer.Deserialize<StoredBill>(gzip, Json) ?? throw new InvalidOperationException("A stored bill reads as null.");
-    }
-
-    static async Task CreateQueueAsync(QueueClient queue)
-    {
-        try
-        {
-            await queue.CreateIfNotExistsAsync();
-        }
-        catch (RequestFailedException e) when (e.Status == 409)
-        {
-            // Created concurrently.
-        }
-    }
-
-    static async Task CreateAsync(TableServiceClient service, string name)
-    {
-        try
-        {
-            await service.CreateTableIfNotExistsAsync(name);
-        }
-        catch (RequestFailedException e) when (e.Status == 409)
-        {
-            // Created concurrently.
-        }
     }
 }
 

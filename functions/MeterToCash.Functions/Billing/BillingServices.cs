@@ -1,3 +1,4 @@
+using MeterToCash.Functions.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MeterToCash.Functions.Billing;
@@ -9,6 +10,9 @@ public static class BillingServices
     {
         services.AddOptions<BillingOptions>().BindConfiguration(BillingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<BillStore>();
+        services.AddStartupStorage(new StorageResources(
+            Tables: [BillStore.BillsTable, BillStore.CycleBillsTable, BillStore.DueTable],
+            Queues: [BillStore.NotificationQueue]));
         services.AddSingleton<AccountBiller>();
         services.AddSingleton<BillLifecycle>();
         return services;

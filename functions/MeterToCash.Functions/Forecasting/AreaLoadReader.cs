@@ -32,7 +32,6 @@ public sealed class AreaLoadReader(CurveStore curves, ForecastStorage storage, T
     public async Task ReadIntoAsync(AreaLoadSeries series, string areaCode, DateOnly from, DateOnly to, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(series);
-        await storage.EnsureCreatedAsync();
         Dictionary<DateOnly, double[]> cached = [];
         string filter = TableClient.CreateQueryFilter($"PartitionKey eq {areaCode} and RowKey ge {Row(from)} and RowKey le {Row(to)}");
         await foreach (TableEntity e in storage.AreaDays.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))

@@ -1,3 +1,4 @@
+using MeterToCash.Functions.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MeterToCash.Functions.Forecasting;
@@ -12,6 +13,7 @@ public static class ForecastServices
     {
         services.AddOptions<ForecastOptions>().BindConfiguration(ForecastOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ForecastStorage>();
+        services.AddStartupStorage(new StorageResources(Tables: [ForecastStorage.WeatherTable, ForecastStorage.ForecastsTable, ForecastStorage.AreaDaysTable]));
         services.AddSingleton<WeatherStore>();
         services.AddSingleton<ForecastStore>();
         services.AddSingleton<AreaLoadReader>();

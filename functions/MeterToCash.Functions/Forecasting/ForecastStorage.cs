@@ -6,7 +6,8 @@ namespace MeterToCash.Functions.Forecasting;
 /// <summary>
 /// The forecast feature's own tables: <c>weather</c> (station-days of temperature), <c>forecasts</c> (area-days of
 /// forecasts with their model version) and <c>forecastareadays</c> (closed area-days of load, read once from the meter
-/// data and kept, so the nightly training does not re-read three months of curves per area).
+/// data and kept, so the nightly training does not re-read three months of curves per area). Created once at start-up
+/// (<see cref="Infrastructure.StorageStartup"/>).
 /// </summary>
 public sealed class ForecastStorage(TableServiceClient tables)
 {
@@ -14,19 +15,11 @@ public sealed class ForecastStorage(TableServiceClient tables)
     public const string ForecastsTable = "forecasts";
     public const string AreaDaysTable = "forecastareadays";
 
-    readonly Lazy<Task> created = new(() => Task.WhenAll(
-        tables.CreateTableIfNotExistsAsync(WeatherTable),
-        tables.CreateTableIfNotExistsAsync(ForecastsTable),
-        tables.CreateTableIfNotExistsAsync(AreaDaysTable)));
-
     public TableClient Weather => tables.GetTableClient(WeatherTable);
 
     public TableClient Forecasts => tables.GetTableClient(ForecastsTable);
 
     public TableClient AreaDays => tables.GetTableClient(AreaDaysTable);
-
-    /// <summary>Creates the tables once per process.</summary>
-    public Task EnsureCreatedAsync() => created.Value;
 
     /// <summary>96 doubles, little-endian (NaN = missing): exact, so a value read back from a cache equals the one computed.</summary>
     public static byte[] Pack(IReadOnlyList<double> values)

@@ -24,7 +24,6 @@ public sealed class ForecastStore(ForecastStorage storage)
     public async Task SaveAsync(StoredForecast forecast, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(forecast);
-        await storage.EnsureCreatedAsync();
         TableEntity entity = new(forecast.Area, Row(forecast.Day))
         {
             ["Kw"] = ForecastStorage.Pack(forecast.Kw),
@@ -40,7 +39,6 @@ public sealed class ForecastStore(ForecastStorage storage)
 
     public async Task<StoredForecast?> FindAsync(string area, DateOnly day, CancellationToken cancellationToken)
     {
-        await storage.EnsureCreatedAsync();
         var found = await storage.Forecasts.GetEntityIfExistsAsync<TableEntity>(area, Row(day), cancellationToken: cancellationToken);
         if (!found.HasValue || ForecastStorage.Unpack(found.Value!.GetBinary("Kw")) is not { } kw)
         {

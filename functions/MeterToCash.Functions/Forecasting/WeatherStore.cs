@@ -33,7 +33,6 @@ public sealed class WeatherStore(ForecastStorage storage)
     public async Task<int> MergeAsync(string station, IReadOnlyList<WeatherReading> readings, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(readings);
-        await storage.EnsureCreatedAsync();
         int written = 0;
         foreach (IGrouping<DateOnly, WeatherReading> day in readings.GroupBy(r => Domain.MeterData.ChinaTime.LocalDay(r.Instant)))
         {
@@ -76,7 +75,6 @@ public sealed class WeatherStore(ForecastStorage storage)
     /// <summary>The station's temperatures of days [<paramref name="from"/>, <paramref name="to"/>] (both inclusive), 96 values each, gaps NaN; days without any are left out.</summary>
     public async Task<IReadOnlyDictionary<DateOnly, double[]>> RangeAsync(string station, DateOnly from, DateOnly to, CancellationToken cancellationToken)
     {
-        await storage.EnsureCreatedAsync();
         Dictionary<DateOnly, double[]> days = [];
         string filter = TableClient.CreateQueryFilter($"PartitionKey eq {station} and RowKey ge {Row(from)} and RowKey le {Row(to)}");
         await foreach (TableEntity e in storage.Weather.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))

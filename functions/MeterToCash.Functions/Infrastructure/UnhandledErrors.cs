@@ -27,16 +27,20 @@ public static class UnhandledErrors
             // The server's own body limit (Kestrel's MaxRequestBodySize; on Azure the host's request length limit).
             case BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge }:
             case BodyTooLargeException:
-                return Problems.Validation("body", "max-size", "The body is larger than this endpoint accepts.", StatusCodes.Status413PayloadTooLarge);
+                return Refused(StatusCodes.Status413PayloadTooLarge, "body-too-large", new ValidationError("body", "max-size", "The body is larger than this endpoint accepts."));
             case BadHttpRequestException bad:
-                return Problems.Validation("body", "bad-request", "The request could not be read (" + bad.StatusCode + ").", bad.StatusCode);
+                return Refused(bad.StatusCode, "invalid-request", new ValidationError("body", "bad-request", "The request could not be read (" + bad.StatusCode + ")."));
         }
 
         string correlationId = Activity.Current?.TraceId.ToString() ?? context.TraceIdentifier;
         logger.LogError(exception, "Unhandled error in {Method} {Path}; correlation id {CorrelationId}", context.Request.Method, context.Request.Path.Value, correlationId);
         return Problems.Create(StatusCodes.Status500InternalServerError, "Internal error", $"The request failed on our side. Quote correlation id {correlationId} when you report it.", "internal",
-            new Dictionary<string, object?> { ["correlationId"] = correlationId });
+            new Dictionary<string, object?> { ["code"] = "internal-error", ["correlationId"] = correlationId });
     }
+
+    // A request the server could not take, as a validation problem with the stable code the payment contract names.
+    static ObjectResult Refused(int status, string code, ValidationError error) =>
+        Problems.Create(status, "The request is not valid", "1 field(s) broke a rule; see 'errors'.", "validation", new Dictionary<string, object?> { ["code"] = code, ["errors"] = new[] { error } });
 
     /// <summary>Writes <see cref="Problem"/> unless the response has started (then the connection is all that is left to break).</summary>
     public static async Task WriteAsync(Exception exception, HttpContext context, ILogger logger)

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Azure;
 using Azure.Data.Tables;
 using MeterToCash.Domain.Load;
 
@@ -12,28 +11,17 @@ public sealed record StoredLineLoss(string Area, LineLossDay Day, DateTimeOffset
 /// Daily line-loss results, table <c>LineLossDays</c>: PartitionKey = the day (yyyyMMdd), RowKey = area. The ranking
 /// of all areas for a day is one partition query; an evaluation rewrites a row whole (upsert replace), so a repeated
 /// or retried evaluation leaves the same row. Decimals are stored as invariant strings (Table storage has no decimal).
+/// Created once at start-up (<see cref="Infrastructure.StorageStartup"/>).
 /// </summary>
 public sealed class LineLossStore(TableServiceClient tables)
 {
     public const string TableName = "LineLossDays";
 
     readonly TableClient table = tables.GetTableClient(TableName);
-    readonly Lazy<Task> created = new(async () =>
-    {
-        try
-        {
-            await tables.CreateTableIfNotExistsAsync(TableName);
-        }
-        catch (RequestFailedException e) when (e.Status == 409)
-        {
-            // Created concurrently.
-        }
-    });
 
     /// <summary>Writes an area's days (one upsert each: each day is its own partition).</summary>
     public async Task WriteAsync(string area, IEnumerable<LineLossDay> days, DateTimeOffset evaluatedAt, CancellationToken cancellationToken)
     {
-        await created.Value;
         foreach (LineLossDay d in days)
         {
             TableEntity e = new(Pk(d.Day), area)
@@ -56,7 +44,6 @@ public sealed class LineLossStore(TableServiceClient tables)
     /// <summary>Every area's stored result for a day.</summary>
     public async Task<IReadOnlyList<StoredLineLoss>> DayAsync(DateOnly day, CancellationToken cancellationToken)
     {
-        await created.Value;
         List<StoredLineLoss> rows = [];
         await foreach (TableEntity e in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Pk(day)}"), cancellationToken: cancellationToken))
         {

@@ -1,3 +1,4 @@
+using MeterToCash.Functions.Infrastructure;
 using MeterToCash.Functions.Monitoring;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -13,6 +14,7 @@ public static class LoadServices
             .ValidateOnStart();
         services.AddSingleton<LoadReader>();
         services.AddSingleton<LineLossStore>();
+        services.AddStartupStorage(new StorageResources(Tables: [LineLossStore.TableName]));
         services.AddSingleton<LoadMonitor>();
         services.AddSingleton<IAreaSweepCheck>(sp => sp.GetRequiredService<LoadMonitor>());
         return services;

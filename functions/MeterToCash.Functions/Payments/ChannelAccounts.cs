@@ -1,5 +1,6 @@
 using MeterToCash.Domain.Archive;
 using MeterToCash.Domain.Ledger;
+using MeterToCash.Domain.MeterData;
 using MeterToCash.Domain.Payments;
 using MeterToCash.Functions.Archive;
 using MeterToCash.Functions.Billing;
@@ -7,14 +8,30 @@ using MeterToCash.Functions.Ledger;
 
 namespace MeterToCash.Functions.Payments;
 
-/// <summary>An account as channels see it: from the archive (masked name, payment mode) and the ledger (open bills, credit).</summary>
-public sealed class ChannelAccounts(ArchiveStore archive, AccountLedger ledger)
+/// <summary>Whether an account may be paid: unknown to the archive, closed (销户) or open.</summary>
+public enum AccountStanding
+{
+    /// <summary>The archive does not hold it (404 <c>account-not-found</c>).</summary>
+    Unknown,
+
+    /// <summary>Closed on or before today, China local (422 <c>account-closed</c>).</summary>
+    Closed,
+
+    /// <summary>Open: it takes payments.</summary>
+    Open,
+}
+
+/// <summary>An account as channels see it: from the archive (masked name, payment mode, closing day) and the ledger (open bills, credit).</summary>
+public sealed class ChannelAccounts(ArchiveStore archive, AccountLedger ledger, TimeProvider time)
 {
     /// <summary>Bills listed as recent on a kiosk.</summary>
     public const int RecentBills = 6;
 
-    /// <summary>Whether the account is in the archive.</summary>
-    public async Task<bool> ExistsAsync(string accountNo, CancellationToken ct) => await archive.FindAsync(accountNo, ct) is not null;
+    /// <summary>Whether the account may be paid today (China local), from the archive.</summary>
+    public async Task<AccountStanding> StandingAsync(string accountNo, CancellationToken ct) =>
+        await archive.FindAsync(accountNo, ct) is not { } stored ? AccountStanding.Unknown
+        : stored.Customer.IsClosedOn(ChinaTime.LocalDay(time.GetUtcNow())) ? AccountStanding.Closed
+        : AccountStanding.Open;
 
     /// <summary>The account that holds a meter now, or null.</summary>
     public Task<string?> OwnerOfMeterAsync(string meterNo, CancellationToken ct) => archive.MeterOwnerAsync(meterNo, ct);
@@ -43,7 +60,8 @@ public sealed class ChannelAccounts(ArchiveStore archive, AccountLedger ledger)
             state.OpenTotal.Fen,
             state.Credit.Fen,
             state.OpenTotal.Fen,
-            recent);
+            recent,
+            stored.Customer.ClosedOn);
     }
 
     // A billing bill's period is its period's first month (bill id {account}-{yyyyMMdd}-r{nn}); other items' the month they were issued.

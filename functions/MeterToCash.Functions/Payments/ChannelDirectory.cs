@@ -36,7 +36,6 @@ public sealed class ChannelDirectory(IConfiguration configuration, PaymentStore 
     /// <summary>A registered kiosk, or null.</summary>
     public async Task<PaymentChannel?> FindKioskAsync(string deviceId, CancellationToken ct)
     {
-        await store.EnsureCreatedAsync();
         NullableResponse<TableEntity> row = await store.Kiosks.GetEntityIfExistsAsync<TableEntity>(PaymentStore.KioskPartition, deviceId, cancellationToken: ct);
         return row.HasValue
             ? new PaymentChannel(deviceId, ChannelKind.Kiosk, row.Value!.GetString("Secret"), row.Value.GetBoolean("Enabled") ?? false, row.Value.GetString("Location"), row.Value.GetString("Operator"))
@@ -46,7 +45,6 @@ public sealed class ChannelDirectory(IConfiguration configuration, PaymentStore 
     /// <summary>Every registered kiosk id.</summary>
     public async Task<IReadOnlyList<string>> KioskIdsAsync(CancellationToken ct)
     {
-        await store.EnsureCreatedAsync();
         List<string> ids = [];
         await foreach (TableEntity row in store.Kiosks.QueryAsync<TableEntity>(e => e.PartitionKey == PaymentStore.KioskPartition, select: ["RowKey"], cancellationToken: ct))
         {
@@ -67,7 +65,6 @@ public sealed class ChannelDirectory(IConfiguration configuration, PaymentStore 
             return (false, false, null);
         }
 
-        await store.EnsureCreatedAsync();
         string secret = NewSecret();
         TableEntity row = new(PaymentStore.KioskPartition, deviceId)
         {

@@ -121,7 +121,6 @@ public sealed class ChannelRequestVerifier(ChannelDirectory channels, PaymentSto
     /// <summary>Deletes nonce rows whose expiry has passed; answers how many.</summary>
     public async Task<int> PurgeNoncesAsync(CancellationToken ct)
     {
-        await store.EnsureCreatedAsync();
         DateTimeOffset now = time.GetUtcNow();
         int purged = 0;
         await foreach (TableEntity row in store.Nonces.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"ExpiresAt lt {now}"), select: ["PartitionKey", "RowKey"], cancellationToken: ct))
@@ -142,7 +141,6 @@ public sealed class ChannelRequestVerifier(ChannelDirectory channels, PaymentSto
 
     async Task<bool> UseNonceAsync(string channelId, string nonce, DateTimeOffset now, CancellationToken ct)
     {
-        await store.EnsureCreatedAsync();
         TableEntity row = new(channelId, nonce) { ["ExpiresAt"] = now + PaymentOptions.NonceLifetime };
         try
         {

@@ -53,7 +53,7 @@ public sealed class KioskAdminFunctions(ChannelDirectory channels, ILogger<Kiosk
         (bool accepted, bool created, string? secret) = await channels.PutKioskAsync(deviceId, location!, @operator!, registration.Enabled!.Value, ct);
         if (!accepted)
         {
-            return PaymentProblems.Create(409, "channel-id-taken", $"{deviceId} is a configured bank or counter channel.");
+            return PaymentProblems.Create(409, PaymentProblems.ChannelIdTaken, $"{deviceId} is a configured bank or counter channel.");
         }
 
         logger.KioskRegistered(deviceId, registration.Enabled.Value);
@@ -62,7 +62,7 @@ public sealed class KioskAdminFunctions(ChannelDirectory channels, ILogger<Kiosk
         return answer;
     }
 
-    /// <summary>Gives a kiosk a new secret, answered this once; the old one stops working at once.</summary>
+    /// <summary>Gives a kiosk a new secret, answered this once; the old one stops working at once. 404 <c>kiosk-not-found</c> for an unknown device.</summary>
     [Function(nameof(RotateKioskSecret))]
     public async Task<IActionResult> RotateKioskSecret(
         [HttpTrigger(AuthorizationLevel.Admin, "post", Route = "kiosks/{deviceId}/secret")] HttpRequest request,
@@ -75,8 +75,8 @@ public sealed class KioskAdminFunctions(ChannelDirectory channels, ILogger<Kiosk
 
         string? secret = await channels.RotateKioskSecretAsync(deviceId, request.HttpContext.RequestAborted);
         return secret is null
-            ? PaymentProblems.Create(404, "kiosk-not-found", $"No kiosk {deviceId}.")
-            : ChannelResponses.Json(new { deviceId, secret });
+            ? PaymentProblems.Create(404, PaymentProblems.KioskNotFound, $"No kiosk {deviceId}.")
+            : ChannelResponses.Json(new KioskSecretAnswer(deviceId, secret));
     }
 
     static async Task<(byte[]?, ObjectResult?)> ReadAsync(HttpRequest request, CancellationToken ct)

@@ -12,6 +12,9 @@ public sealed record KioskTopUpRequest(decimal? DeviceSeq, string? AccountNo, de
 /// <summary>A kiosk's offline batch: its top-ups in its own order, at most 500.</summary>
 public sealed record KioskSyncRequest(IReadOnlyList<KioskTopUpRequest?>? Transactions);
 
+/// <summary>A payment read from a channel's body, ready to post: the payment and, for a kiosk, its device sequence number.</summary>
+public sealed record PaymentOrder(MeterToCash.Domain.Payments.ChannelPayment Payment, long? DeviceSeq);
+
 /// <summary>A reversal (冲正): why.</summary>
 public sealed record ReversalRequest(string? Reason);
 
@@ -60,9 +63,10 @@ public sealed record RecentBillAnswer(string BillId, string Period, long AmountF
 
 /// <summary>
 /// An account as a channel sees it: the masked name, the payment mode, open bills oldest first, what they add up to, the
-/// credit or prepaid balance, and <c>payableFen</c> (what clears everything). Money in fen.
+/// credit or prepaid balance, and <c>payableFen</c> (what clears everything). Money in fen. <c>closedOn</c> only for a
+/// closed account (from that day, China local, payments are 422 <c>account-closed</c>).
 /// </summary>
-public sealed record AccountAnswer(string AccountNo, string MaskedName, string PaymentMode, IReadOnlyList<ArrearsAnswer> Arrears, long ArrearsFen, long BalanceFen, long PayableFen, IReadOnlyList<RecentBillAnswer>? RecentBills);
+public sealed record AccountAnswer(string AccountNo, string MaskedName, string PaymentMode, IReadOnlyList<ArrearsAnswer> Arrears, long ArrearsFen, long BalanceFen, long PayableFen, IReadOnlyList<RecentBillAnswer>? RecentBills, DateOnly? ClosedOn = null);
 
 /// <summary>One kiosk sync item's outcome: Posted, Duplicate (posted before, same payload) or Rejected with its problem code.</summary>
 public sealed record SyncItemAnswer(long? DeviceSeq, string Status, string? Code, string? PaymentId, string? ReceiptNo);
@@ -87,6 +91,9 @@ public sealed record CloseOutAnswer(string ChannelId, string CashierId, string C
 
 /// <summary>A kiosk as registered; <c>secret</c> only in the answer that created it (or rotated it).</summary>
 public sealed record KioskAnswer(string DeviceId, string Location, string Operator, bool Enabled, string? Secret);
+
+/// <summary>A kiosk's new secret, answered once by the rotation.</summary>
+public sealed record KioskSecretAnswer(string DeviceId, string Secret);
 
 /// <summary>One line of a channel's daily journal: a payment or a reversal, fen.</summary>
 public sealed record JournalLineAnswer(string Type, string Key, string PaymentId, string AccountNo, long AmountFen, DateTimeOffset PaidAt, DateTimeOffset PostedAt, long LedgerSequence, string? CashierId, string? Tender, string? Location, string? Operator);

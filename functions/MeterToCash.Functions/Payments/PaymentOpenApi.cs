@@ -54,6 +54,7 @@ public static class PaymentOpenApi
         new("POST", "/api/channels/counter/close-outs", "Counter", Body(new { cashierId = ExampleCashier, channelDate = ExampleDate }), "CounterCloseOut"),
         new("GET", $"/api/channels/BANK-ICBC/journal/{ExampleDate}", null, null, "GetChannelJournal"),
         new("PUT", $"/api/kiosks/{ExampleKiosk}", null, Body(new { location = "城东营业厅一楼", @operator = "国网城东供电所", enabled = true }), "PutKiosk"),
+        new("POST", $"/api/kiosks/{ExampleKiosk}/secret", null, null, "RotateKioskSecret"),
     ];
 
     static string Body(object value) => JsonSerializer.Serialize(value, PaymentPoster.AnswerJson);
@@ -80,7 +81,7 @@ public static class PaymentOpenApi
         {
             ("PaymentAnswer", typeof(PaymentAnswer)), ("ReversalAnswer", typeof(ReversalAnswer)), ("AccountAnswer", typeof(AccountAnswer)),
             ("KioskSyncAnswer", typeof(KioskSyncAnswer)), ("DayCloseAnswer", typeof(DayCloseAnswer)), ("CloseOutAnswer", typeof(CloseOutAnswer)),
-            ("JournalAnswer", typeof(JournalAnswer)), ("KioskAnswer", typeof(KioskAnswer)),
+            ("JournalAnswer", typeof(JournalAnswer)), ("KioskAnswer", typeof(KioskAnswer)), ("KioskSecretAnswer", typeof(KioskSecretAnswer)),
         })
         {
             document.Components.Schemas[name] = Convert(PaymentPoster.AnswerJson.GetJsonSchemaAsNode(type));
@@ -118,7 +119,8 @@ public static class PaymentOpenApi
         Add(document, "CounterReverse", HttpMethod.Post, "/api/channels/counter/payments/{channelTxnId}/reversal", "Counter: reverse a payment; refused (409 reversal-window-closed) once the cashier's day is closed out.", "ReversalRequest", "ReversalAnswer", [Path("channelTxnId", ExampleCounterTxn)], [404, 409, 415, 422]);
         Add(document, "CounterCloseOut", HttpMethod.Post, "/api/channels/counter/close-outs", "Counter: a cashier's close-out of a channel date: totals by tender (payments not reversed) and the transactions; closing twice answers the same.", "CloseOutRequest", "CloseOutAnswer", [], [415]);
         Add(document, "GetChannelJournal", HttpMethod.Get, "/api/channels/{channelId}/journal/{channelDate}", "Operators (function key): a channel's daily journal, every payment and reversal of the channel date.", null, "JournalAnswer", [Path("channelId", "BANK-ICBC"), Path("channelDate", ExampleDate)], [], "functionKey");
-        Add(document, "PutKiosk", HttpMethod.Put, "/api/kiosks/{deviceId}", "Admin (master key): register a kiosk (201, its secret answered this once) or update it (200, no secret).", "KioskRegistrationRequest", "KioskAnswer", [Path("deviceId", ExampleKiosk)], [409], "masterKey");
+        Add(document, "PutKiosk", HttpMethod.Put, "/api/kiosks/{deviceId}", "Admin (master key): register a kiosk (201, its secret answered this once) or update it (200, no secret).", "KioskRegistrationRequest", "KioskAnswer", [Path("deviceId", ExampleKiosk)], [409, 413, 415], "masterKey");
+        Add(document, "RotateKioskSecret", HttpMethod.Post, "/api/kiosks/{deviceId}/secret", "Admin (master key): give a kiosk a new secret, answered this once; the old one stops working at once.", null, "KioskSecretAnswer", [Path("deviceId", ExampleKiosk)], [404], "masterKey");
         return document;
     }
 
@@ -151,7 +153,16 @@ public static class PaymentOpenApi
             operation.Responses["201"] = new OpenApiResponse { Description = "Registered: the answer carries the device secret, this once.", Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() { Schema = new OpenApiSchemaReference(answer, document) } } };
         }
 
-        int[] statuses = security == "channelSignature" ? [400, 401, 403, .. errors] : [400, 401, .. errors];
+        if (id is "BankPay" or "CounterPay" or "KioskTopUp" or "BankReverse" or "CounterReverse")
+        {
+            ((OpenApiResponse)operation.Responses["200"]).Headers = new Dictionary<string, IOpenApiHeader>
+            {
+                ["Idempotent-Replayed"] = new OpenApiHeader { Description = "`true` when this is the stored answer to a repeat of the same transaction (same payload); absent on the first answer.", Schema = Enum("true") },
+            };
+        }
+
+        // Every signed endpoint reads (at most 64 KiB of) the body before it verifies anything, so each may answer 413.
+        int[] statuses = security == "channelSignature" ? [400, 401, 403, 413, .. errors] : [400, 401, .. errors];
         foreach (int status in statuses.Distinct().Order())
         {
             string codes = string.Join(", ", PaymentProblems.All.Where(c => c.Status == status && (status is 400 or 401 or 403 || Relevant(id, c.Code))).Select(c => $"`{c.Code}` ({c.Meaning})"));
@@ -171,6 +182,8 @@ public static class PaymentOpenApi
         PaymentProblems.ReversalWindowClosed or PaymentProblems.TransactionNotFound => operationId.Contains("Reverse", StringComparison.Ordinal),
         PaymentProblems.DayClosed or PaymentProblems.DuplicateDiffers or PaymentProblems.AmountInvalid or PaymentProblems.Contended or PaymentProblems.AccountClosed or PaymentProblems.NotPosted => operationId.Contains("Pay", StringComparison.Ordinal) || operationId == "KioskTopUp",
         PaymentProblems.ReceiptNotFound => operationId == "KioskReceipt",
+        PaymentProblems.KioskNotFound => operationId == "RotateKioskSecret",
+        PaymentProblems.ChannelIdTaken => operationId == "PutKiosk",
         PaymentProblems.AccountNotFound => operationId.Contains("Query", StringComparison.Ordinal) || operationId.Contains("Pay", StringComparison.Ordinal) || operationId == "KioskTopUp",
         _ => true,
     };

@@ -16,7 +16,8 @@ public static class PaymentProblems
         ChannelDisabled = "channel-disabled", ChannelNotPermitted = "channel-not-permitted", AccountNotFound = "account-not-found",
         TransactionNotFound = "transaction-not-found", DuplicateDiffers = "duplicate-transaction-differs", ReversalWindowClosed = "reversal-window-closed",
         DayClosed = "day-closed", AmountInvalid = "amount-invalid", AccountClosed = "account-closed", BodyTooLarge = "body-too-large",
-        UnsupportedMediaType = "unsupported-media-type", ReceiptNotFound = "receipt-not-found", Contended = "contended", NotPosted = "payment-refused";
+        UnsupportedMediaType = "unsupported-media-type", ReceiptNotFound = "receipt-not-found", Contended = "contended", NotPosted = "payment-refused",
+        KioskNotFound = "kiosk-not-found", ChannelIdTaken = "channel-id-taken";
 
     /// <summary>Every code an endpoint of the contract may answer, for the OpenAPI document.</summary>
     public static readonly IReadOnlyList<(string Code, int Status, string Meaning)> All =
@@ -32,7 +33,9 @@ public static class PaymentProblems
         (AccountNotFound, 404, "No such account."),
         (TransactionNotFound, 404, "No such transaction of the channel."),
         (ReceiptNotFound, 404, "No such receipt of the device."),
+        (KioskNotFound, 404, "No such kiosk in the registry."),
         (DuplicateDiffers, 409, "The transaction id is already used with a different payload."),
+        (ChannelIdTaken, 409, "The id is a configured bank or counter channel; it cannot be a kiosk."),
         (ReversalWindowClosed, 409, "The payment's day is closed (or the cashier closed out): it cannot be reversed."),
         (DayClosed, 409, "The channel date is closed (or the cashier closed out)."),
         (Contended, 409, "The account was written concurrently too often; nothing was posted, send it again."),

@@ -73,8 +73,8 @@ public static partial class PaymentRequests
         }
     }
 
-    /// <summary>A bank payment's fields as a <see cref="ChannelPayment"/>, or the problems.</summary>
-    public static (ChannelPayment? Payment, ObjectResult? Problem) Bank(string channelId, BankPaymentRequest body)
+    /// <summary>A bank payment's fields as a <see cref="PaymentOrder"/>, or the problems.</summary>
+    public static (PaymentOrder? Order, ObjectResult? Problem) Bank(string channelId, BankPaymentRequest body)
     {
         ArgumentNullException.ThrowIfNull(body);
         List<ValidationError> errors = [];
@@ -82,11 +82,11 @@ public static partial class PaymentRequests
         string? account = AccountNo(body.AccountNo, errors);
         DateTimeOffset? paidAt = Instant(body.PaidAt, "paidAt", errors);
         DateOnly? date = Day(body.ChannelDate, "channelDate", errors);
-        return Finish(errors, body.AmountFen, amount => new ChannelPayment(channelId, key!, account!, amount, paidAt!.Value, date!.Value));
+        return Finish(errors, body.AmountFen, amount => new PaymentOrder(new ChannelPayment(channelId, key!, account!, amount, paidAt!.Value, date!.Value), null));
     }
 
-    /// <summary>A counter payment's fields as a <see cref="ChannelPayment"/>, or the problems.</summary>
-    public static (ChannelPayment? Payment, ObjectResult? Problem) Counter(string channelId, CounterPaymentRequest body)
+    /// <summary>A counter payment's fields as a <see cref="PaymentOrder"/>, or the problems.</summary>
+    public static (PaymentOrder? Order, ObjectResult? Problem) Counter(string channelId, CounterPaymentRequest body)
     {
         ArgumentNullException.ThrowIfNull(body);
         List<ValidationError> errors = [];
@@ -96,11 +96,11 @@ public static partial class PaymentRequests
         DateOnly? date = Day(body.ChannelDate, "channelDate", errors);
         string? cashier = CashierId(body.CashierId, errors);
         Tender? tender = TenderOf(body.Tender, allowCheque: true, "tender", errors);
-        return Finish(errors, body.AmountFen, amount => new ChannelPayment(channelId, key!, account!, amount, paidAt!.Value, date!.Value, cashier, tender));
+        return Finish(errors, body.AmountFen, amount => new PaymentOrder(new ChannelPayment(channelId, key!, account!, amount, paidAt!.Value, date!.Value, cashier, tender), null));
     }
 
-    /// <summary>A kiosk top-up as a <see cref="ChannelPayment"/> keyed by its 12-digit device sequence (channel date: the China-local day of takenAt), or the problems.</summary>
-    public static (ChannelPayment? Payment, long? DeviceSeq, ObjectResult? Problem) Kiosk(string deviceId, KioskTopUpRequest body, string prefix = "")
+    /// <summary>A kiosk top-up as a <see cref="PaymentOrder"/> keyed by its 12-digit device sequence (channel date: the China-local day of takenAt), or the problems.</summary>
+    public static (PaymentOrder? Order, ObjectResult? Problem) Kiosk(string deviceId, KioskTopUpRequest body, string prefix = "")
     {
         ArgumentNullException.ThrowIfNull(body);
         List<ValidationError> errors = [];
@@ -121,12 +121,18 @@ public static partial class PaymentRequests
         string? account = AccountNo(body.AccountNo, errors, prefix);
         Tender? tender = TenderOf(body.Tender, allowCheque: false, prefix + "tender", errors);
         DateTimeOffset? takenAt = Instant(body.TakenAt, prefix + "takenAt", errors);
-        (ChannelPayment? payment, ObjectResult? problem) = Finish(
+        return Finish(
             errors,
             body.AmountFen,
-            amount => new ChannelPayment(deviceId, KioskKey(seq!.Value), account!, amount, takenAt!.Value, ChannelPayment.DayOf(takenAt!.Value), tender: tender),
+            amount => new PaymentOrder(new ChannelPayment(deviceId, KioskKey(seq!.Value), account!, amount, takenAt!.Value, ChannelPayment.DayOf(takenAt!.Value), tender: tender), seq),
             prefix);
-        return (payment, seq, problem);
+    }
+
+    /// <summary>A kiosk item's sequence number when it is a valid one (a rejected sync item reports it), else null.</summary>
+    public static long? DeviceSeqOf(KioskTopUpRequest item)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        return item.DeviceSeq is decimal d && d == decimal.Truncate(d) && d is >= 1 and <= MaxDeviceSeq ? (long)d : null;
     }
 
     /// <summary>A kiosk's transaction key: the sequence number as 12 digits.</summary>
@@ -197,7 +203,7 @@ public static partial class PaymentRequests
         return null;
     }
 
-    static (ChannelPayment?, ObjectResult?) Finish(List<ValidationError> errors, decimal? amountFen, Func<Money, ChannelPayment> create, string prefix = "")
+    static (PaymentOrder?, ObjectResult?) Finish(List<ValidationError> errors, decimal? amountFen, Func<Money, PaymentOrder> create, string prefix = "")
     {
         if (amountFen is null)
         {

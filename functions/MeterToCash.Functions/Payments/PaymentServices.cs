@@ -1,3 +1,4 @@
+using MeterToCash.Functions.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MeterToCash.Functions.Payments;
@@ -12,10 +13,12 @@ public static class PaymentServices
     {
         services.AddOptions<PaymentOptions>().BindConfiguration(PaymentOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<PaymentStore>();
+        services.AddStartupStorage(new StorageResources(Tables: [PaymentStore.TxnTable, PaymentStore.JournalTable, PaymentStore.NonceTable, PaymentStore.KioskTable]));
         services.AddSingleton<ChannelDirectory>();
         services.AddSingleton<ChannelRequestVerifier>();
         services.AddSingleton<ChannelAccounts>();
         services.AddSingleton<PaymentPoster>();
+        services.AddSingleton<ChannelEndpoint>();
         services.AddSingleton<DayCloser>();
         return services;
     }

@@ -37,6 +37,7 @@ public sealed record DayRecord(string Status, string? Answer, ETag ETag);
 /// <item><c>ChannelNonces</c>, one partition per channel: a row per nonce seen, with its expiry.</item>
 /// <item><c>Kiosks</c>, partition <c>kiosk</c>: the device registry (location, operator, enabled, secret).</item>
 /// </list>
+/// All four are created once at start-up (<see cref="Infrastructure.StorageStartup"/>).
 /// </summary>
 public sealed class PaymentStore(TableServiceClient service)
 {
@@ -50,23 +51,6 @@ public sealed class PaymentStore(TableServiceClient service)
     readonly TableClient journal = service.GetTableClient(JournalTable);
     readonly TableClient nonces = service.GetTableClient(NonceTable);
     readonly TableClient kiosks = service.GetTableClient(KioskTable);
-
-    readonly Lazy<Task> created = new(async () =>
-    {
-        foreach (string name in new[] { TxnTable, JournalTable, NonceTable, KioskTable })
-        {
-            try
-            {
-                await service.CreateTableIfNotExistsAsync(name);
-            }
-            catch (RequestFailedException e) when (e.Status == 409)
-            {
-                // Created by a concurrent instance.
-            }
-        }
-    });
-
-    public Task EnsureCreatedAsync() => created.Value;
 
     public TableClient Kiosks => kiosks;
 
@@ -90,7 +74,6 @@ public sealed class PaymentStore(TableServiceClient service)
     /// </summary>
     public async Task<bool> ClaimAsync(TableEntity record, CancellationToken ct)
     {
-        await created.Value;
         TableEntity marker = new(record.PartitionKey, "p|" + record.RowKey[2..])
         {
             ["ChannelDate"] = record.GetString("ChannelDate"),
@@ -110,7 +93,6 @@ public sealed class PaymentStore(TableServiceClient service)
 
     public async Task<TxnRecord?> FindAsync(string channelId, string key, CancellationToken ct)
     {
-        await created.Value;
         NullableResponse<TableEntity> row = await txns.GetEntityIfExistsAsync<TableEntity>(channelId, TxnRow(key), cancellationToken: ct);
         return row.HasValue ? ToRecord(row.Value!) : null;
     }
@@ -118,7 +100,6 @@ public sealed class PaymentStore(TableServiceClient service)
     /// <summary>Marks the record's payment done: status Posted with its answer, and drops the pending marker, in one transaction. Writes the same whoever runs it.</summary>
     public async Task CompletePaymentAsync(string channelId, string key, string answer, CancellationToken ct)
     {
-        await created.Value;
         TableEntity update = new(channelId, TxnRow(key)) { ["Status"] = Posted, ["Answer"] = answer };
         await FinishAsync(channelId, key, update, ct);
     }
@@ -126,7 +107,6 @@ public sealed class PaymentStore(TableServiceClient service)
     /// <summary>Marks a reversal requested (and the marker that says it has writes to finish), conditional on the record read.</summary>
     public async Task<bool> RequestReversalAsync(TxnRecord record, string reason, DateOnly channelDate, CancellationToken ct)
     {
-        await created.Value;
         TableEntity update = new(record.ChannelId, TxnRow(record.Key)) { ["ReversalRequested"] = true, ["ReversalReason"] = reason };
         TableEntity marker = new(record.ChannelId, PendingRow(record.Key))
         {
@@ -155,7 +135,6 @@ public sealed class PaymentStore(TableServiceClient service)
     /// <summary>Marks the reversal done: status Reversed with its answer, marker dropped, in one transaction.</summary>
     public async Task CompleteReversalAsync(string channelId, string key, string answer, CancellationToken ct)
     {
-        await created.Value;
         TableEntity update = new(channelId, TxnRow(key)) { ["Status"] = Reversed, ["ReversalAnswer"] = answer, ["ReversalRequested"] = false };
         await FinishAsync(channelId, key, update, ct);
     }
@@ -209,7 +188,6 @@ public sealed class PaymentStore(TableServiceClient service)
     /// <summary>The pending markers of a channel: key, channel date, cashier and when the marker was last written.</summary>
     public async Task<IReadOnlyList<(string Key, DateOnly ChannelDate, string? CashierId, DateTimeOffset Since)>> PendingAsync(string channelId, CancellationToken ct)
     {
-        await created.Value;
         List<(string, DateOnly, string?, DateTimeOffset)> pending = [];
         string filter = TableClient.CreateQueryFilter($"PartitionKey eq {channelId} and RowKey ge {"p|"} and RowKey lt {"p}"}");
         await foreach (TableEntity row in txns.QueryAsync<TableEntity>(filter, cancellationToken: ct))
@@ -223,7 +201,6 @@ public sealed class PaymentStore(TableServiceClient service)
     /// <summary>The keys of every transaction record of a channel (a kiosk's sequence numbers).</summary>
     public async Task<IReadOnlyList<string>> KeysAsync(string channelId, CancellationToken ct)
     {
-        await created.Value;
         List<string> keys = [];
         string filter = TableClient.CreateQueryFilter($"PartitionKey eq {channelId} and RowKey ge {"t|"} and RowKey lt {"t}"}");
         await foreach (TableEntity row in txns.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: ct))
@@ -236,7 +213,6 @@ public sealed class PaymentStore(TableServiceClient service)
 
     public async Task<DayRecord?> FindDayAsync(string channelId, string rowKey, CancellationToken ct)
     {
-        await created.Value;
         NullableResponse<TableEntity> row = await txns.GetEntityIfExistsAsync<TableEntity>(channelId, rowKey, cancellationToken: ct);
         return row.HasValue ? new DayRecord(row.Value!.GetString("Status"), row.Value.GetString("Answer"), row.Value.ETag) : null;
     }
@@ -244,7 +220,6 @@ public sealed class PaymentStore(TableServiceClient service)
     /// <summary>Starts closing a day (or a cashier's close-out): the row as Closing unless it exists already.</summary>
     public async Task StartClosingAsync(string channelId, string rowKey, CancellationToken ct)
     {
-        await created.Value;
         try
         {
             await txns.AddEntityAsync(new TableEntity(channelId, rowKey) { ["Status"] = Closing }, ct);
@@ -278,14 +253,12 @@ public sealed class PaymentStore(TableServiceClient service)
     /// <summary>Writes a journal row (the same content whoever writes it, so an upsert is idempotent).</summary>
     public async Task WriteJournalAsync(TableEntity row, CancellationToken ct)
     {
-        await created.Value;
         await journal.UpsertEntityAsync(row, TableUpdateMode.Replace, ct);
     }
 
     /// <summary>A channel's journal of one channel date, in key order.</summary>
     public async Task<IReadOnlyList<TableEntity>> JournalAsync(string channelId, DateOnly day, CancellationToken ct)
     {
-        await created.Value;
         List<TableEntity> rows = [];
         string filter = TableClient.CreateQueryFilter($"PartitionKey eq {JournalPartition(channelId, day)}");
         await foreach (TableEntity row in journal.QueryAsync<TableEntity>(filter, cancellationToken: ct))
@@ -298,7 +271,6 @@ public sealed class PaymentStore(TableServiceClient service)
 
     async Task FinishAsync(string channelId, string key, TableEntity update, CancellationToken ct)
     {
-        await created.Value;
         try
         {
             await txns.SubmitTransactionAsync(

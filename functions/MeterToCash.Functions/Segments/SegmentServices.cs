@@ -1,3 +1,4 @@
+using MeterToCash.Functions.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MeterToCash.Functions.Segments;
@@ -12,6 +13,7 @@ public static class SegmentServices
     {
         services.AddOptions<SegmentOptions>().BindConfiguration(SegmentOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<SegmentStore>();
+        services.AddStartupStorage(new StorageResources(Tables: [SegmentStore.SegmentsTable, SegmentStore.IndexTable, SegmentStore.FactsTable, SegmentStore.ModelsTable]));
         services.AddSingleton<AccountFactsReader>();
         return services;
     }

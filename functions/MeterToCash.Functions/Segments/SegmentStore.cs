@@ -10,31 +10,27 @@ namespace MeterToCash.Functions.Segments;
 /// The classification's own tables: <c>segments</c> (an account's current classification: PK account number, RK
 /// <c>current</c>), <c>segmentindex</c> (PK segment code, RK account number: the members of a segment),
 /// <c>segmentfacts</c> (a run's gathered facts: PK run id, RK area|account) and <c>segmentmodels</c> (a run's shape
-/// clusters: PK run id). A run id is its as-of day, so a re-run of the same day replaces its rows.
+/// clusters: PK run id). A run id is its as-of day, so a re-run of the same day replaces its rows. Created once at
+/// start-up (<see cref="Infrastructure.StorageStartup"/>).
 /// </summary>
 public sealed class SegmentStore(TableServiceClient tables)
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
-    readonly Lazy<Task> created = new(() => Task.WhenAll(
-        tables.CreateTableIfNotExistsAsync("segments"),
-        tables.CreateTableIfNotExistsAsync("segmentindex"),
-        tables.CreateTableIfNotExistsAsync("segmentfacts"),
-        tables.CreateTableIfNotExistsAsync("segmentmodels")));
+    public const string SegmentsTable = "segments", IndexTable = "segmentindex", FactsTable = "segmentfacts", ModelsTable = "segmentmodels";
 
-    TableClient Segments => tables.GetTableClient("segments");
+    TableClient Segments => tables.GetTableClient(SegmentsTable);
 
-    TableClient Index => tables.GetTableClient("segmentindex");
+    TableClient Index => tables.GetTableClient(IndexTable);
 
-    TableClient Facts => tables.GetTableClient("segmentfacts");
+    TableClient Facts => tables.GetTableClient(FactsTable);
 
-    TableClient Models => tables.GetTableClient("segmentmodels");
+    TableClient Models => tables.GetTableClient(ModelsTable);
 
     /// <summary>Stores a run's facts of an area (upserts: a retry writes the same rows).</summary>
     public async Task SaveFactsAsync(string runId, string area, IReadOnlyList<AccountFacts> facts, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(facts);
-        await created.Value;
         foreach (AccountFacts[] chunk in facts.Chunk(100))
         {
             List<TableTransactionAction> actions = [.. chunk.Select(f => new TableTransactionAction(TableTransactionActionType.UpsertReplace,
@@ -46,7 +42,6 @@ public sealed class SegmentStore(TableServiceClient tables)
     /// <summary>A run's facts: of one area, or of every area when <paramref name="area"/> is null.</summary>
     public async Task<IReadOnlyList<AccountFacts>> FactsAsync(string runId, string? area, CancellationToken cancellationToken)
     {
-        await created.Value;
         string filter = area is null
             ? TableClient.CreateQueryFilter($"PartitionKey eq {runId}")
             : TableClient.CreateQueryFilter($"PartitionKey eq {runId} and RowKey ge {area + "|"} and RowKey lt {area + "}"}");
@@ -64,13 +59,11 @@ public sealed class SegmentStore(TableServiceClient tables)
 
     public async Task SaveClustersAsync(string runId, IReadOnlyList<ShapeCluster> clusters, CancellationToken cancellationToken)
     {
-        await created.Value;
         await Models.UpsertEntityAsync(new TableEntity(runId, "shape") { ["Clusters"] = JsonSerializer.Serialize(clusters, Json) }, TableUpdateMode.Replace, cancellationToken);
     }
 
     public async Task<IReadOnlyList<ShapeCluster>> ClustersAsync(string runId, CancellationToken cancellationToken)
     {
-        await created.Value;
         NullableResponse<TableEntity> found = await Models.GetEntityIfExistsAsync<TableEntity>(runId, "shape", cancellationToken: cancellationToken);
         return found.HasValue && found.Value!.GetString("Clusters") is { } json ? JsonSerializer.Deserialize<List<ShapeCluster>>(json, Json) ?? [] : [];
     }
@@ -83,7 +76,6 @@ public sealed class SegmentStore(TableServiceClient tables)
     public async Task SaveAsync(AccountSegmentsDto segments, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(segments);
-        await created.Value;
         string[] codes = [.. segments.Segments.Select(s => s.Code)];
         NullableResponse<TableEntity> previous = await Segments.GetEntityIfExistsAsync<TableEntity>(segments.AccountNo, "current", cancellationToken: cancellationToken);
         string[] before = previous.HasValue ? (previous.Value!.GetString("Codes") ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries) : [];
@@ -106,7 +98,6 @@ public sealed class SegmentStore(TableServiceClient tables)
 
     public async Task<AccountSegmentsDto?> FindAsync(string accountNo, CancellationToken cancellationToken)
     {
-        await created.Value;
         NullableResponse<TableEntity> found = await Segments.GetEntityIfExistsAsync<TableEntity>(accountNo, "current", cancellationToken: cancellationToken);
         return found.HasValue && found.Value!.GetString("Document") is { } json ? JsonSerializer.Deserialize<AccountSegmentsDto>(json, Json) : null;
     }
@@ -114,7 +105,6 @@ public sealed class SegmentStore(TableServiceClient tables)
     /// <summary>A page of a segment's members, by account number.</summary>
     public async Task<(IReadOnlyList<SegmentMemberDto> Items, string? ContinuationToken)> MembersAsync(string segment, int pageSize, string? continuationToken, CancellationToken cancellationToken)
     {
-        await created.Value;
         string filter = TableClient.CreateQueryFilter($"PartitionKey eq {segment}");
         await foreach (Page<TableEntity> page in Index.QueryAsync<TableEntity>(filter, pageSize, cancellationToken: cancellationToken).AsPages(continuationToken, pageSize))
         {

@@ -79,6 +79,30 @@ public class ArchiveCsvTests
     }
 
     [Fact]
+    public void Parse_ClosedOnColumn_ClosesTheAccountFromThatDay()
+    {
+        ArchiveCsvResult result = ArchiveCsv.Parse(new StringReader($"{Header},closed_on\n{Row()},2026-11-30\n{Row(account: "3100000002", meter: "MTR2")},\n"));
+
+        Assert.Empty(result.Errors);
+        Customer closed = result.Customers.Single(c => c.Customer.AccountNo == "3100000001").Customer;
+        Customer open = result.Customers.Single(c => c.Customer.AccountNo == "3100000002").Customer;
+        Assert.Equal(new DateOnly(2026, 11, 30), closed.ClosedOn);
+        Assert.False(closed.IsClosedOn(new DateOnly(2026, 11, 29)));
+        Assert.True(closed.IsClosedOn(new DateOnly(2026, 11, 30)));
+        Assert.Null(open.ClosedOn);
+        Assert.False(open.IsClosedOn(new DateOnly(2099, 12, 31)));
+    }
+
+    [Fact]
+    public void Parse_ClosedOnDiffersBetweenRowsOfOneAccount_RejectsTheAccount()
+    {
+        ArchiveCsvResult result = ArchiveCsv.Parse(new StringReader($"{Header},closed_on\n{Row()},2026-11-30\n{Row(meter: "MTR2", sp: "SP2")},\n"));
+
+        Assert.Empty(result.Customers);
+        Assert.Contains(result.Errors, e => e.Row == 3 && e.Rule == "customer-fields-conflict");
+    }
+
+    [Fact]
     public void Parse_MeterGivenToTwoAccounts_KeepsTheFirst()
     {
         ArchiveCsvResult result = Parse(Row(account: "3100000001", meter: "MTR1"), Row(account: "3100000002", meter: "mtr1"));

@@ -29,6 +29,7 @@ public class ArchiveValidatorTests
         { "phone with letters", c => c with { Phone = "138-abc" }, "phone", "phone-format" },
         { "phone too short", c => c with { Phone = "123456" }, "phone", "phone-format" },
         { "plus not first", c => c with { Phone = "86+13800138000" }, "phone", "phone-format" },
+        { "closed before 2000", c => c with { ClosedOn = new DateOnly(1999, 12, 31) }, "closedOn", "date-range" },
         { "no service point", c => c with { ServicePoints = [] }, "servicePoints", "required" },
         { "duplicate point", c => c with { ServicePoints = [c.ServicePoints[0], c.ServicePoints[0]] }, "servicePoints[1].id", "duplicate" },
         { "odd voltage", c => WithPoint(c, p => p with { SupplyVoltageKv = 0.4m }), "servicePoints[0].supplyVoltageKv", "standard-voltage" },

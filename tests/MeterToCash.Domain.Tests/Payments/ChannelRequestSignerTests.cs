@@ -33,6 +33,16 @@ public class ChannelRequestSignerTests
         Assert.False(ChannelRequestSigner.Verify("not base64!", text, expected));
     }
 
+    [Fact]
+    public void Verify_SecretLongerThan256Bytes_AcceptsItsSignature()
+    {
+        string secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(300));
+        string text = ChannelRequestSigner.StringToSign("BANK-ICBC", 1764800000, "0123456789abcdef", "GET", "/api/x", []);
+
+        Assert.True(ChannelRequestSigner.Verify(secret, text, ChannelRequestSigner.Sign(secret, text)));
+        Assert.False(ChannelRequestSigner.Verify(secret, text, ChannelRequestSigner.Sign(Secret, text)));
+    }
+
     [Theory]
     [InlineData("0123456789abcdef", true)]
     [InlineData("0123456789abcde", false)]

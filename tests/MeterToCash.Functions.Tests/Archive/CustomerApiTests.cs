@@ -36,6 +36,23 @@ public class CustomerApiTests(BackendFixture backend)
     }
 
     [Fact]
+    public async Task CreateCustomer_ClosedOn_ReadsBack_OutOfRangeIs400()
+    {
+        (string account, string meter) = CustomerJson.NextIds();
+        JsonObject customer = CustomerJson.Residential(account, meter);
+        customer["closedOn"] = "1999-12-31";
+        using HttpResponseMessage refused = await Client.PostAsync("api/customers", CustomerJson.Content(customer));
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains(JsonDocument.Parse(await refused.Content.ReadAsStringAsync()).RootElement.GetProperty("errors").EnumerateArray(), e => e.GetProperty("field").GetString() == "closedOn");
+
+        customer["closedOn"] = "2026-11-30";
+        using HttpResponseMessage created = await Client.PostAsync("api/customers", CustomerJson.Content(customer));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        JsonElement body = JsonDocument.Parse(await Client.GetStringAsync($"api/customers/{account}")).RootElement;
+        Assert.Equal("2026-11-30", body.GetProperty("closedOn").GetString());
+    }
+
+    [Fact]
     public async Task CreateCustomer_RetriedWithSameBody_Returns200AndChangesNothing()
     {
         (string account, string meter) = CustomerJson.NextIds();

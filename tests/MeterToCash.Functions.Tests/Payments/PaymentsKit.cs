@@ -20,13 +20,18 @@ internal static class PaymentsKit
 
     public static ChannelHttp Counter(HttpClient anonymous) => new(anonymous, DemoChannels.Counter, DemoChannels.CounterSecret);
 
-    /// <summary>A new customer in TA0001 named 陈小明, postpaid or prepaid; answers its account number.</summary>
-    public static async Task<string> CustomerAsync(HttpClient client, string paymentMode = "Postpaid")
+    /// <summary>A new customer in TA0001 named 陈小明, postpaid or prepaid, closed from <paramref name="closedOn"/> when given; answers its account number.</summary>
+    public static async Task<string> CustomerAsync(HttpClient client, string paymentMode = "Postpaid", string? closedOn = null)
     {
         (string account, string meter) = CustomerJson.NextIds();
         JsonObject customer = CustomerJson.Residential(account, meter, "TA0001");
         customer["name"] = "陈小明";
         customer["paymentMode"] = paymentMode;
+        if (closedOn is not null)
+        {
+            customer["closedOn"] = closedOn;
+        }
+
         using HttpResponseMessage created = await client.PostAsync("api/customers", CustomerJson.Content(customer));
         Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
         return account;

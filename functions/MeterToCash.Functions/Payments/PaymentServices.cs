@@ -6,7 +6,7 @@ public static class PaymentServices
 {
     /// <summary>
     /// Payment channels: banks, kiosks and counters (their directory and request verification, the posting through the
-    /// ledger, day closes and close-outs, journals, the sweep).
+    /// ledger, day closes and close-outs, journals, the sweep), and <see cref="ChannelJournals"/>, what reconciliation reads of them.
     /// </summary>
     public static IServiceCollection AddPayments(this IServiceCollection services)
     {
@@ -17,6 +17,7 @@ public static class PaymentServices
         services.AddSingleton<ChannelAccounts>();
         services.AddSingleton<PaymentPoster>();
         services.AddSingleton<DayCloser>();
+        services.AddSingleton<ChannelJournals>();
         return services;
     }
 }

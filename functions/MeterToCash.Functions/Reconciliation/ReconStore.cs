@@ -252,6 +252,17 @@ public sealed class ReconStore(TableServiceClient tables, BlobServiceClient blob
         await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (batch, token) => await items.SubmitTransactionAsync(batch, token));
     }
 
+    /// <summary>Whether any item of the file's run is written.</summary>
+    public async Task<bool> HasItemsAsync(string channelId, DateOnly day, string fileId, CancellationToken ct)
+    {
+        await foreach (TableEntity _ in items.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {ItemsPartition(channelId, day, fileId)}"), maxPerPage: 1, select: ["RowKey"], cancellationToken: ct))
+        {
+            return true;
+        }
+
+        return false;
+    }
+
     /// <summary>A run's items: the differences only, or all.</summary>
     public async Task<IReadOnlyList<ReconItemRecord>> ItemsAsync(string channelId, DateOnly day, string fileId, bool differencesOnly, CancellationToken ct)
     {

@@ -68,7 +68,13 @@ public sealed class Reconciler(
 
         ReconResult result = ReconMatcher.Match(file.Lines, journal, id => inLedger[id], new ReconMatchOptions(TimeSpan.FromMinutes(options.Value.TimeToleranceMinutes)));
         IReadOnlyList<ReconItemRecord> items = WithIds(result);
+        bool firstWrite = options.Value.TestPauseAfter == "items" && !await store.HasItemsAsync(channelId, day, fileId, ct);
         await store.WriteItemsAsync(channelId, day, fileId, items, ct);
+        if (firstWrite)
+        {
+            // The crash tests' hook: only the first write pauses, so the run after a restart goes through.
+            await Task.Delay(TimeSpan.FromSeconds(60), time, ct);
+        }
 
         IReadOnlyDictionary<string, ReconDecisionRecord> decisions = await ApplyRecordedAsync(channelId, day, ct);
         int differences = items.Count(i => i.Class != ReconClass.Matched);

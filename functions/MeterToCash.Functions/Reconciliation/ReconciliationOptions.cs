@@ -32,6 +32,9 @@ public sealed class ReconciliationOptions
     /// </summary>
     [Required]
     public string ScanSchedule { get; set; } = "0 * * * * *";
+
+    /// <summary>Crash tests only: <c>items</c> holds a match for 60 s after it first wrote a file's items, so the host can be killed there. Unset everywhere else.</summary>
+    public string? TestPauseAfter { get; set; }
 }
 
 /// <summary>Names of the reconciliation feature's storage (it owns them; other features call its API).</summary>

@@ -1,6 +1,6 @@
 using System.Net;
-using Azure.Data.Tables;
 using System.Text.Json;
+using Azure.Data.Tables;
 using MeterToCash.Domain.Reconciliation;
 using MeterToCash.Functions.Tests.Infrastructure;
 using MeterToCash.Tools;
@@ -187,6 +187,38 @@ public class ReconciliationTests(BackendFixture backend)
         (status, _) = await DecideAsync(Client, day, "j-P-GHOST-1", new { action = "explain", @operator = "运维值班", note = "injected by the test" });
         Assert.Equal(HttpStatusCode.Accepted, status);
         await WaitForStatusAsync(Client, day, "Reconciled");
+    }
+
+    [Fact]
+    public async Task BlobDrop_CamtUnderChannelDayPath_TakenAsItsUploadWouldBe_BadFileSetAsideWithReason()
+    {
+        DateOnly day = new(2026, 3, 6);
+        using HttpClient anonymous = Anonymous(backend.Host.BaseAddress);
+        using HttpClient admin = backend.Host.Client(LocalHostProcess.MasterKey);
+        ChannelHttp bank = Icbc(anonymous);
+        string account = await CustomerAsync(Client);
+        await PayAsync(bank, day, [account], [2_500, 3_500]);
+        await CloseDayAsync(bank, day);
+        byte[] camt = ReconFileWriter.Camt(ReconFileFormat.Camt054, "6222000011112222", day, await BankLinesAsync(Client, day, new ReconPlants(Extra: 1)));
+
+        Azure.Storage.Blobs.BlobContainerClient drop = new(backend.StorageConnectionString, "recon-drop");
+        await drop.CreateIfNotExistsAsync();
+        await drop.UploadBlobAsync($"{Channel}/{Day(day)}/icbc-notification.xml", BinaryData.FromBytes(camt));
+        await drop.UploadBlobAsync($"{Channel}/{Day(day)}/statement.xml", BinaryData.FromString("<Document><BkToCstmrStmt>"));
+        await Billing.BillingApi.FireTimerAsync(admin, "ScanReconciliationDrop");
+
+        JsonElement report = await WaitForStatusAsync(Client, day, "AwaitingDecisions");
+        Assert.Equal((2, 1), (Count(report, "Matched"), Count(report, "BankLong")));
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(camt)), report.GetProperty("fileId").GetString());
+        string[] names = [.. drop.GetBlobs().Select(b => b.Name)];
+        Assert.Contains($"processed/{Channel}/{Day(day)}/icbc-notification.xml.json", names);
+        Assert.Contains($"rejected/{Channel}/{Day(day)}/statement.xml.reason.json", names);
+        Assert.DoesNotContain($"{Channel}/{Day(day)}/icbc-notification.xml", names);
+
+        // The same bytes uploaded are the same file.
+        (HttpStatusCode status, JsonElement again) = await UploadAsync(Client, camt, csv: false, day);
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.True(again.GetProperty("known").GetBoolean());
     }
 
     static string? Rule(JsonElement problem) => problem.GetProperty("errors")[0].GetProperty("rule").GetString();

@@ -132,6 +132,8 @@ public sealed class ReconStore(TableServiceClient tables, BlobServiceClient blob
                     }
                     else
                     {
+                        // A day already matched was closed then: the newer file is matched next.
+                        claim["Status"] = row.GetString("RunFileId") is null ? ReconDayStatus.AwaitingDayClose : ReconDayStatus.Matching;
                         await days.UpdateEntityAsync(claim, row.ETag, TableUpdateMode.Merge, ct);
                     }
                 }
@@ -217,9 +219,9 @@ public sealed class ReconStore(TableServiceClient tables, BlobServiceClient blob
     public Task RecordOpenAsync(string channelId, DateOnly day, int open, CancellationToken ct) =>
         UpdateDayAsync(channelId, day, row => new TableEntity(DaysPartition, row.RowKey) { ["OpenCount"] = open }, ct);
 
-    /// <summary>Marks the day reconciled (no difference open) for the file matched, unless a newer file waits.</summary>
+    /// <summary>Marks the day reconciled (no difference open) for the file matched, unless a newer file waits to be matched.</summary>
     public Task MarkReconciledAsync(string channelId, DateOnly day, string fileId, DateTimeOffset at, CancellationToken ct) =>
-        UpdateDayAsync(channelId, day, row => row.GetString("RunFileId") == fileId
+        UpdateDayAsync(channelId, day, row => row.GetString("RunFileId") == fileId && row.GetBoolean("Pending") != true
             ? new TableEntity(DaysPartition, row.RowKey) { ["Status"] = ReconDayStatus.Reconciled, ["OpenCount"] = 0, ["ReconciledAt"] = row.GetDateTimeOffset("ReconciledAt") ?? at }
             : null, ct);
 

@@ -420,6 +420,12 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         // Payment channels: the sweep finishing transactions a stopped request left pending, and nonces' purge.
         { name: 'Payments__PendingStaleSeconds', value: '60' }
         { name: 'Payments__SweepSchedule', value: '0 * * * * *' }
+        // Bank reconciliation: file size limit (inclusive), decision deadline before the overdue alarm, the id-less
+        // pairing tolerance, and the scan taking dropped files in and starting days whose file came before their close.
+        { name: 'Reconciliation__MaxFileBytes', value: '67108864' }
+        { name: 'Reconciliation__DecisionHours', value: '48' }
+        { name: 'Reconciliation__TimeToleranceMinutes', value: '10' }
+        { name: 'Reconciliation__ScanSchedule', value: '0 * * * * *' }
       ], channelSettings)
     }
   }

@@ -11,6 +11,7 @@ using MeterToCash.Functions.Load;
 using MeterToCash.Functions.MeterData;
 using MeterToCash.Functions.Monitoring;
 using MeterToCash.Functions.Payments;
+using MeterToCash.Functions.Reconciliation;
 using MeterToCash.Functions.Segments;
 using MeterToCash.Functions.Tariffs;
 using MeterToCash.Functions.Vee;
@@ -40,6 +41,7 @@ public static class MeterToCashServices
         services.AddLedger();
         services.AddBilling();
         services.AddPayments();
+        services.AddReconciliation();
         services.AddForecasting();
         services.AddSegments();
 

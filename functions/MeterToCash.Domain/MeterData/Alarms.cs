@@ -41,6 +41,12 @@ public enum AlarmKind
 
     /// <summary>Negative line loss: customers metered more than the master meter, a meter or archive error (subject: area).</summary>
     NegativeLineLoss = 12,
+
+    /// <summary>A channel day's reconciliation has a difference still open past its decision deadline (area: the channel id; subject: the channel date).</summary>
+    ReconciliationOverdue = 13,
+
+    /// <summary>A channel's journal has an entry the ledger does not (area: the channel id; subject: the channel date): an internal failure.</summary>
+    ReconciliationLedgerMissing = 14,
 }
 
 /// <summary>Alarm severity, ascending.</summary>
@@ -70,6 +76,9 @@ public enum Department
 
     /// <summary>Revenue protection / inspection (用电检查·稽查): tamper and theft.</summary>
     RevenueProtection = 2,
+
+    /// <summary>Finance (财务): payment reconciliation against the bank.</summary>
+    Finance = 3,
 }
 
 /// <summary>Alarm lifecycle state: Open → Acknowledged → Closed (Open → Closed allowed).</summary>
@@ -157,6 +166,8 @@ public static class AlarmRules
         AlarmKind.Overload => (AlarmSeverity.Major, Department.Operations),
         AlarmKind.TheftSuspicion => (AlarmSeverity.Major, Department.RevenueProtection),
         AlarmKind.NegativeLineLoss => (AlarmSeverity.Minor, Department.Metering),
+        AlarmKind.ReconciliationOverdue => (AlarmSeverity.Major, Department.Finance),
+        AlarmKind.ReconciliationLedgerMissing => (AlarmSeverity.Critical, Department.Finance),
         _ => (AlarmSeverity.Minor, Department.Metering),
     };
 

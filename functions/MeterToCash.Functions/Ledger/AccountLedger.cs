@@ -110,6 +110,15 @@ public sealed class AccountLedger(LedgerStore store, TimeProvider time, ILogger<
         return (await store.ReadAsync(accountNo, ct)).Entries;
     }
 
+    /// <summary>Whether the entry <paramref name="entryId"/> is in the account's ledger (one point read, no replay).</summary>
+    /// <exception cref="ArgumentException"><paramref name="accountNo"/> is not an account number.</exception>
+    public Task<bool> HasEntryAsync(string accountNo, string entryId, CancellationToken ct)
+    {
+        CheckAccountNo(accountNo);
+        ArgumentException.ThrowIfNullOrEmpty(entryId);
+        return store.HasEntryAsync(accountNo, entryId, ct);
+    }
+
     async Task<LedgerPostResult> PostCoreAsync(string accountNo, Func<LedgerState, LedgerPostResult> operation, CancellationToken ct)
     {
         CheckAccountNo(accountNo);

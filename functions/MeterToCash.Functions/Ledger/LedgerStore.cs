@@ -85,6 +85,13 @@ public sealed class LedgerStore(TableServiceClient service)
         }
     }
 
+    /// <summary>Whether an entry id is stored in the account's ledger: a point read of its idempotency row.</summary>
+    public async Task<bool> HasEntryAsync(string accountNo, string entryId, CancellationToken cancellationToken)
+    {
+        NullableResponse<TableEntity> row = await table.GetEntityIfExistsAsync<TableEntity>(accountNo, IdRowKey(entryId), select: ["RowKey"], cancellationToken: cancellationToken);
+        return row.HasValue;
+    }
+
     /// <summary>
     /// Appends <paramref name="entry"/> (sequence = entries read + 1) with the head as it is after it, in one transaction
     /// conditional on the head read (<paramref name="headETag"/>, null: no head yet).

@@ -7,7 +7,7 @@ public static class PaymentServices
 {
     /// <summary>
     /// Payment channels: banks, kiosks and counters (their directory and request verification, the posting through the
-    /// ledger, day closes and close-outs, journals, the sweep).
+    /// ledger, day closes and close-outs, journals, the sweep), and <see cref="ChannelJournals"/>, what reconciliation reads of them.
     /// </summary>
     public static IServiceCollection AddPayments(this IServiceCollection services)
     {
@@ -20,6 +20,7 @@ public static class PaymentServices
         services.AddSingleton<PaymentPoster>();
         services.AddSingleton<ChannelEndpoint>();
         services.AddSingleton<DayCloser>();
+        services.AddSingleton<ChannelJournals>();
         return services;
     }
 }

@@ -44,11 +44,14 @@ internal static class LoadDrivers
             case "line-loss":
                 await LineLossLoad.RunAsync(Option("areas", 1_000), Option("meters", 20), Option("rounds", 3));
                 return 0;
+            case "recon":
+                await ReconciliationLoad.RunAsync(Option("lines", 100_000), Option("payments", 1_000));
+                return 0;
             case "table-writes":
                 await TableWriteCost.RunAsync(Option("meters", 8_000), Option("areas", 80), Option("rounds", 8), Option("warmup", 6));
                 return 0;
             default:
-                await Console.Error.WriteLineAsync("usage: load archive-import [--rows N] [--areas N] | load ingestion [--meters N] [--days N] [--areas N] [--inflight N] [--warmup DAYS] [--host-env K=V,K=V] | load table-writes [--meters N] [--areas N] [--rounds N] [--warmup N] | load payments [--accounts N] [--concurrency 1,4,16,32,64] [--per-round N] [--storm N] [--one-account N] | load billing [--accounts N] [--areas N] [--baseline-accounts N] [--accounts-per-batch N] [--ceiling-accounts N] | load line-loss [--areas N] [--meters N] [--rounds N]");
+                await Console.Error.WriteLineAsync("usage: load archive-import [--rows N] [--areas N] | load ingestion [--meters N] [--days N] [--areas N] [--inflight N] [--warmup DAYS] [--host-env K=V,K=V] | load table-writes [--meters N] [--areas N] [--rounds N] [--warmup N] | load payments [--accounts N] [--concurrency 1,4,16,32,64] [--per-round N] [--storm N] [--one-account N] | load billing [--accounts N] [--areas N] [--baseline-accounts N] [--accounts-per-batch N] [--ceiling-accounts N] | load line-loss [--areas N] [--meters N] [--rounds N] | load recon [--lines N] [--payments N]");
                 return 2;
         }
     }

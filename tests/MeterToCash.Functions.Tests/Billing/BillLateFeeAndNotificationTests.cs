@@ -28,6 +28,8 @@ public class BillLateFeeAndNotificationTests
             ["Billing__DueDays"] = "1",
             ["Billing__LateFeeAsOf"] = asOf.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
             ["Billing__OutboxGrace"] = "00:00:00",
+            ["Billing__OutboxSchedule"] = "0 0 0 1 1 *", // fired by the test only: with no grace, a scheduled drain during the cycle could send a bill twice (at least once by design)
+            ["Billing__LateFeeSchedule"] = "0 0 0 1 1 *",
         });
         using HttpClient client = host.Client();
         using HttpClient admin = host.Client(LocalHostProcess.MasterKey);

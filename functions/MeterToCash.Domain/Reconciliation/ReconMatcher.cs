@@ -229,9 +229,10 @@ public static class ReconMatcher
         return new ReconResult(sorted);
     }
 
+    // Enums compare as their ints: Enum.CompareTo(object) boxes, once per comparison of a million-item sort.
     static int CompareItems(ReconItem a, ReconItem b)
     {
-        int c = a.Class.CompareTo(b.Class);
+        int c = ((int)a.Class).CompareTo((int)b.Class);
         if (c != 0) return c;
         c = (a.Bank, b.Bank) switch
         {
@@ -246,7 +247,7 @@ public static class ReconMatcher
             (null, null) => 0,
             (null, _) => -1,
             (_, null) => 1,
-            ({ } x, { } y) => x.Type != y.Type ? x.Type.CompareTo(y.Type) : string.CompareOrdinal(x.ChannelTxnId, y.ChannelTxnId),
+            ({ } x, { } y) => x.Type != y.Type ? ((int)x.Type).CompareTo((int)y.Type) : string.CompareOrdinal(x.ChannelTxnId, y.ChannelTxnId),
         };
     }
 
@@ -261,7 +262,7 @@ public static class ReconMatcher
         if (c != 0) return c;
         c = a.AmountFen.CompareTo(b.AmountFen);
         if (c != 0) return c;
-        c = a.Type.CompareTo(b.Type);
+        c = ((int)a.Type).CompareTo((int)b.Type);
         if (c != 0) return c;
         c = Nullable.Compare(a.PaidAt?.UtcTicks, b.PaidAt?.UtcTicks);
         if (c != 0) return c;

@@ -3,6 +3,7 @@ using MeterToCash.Domain.Archive;
 using MeterToCash.Domain.Common;
 using MeterToCash.Domain.Ledger;
 using MeterToCash.Domain.Tariffs;
+using MeterToCash.Functions.Infrastructure;
 using Microsoft.Extensions.Logging;
 
 namespace MeterToCash.Functions.Ledger;
@@ -17,7 +18,9 @@ namespace MeterToCash.Functions.Ledger;
 /// A posting reads the account's partition, replays it (<see cref="LedgerState.Replay"/>), runs the operation and appends
 /// the entry conditional on the head read. When another writer appended first the append writes nothing; the posting is
 /// read and run again (at most <see cref="MaxAttempts"/> times, with a growing, jittered pause), so concurrent writers to
-/// one account serialise into a gapless sequence. A run whose earlier write had landed after all (a lost response) finds
+/// one account serialise into a gapless sequence. Within one instance, postings to one account first queue on a
+/// <see cref="StripedGate"/>, so a burst of payments to one account costs one read and one append each instead of a
+/// retry storm; the ETag check remains what makes it correct across instances. A run whose earlier write had landed after all (a lost response) finds
 /// its entry id stored and comes back <see cref="PostingOutcome.Replayed"/>.
 /// </para>
 /// <para>
@@ -33,6 +36,8 @@ public sealed class AccountLedger(LedgerStore store, TimeProvider time, ILogger<
 {
     /// <summary>Attempts of one posting before it answers <see cref="LedgerPostResult.Contended"/>.</summary>
     public const int MaxAttempts = 40;
+
+    readonly StripedGate gate = new();
 
     /// <summary>
     /// Runs <paramref name="operation"/> on the account's current state and stores the entry it posts, retrying on a
@@ -122,6 +127,7 @@ public sealed class AccountLedger(LedgerStore store, TimeProvider time, ILogger<
     async Task<LedgerPostResult> PostCoreAsync(string accountNo, Func<LedgerState, LedgerPostResult> operation, CancellationToken ct)
     {
         CheckAccountNo(accountNo);
+        using StripedGate.Releaser turn = await gate.EnterAsync(accountNo, ct);
         LedgerState state = LedgerState.Empty;
         for (int attempt = 1; attempt <= MaxAttempts; attempt++)
         {

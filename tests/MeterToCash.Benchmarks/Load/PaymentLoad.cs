@@ -39,6 +39,9 @@ internal static class PaymentLoad
             ["Billing__LateFeeSchedule"] = NotDuringTheRun,
             ["Billing__OutboxSchedule"] = NotDuringTheRun,
             ["Payments__SweepSchedule"] = NotDuringTheRun,
+            ["Reconciliation__ScanSchedule"] = NotDuringTheRun,
+            ["Archive__PurgeSchedule"] = NotDuringTheRun,
+            ["Ingestion__CurveRetentionSchedule"] = NotDuringTheRun,
             ["Logging__LogLevel__Default"] = "Warning",
         };
         await using LocalHostProcess host = await LocalHostProcess.StartAsync(azurite, "pay" + Guid.NewGuid().ToString("N")[..8], settings);
@@ -76,9 +79,11 @@ internal static class PaymentLoad
         }
 
         // Paced: requests started at 70 % of the best rate, however long each takes (open loop).
+        // After a pause, so the last ceiling round's table work in Azurite is not in it.
         double paced = best * 0.7;
-        Result p = await PacedAsync(bank, paced, TimeSpan.FromSeconds(10), i => NextBody(accountNos[i % accountNos.Length]));
-        Console.WriteLine($"  paced at 70 % of the best rate ({paced:N1}/s for 10 s): {p.Count:N0} payments, achieved {p.Rate:N1}/s, p50 {p.P50:N1} ms, p99 {p.P99:N1} ms{(p.Errors > 0 ? $", {p.Errors} errors" : string.Empty)}");
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        Result p = await PacedAsync(bank, paced, TimeSpan.FromSeconds(30), i => NextBody(accountNos[i % accountNos.Length]));
+        Console.WriteLine($"  paced at 70 % of the best rate ({paced:N1}/s for 30 s): {p.Count:N0} payments, achieved {p.Rate:N1}/s, p50 {p.P50:N1} ms, p99 {p.P99:N1} ms{(p.Errors > 0 ? $", {p.Errors} errors" : string.Empty)}");
 
         // Duplicate storm: one channelTxnId sent stormSize times at once.
         string stormAccount = accountNos[0], stormBody = Body("STORM-1", stormAccount, 4_321, day);

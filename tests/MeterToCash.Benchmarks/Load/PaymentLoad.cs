@@ -161,6 +161,7 @@ internal static class PaymentLoad
     static async Task<Result> PacedAsync(ChannelHttp bank, double rate, TimeSpan duration, Func<int, string> body)
     {
         ConcurrentBag<double> latencies = [];
+        ConcurrentBag<(double At, double Ms)> slow = [];
         int errors = 0;
         List<Task> inFlight = [];
         Stopwatch clock = Stopwatch.StartNew();
@@ -174,10 +175,16 @@ internal static class PaymentLoad
             }
 
             string b = body(i);
+            double startedAt = clock.Elapsed.TotalSeconds;
             inFlight.Add(Task.Run(async () =>
             {
                 (double ms, string? error) = await PayAsync(bank, b);
                 latencies.Add(ms);
+                if (ms > SlowMs)
+                {
+                    slow.Add((startedAt, ms));
+                }
+
                 if (error is not null)
                 {
                     Interlocked.Increment(ref errors);
@@ -186,8 +193,14 @@ internal static class PaymentLoad
         }
 
         await Task.WhenAll(inFlight);
+
+        // Where the tail is: slow requests clustered in a few seconds are a stall of a process, spread out they are queueing.
+        string seconds = string.Join(", ", slow.GroupBy(x => (int)x.At).OrderBy(g => g.Key).Select(g => $"{g.Key}s×{g.Count()} (max {g.Max(x => x.Ms):N0} ms)"));
+        Console.WriteLine($"    paced requests over {SlowMs} ms: {slow.Count} of {latencies.Count}; by the second they started: {(seconds.Length == 0 ? "none" : seconds)}");
         return Summarise(latencies, clock.Elapsed, errors, null);
     }
+
+    const double SlowMs = 100;
 
     static async Task<(double Ms, string? Error)> PayAsync(ChannelHttp bank, string body)
     {

@@ -14,7 +14,10 @@ namespace MeterToCash.Functions.Reconciliation;
 /// <list type="bullet">
 /// <item><c>ReconDays</c>, one partition <c>days</c>, RowKey <c>{yyyy-MM-dd}|{channelId}</c>: a channel day's current file
 /// (id, version), whether it still waits to be matched (<c>Pending</c>), the file last matched, the totals per class and
-/// how many differences are open. A summary over a date range is one range read of one partition.</item>
+/// how many differences are open. A summary over a date range is one range read of one partition. The same partition
+/// holds the pending index, RowKey <c>pending|{yyyy-MM-dd}|{channelId}</c> (after every date, so date ranges never
+/// see it): one row per channel day whose newest file waits to be matched, added in the entity-group transaction
+/// that sets <c>Pending</c> and deleted in the one that clears it, so the scan reads only those rows.</item>
 /// <item><c>ReconFiles</c>, partition <c>{channelId}|{yyyy-MM-dd}</c>, RowKey the file id: each version received.</item>
 /// <item><c>ReconItems</c>, partition <c>{channelId}|{yyyy-MM-dd}|{fileId}</c> (one per file matched, so a superseding file's
 /// items never mix with the old ones), RowKey <c>d|{itemId}</c> for a difference and <c>m|{itemId}</c> for a matched item:
@@ -28,6 +31,9 @@ namespace MeterToCash.Functions.Reconciliation;
 public sealed class ReconStore(TableServiceClient tables, BlobServiceClient blobs)
 {
     public const string DaysPartition = "days";
+
+    /// <summary>Prefix of the pending index's RowKeys in <see cref="DaysPartition"/>; it sorts after every <c>yyyy-MM-dd</c>.</summary>
+    public const string PendingPrefix = "pending|";
 
     const string DifferencePrefix = "d|", MatchedPrefix = "m|";
 
@@ -45,6 +51,9 @@ public sealed class ReconStore(TableServiceClient tables, BlobServiceClient blob
     public static string DayRowKey(string channelId, DateOnly day) => $"{Day(day)}|{channelId}";
 
     public static string DayPartition(string channelId, DateOnly day) => $"{channelId}|{Day(day)}";
+
+    /// <summary>The pending index row of a channel day: <c>pending|{yyyy-MM-dd}|{channelId}</c>.</summary>
+    public static string PendingRowKey(string channelId, DateOnly day) => $"{PendingPrefix}{DayRowKey(channelId, day)}";
 
     public static string ItemsPartition(string channelId, DateOnly day, string fileId) => $"{channelId}|{Day(day)}|{fileId}";
 
@@ -125,17 +134,20 @@ public sealed class ReconStore(TableServiceClient tables, BlobServiceClient blob
                         ["LineErrorCount"] = lineErrors,
                         ["ReceivedAt"] = at,
                     };
+                    TableTransactionAction write;
                     if (row is null)
                     {
                         claim["Status"] = ReconDayStatus.AwaitingDayClose;
-                        await days.AddEntityAsync(claim, ct);
+                        write = new(TableTransactionActionType.Add, claim);
                     }
                     else
                     {
                         // A day already matched was closed then: the newer file is matched next.
                         claim["Status"] = row.GetString("RunFileId") is null ? ReconDayStatus.AwaitingDayClose : ReconDayStatus.Matching;
-                        await days.UpdateEntityAsync(claim, row.ETag, TableUpdateMode.Merge, ct);
+                        write = new(TableTransactionActionType.UpdateMerge, claim, row.ETag);
                     }
+
+                    await days.SubmitTransactionAsync([write, new(TableTransactionActionType.UpsertReplace, PendingEntry(channelId, day))], ct);
                 }
 
                 await files.AddEntityAsync(
@@ -171,11 +183,11 @@ public sealed class ReconStore(TableServiceClient tables, BlobServiceClient blob
         return row.HasValue ? ToDay(row.Value!) : null;
     }
 
-    /// <summary>The channel days whose newest file has not been matched yet.</summary>
+    /// <summary>The channel days whose newest file has not been matched yet: a range read of the pending index only.</summary>
     public async Task<IReadOnlyList<ReconDayRef>> PendingDaysAsync(CancellationToken ct)
     {
         List<ReconDayRef> pending = [];
-        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {DaysPartition} and Pending eq {true}");
+        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {DaysPartition} and RowKey ge {PendingPrefix} and RowKey lt {"pending}"}");
         await foreach (TableEntity row in days.QueryAsync<TableEntity>(filter, select: ["ChannelId", "ChannelDate"], cancellationToken: ct))
         {
             pending.Add(new ReconDayRef(row.GetString("ChannelId"), DateOnly.ParseExact(row.GetString("ChannelDate"), "yyyy-MM-dd", CultureInfo.InvariantCulture)));
@@ -225,8 +237,15 @@ public sealed class ReconStore(TableServiceClient tables, BlobServiceClient blob
             ? new TableEntity(DaysPartition, row.RowKey) { ["Status"] = ReconDayStatus.Reconciled, ["OpenCount"] = 0, ["ReconciledAt"] = row.GetDateTimeOffset("ReconciledAt") ?? at }
             : null, ct);
 
+    /// <summary>
+    /// Merges <paramref name="change"/>'s answer into the day row, conditional on the row read, retried. When it sets
+    /// <c>Pending</c> to another value than the row has, the pending index row is added or deleted in the same
+    /// entity-group transaction. A row marked pending without its index row (written before the index existed) has its
+    /// flag cleared alone.
+    /// </summary>
     async Task UpdateDayAsync(string channelId, DateOnly day, Func<TableEntity, TableEntity?> change, CancellationToken ct)
     {
+        bool indexRowMissing = false;
         for (int attempt = 0; ; attempt++)
         {
             TableEntity row = (await days.GetEntityAsync<TableEntity>(DaysPartition, DayRowKey(channelId, day), cancellationToken: ct)).Value;
@@ -235,16 +254,38 @@ public sealed class ReconStore(TableServiceClient tables, BlobServiceClient blob
                 return;
             }
 
+            bool wasPending = row.GetBoolean("Pending") == true;
+            bool? pending = update.TryGetValue("Pending", out object? value) ? (bool)value! : null;
+            List<TableTransactionAction> actions = [new(TableTransactionActionType.UpdateMerge, update, row.ETag)];
+            if (pending == true && !wasPending)
+            {
+                actions.Add(new(TableTransactionActionType.UpsertReplace, PendingEntry(channelId, day)));
+            }
+            else if (pending == false && wasPending && !indexRowMissing)
+            {
+                actions.Add(new(TableTransactionActionType.Delete, new TableEntity(DaysPartition, PendingRowKey(channelId, day)), ETag.All));
+            }
+
             try
             {
-                await days.UpdateEntityAsync(update, row.ETag, TableUpdateMode.Merge, ct);
+                await days.SubmitTransactionAsync(actions, ct);
                 return;
             }
             catch (RequestFailedException e) when (e.Status == 412 && attempt < 20)
             {
             }
+            catch (TableTransactionFailedException e) when (e.Status == 404 && e.FailedTransactionActionIndex == 1 && actions[1].ActionType == TableTransactionActionType.Delete)
+            {
+                indexRowMissing = true;
+            }
         }
     }
+
+    static TableEntity PendingEntry(string channelId, DateOnly day) => new(DaysPartition, PendingRowKey(channelId, day))
+    {
+        ["ChannelId"] = channelId,
+        ["ChannelDate"] = Day(day),
+    };
 
     /// <summary>Writes a run's items (upserts in transactions of 100, so a repeated run writes the same rows).</summary>
     public async Task WriteItemsAsync(string channelId, DateOnly day, string fileId, IReadOnlyList<ReconItemRecord> records, CancellationToken ct)

@@ -38,3 +38,50 @@ public sealed record SegmentMemberDto(string AccountNo, string Area, string Clas
 
 /// <summary>A page of <c>GET /api/segments/{segment}/customers</c>.</summary>
 public sealed record SegmentMembersDto(string Segment, IReadOnlyList<SegmentMemberDto> Items, string? ContinuationToken);
+
+/// <summary>How many accounts are in a segment.</summary>
+public sealed record SegmentCount(SegmentDimension Dimension, string Code, int Accounts);
+
+/// <summary>How many accounts have a service action.</summary>
+public sealed record ServiceActionCount(ServiceAction Action, int Accounts);
+
+/// <summary>An area's accounts per segment and per service action as its last classification left them (stored per area, replaced by each run over the area).</summary>
+/// <param name="RunId">The run that classified the area (its as-of day, <c>yyyyMMdd</c>).</param>
+/// <param name="ClassifiedOn">That run's as-of day, <c>yyyy-MM-dd</c>.</param>
+public sealed record SegmentAreaCounts(string Area, string RunId, string ClassifiedOn, int Accounts, IReadOnlyList<SegmentCount> Segments, IReadOnlyList<ServiceActionCount> Actions)
+{
+    /// <summary>Counts the classifications of one area's accounts.</summary>
+    public static SegmentAreaCounts Of(string area, string runId, string classifiedOn, IReadOnlyList<AccountSegmentsDto> accounts)
+    {
+        ArgumentNullException.ThrowIfNull(accounts);
+        return new(area, runId, classifiedOn, accounts.Count,
+            [.. accounts.SelectMany(a => a.Segments).GroupBy(s => (s.Dimension, s.Code)).Select(g => new SegmentCount(g.Key.Dimension, g.Key.Code, g.Count()))],
+            [.. accounts.SelectMany(a => a.Actions.Select(x => x.Action).Distinct()).GroupBy(x => x).Select(g => new ServiceActionCount(g.Key, g.Count()))]);
+    }
+}
+
+/// <summary>
+/// <c>GET /api/segments</c>: every segment and service action with its number of accounts, summed over the areas as
+/// their last classification left them, and the load-shape clusters (24 hourly shares each) of the newest run.
+/// </summary>
+/// <param name="Areas">Areas classified at least once.</param>
+/// <param name="OldestClassifiedOn">The as-of day of the area classified longest ago (null before any run).</param>
+/// <param name="NewestClassifiedOn">The as-of day of the newest run over any area.</param>
+/// <param name="Segments">By dimension (load shape, value, payment), then by code.</param>
+/// <param name="ClustersRun">The run whose clusters are listed (<c>yyyyMMdd</c>).</param>
+public sealed record SegmentOverviewDto(int Areas, int Accounts, string? OldestClassifiedOn, string? NewestClassifiedOn, IReadOnlyList<SegmentCount> Segments, IReadOnlyList<ServiceActionCount> Actions, string? ClustersRun, IReadOnlyList<ShapeCluster> Clusters)
+{
+    /// <summary>Sums the areas' counts; <paramref name="clusters"/> are those of <paramref name="clustersRun"/>.</summary>
+    public static SegmentOverviewDto Of(IReadOnlyList<SegmentAreaCounts> areas, string? clustersRun, IReadOnlyList<ShapeCluster> clusters)
+    {
+        ArgumentNullException.ThrowIfNull(areas);
+        return new(areas.Count, areas.Sum(a => a.Accounts),
+            areas.Select(a => a.ClassifiedOn).Order(StringComparer.Ordinal).FirstOrDefault(),
+            areas.Select(a => a.ClassifiedOn).Order(StringComparer.Ordinal).LastOrDefault(),
+            [.. areas.SelectMany(a => a.Segments).GroupBy(s => (s.Dimension, s.Code)).Select(g => new SegmentCount(g.Key.Dimension, g.Key.Code, g.Sum(s => s.Accounts)))
+                .OrderBy(s => s.Dimension).ThenBy(s => s.Code, StringComparer.Ordinal)],
+            [.. areas.SelectMany(a => a.Actions).GroupBy(x => x.Action).Select(g => new ServiceActionCount(g.Key, g.Sum(x => x.Accounts))).OrderBy(x => x.Action)],
+            clustersRun,
+            clusters);
+    }
+}

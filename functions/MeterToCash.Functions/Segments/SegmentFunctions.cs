@@ -14,6 +14,21 @@ namespace MeterToCash.Functions.Segments;
 /// </summary>
 public sealed class SegmentFunctions(SegmentStore store)
 {
+    /// <summary>
+    /// Every segment and service action with its number of accounts (each area as its last classification left it) and
+    /// the newest run's load-shape clusters with their centroids (24 hourly shares, summing to 1).
+    /// </summary>
+    [Function(nameof(GetSegmentOverview))]
+    public async Task<IActionResult> GetSegmentOverview(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "segments")] HttpRequest request)
+    {
+        CancellationToken ct = request.HttpContext.RequestAborted;
+        IReadOnlyList<SegmentAreaCounts> areas = await store.AreaCountsAsync(ct);
+        string? newestRun = areas.Select(a => a.RunId).Order(StringComparer.Ordinal).LastOrDefault();
+        IReadOnlyList<ShapeCluster> clusters = newestRun is null ? [] : await store.ClustersAsync(newestRun, ct);
+        return new OkObjectResult(SegmentOverviewDto.Of(areas, newestRun, clusters));
+    }
+
     [Function(nameof(GetCustomerSegments))]
     public async Task<IActionResult> GetCustomerSegments(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "customers/{accountNo}/segments")] HttpRequest request,

@@ -10,14 +10,19 @@ namespace MeterToCash.Functions.Segments;
 /// The classification's own tables: <c>segments</c> (an account's current classification: PK account number, RK
 /// <c>current</c>), <c>segmentindex</c> (PK segment code, RK account number: the members of a segment),
 /// <c>segmentfacts</c> (a run's gathered facts: PK run id, RK area|account) and <c>segmentmodels</c> (a run's shape
-/// clusters: PK run id). A run id is its as-of day, so a re-run of the same day replaces its rows. Created once at
-/// start-up (<see cref="Infrastructure.StorageStartup"/>).
+/// clusters: PK run id, RK <c>shape</c>; and each area's counts per segment and service action as its last
+/// classification left them: PK <c>overview</c>, RK area, so the overview of every segment is one partition read of a
+/// row per area, not a count of the index). A run id is its as-of day, so a re-run of the same day replaces its rows.
+/// Created once at start-up (<see cref="Infrastructure.StorageStartup"/>).
 /// </summary>
 public sealed class SegmentStore(TableServiceClient tables)
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
     public const string SegmentsTable = "segments", IndexTable = "segmentindex", FactsTable = "segmentfacts", ModelsTable = "segmentmodels";
+
+    /// <summary>Partition of <see cref="ModelsTable"/> holding a row of counts per area (run ids are digits, so it never collides).</summary>
+    const string OverviewPartition = "overview";
 
     TableClient Segments => tables.GetTableClient(SegmentsTable);
 
@@ -66,6 +71,28 @@ public sealed class SegmentStore(TableServiceClient tables)
     {
         NullableResponse<TableEntity> found = await Models.GetEntityIfExistsAsync<TableEntity>(runId, "shape", cancellationToken: cancellationToken);
         return found.HasValue && found.Value!.GetString("Clusters") is { } json ? JsonSerializer.Deserialize<List<ShapeCluster>>(json, Json) ?? [] : [];
+    }
+
+    /// <summary>Replaces an area's counts per segment and service action (a retry writes the same row).</summary>
+    public async Task SaveAreaCountsAsync(SegmentAreaCounts counts, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(counts);
+        await Models.UpsertEntityAsync(new TableEntity(OverviewPartition, counts.Area) { ["Counts"] = JsonSerializer.Serialize(counts, Json) }, TableUpdateMode.Replace, cancellationToken);
+    }
+
+    /// <summary>Every classified area's counts, by area code.</summary>
+    public async Task<IReadOnlyList<SegmentAreaCounts>> AreaCountsAsync(CancellationToken cancellationToken)
+    {
+        List<SegmentAreaCounts> found = [];
+        await foreach (TableEntity e in Models.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {OverviewPartition}"), cancellationToken: cancellationToken))
+        {
+            if (e.GetString("Counts") is { } json && JsonSerializer.Deserialize<SegmentAreaCounts>(json, Json) is { } counts)
+            {
+                found.Add(counts);
+            }
+        }
+
+        return found;
     }
 
     /// <summary>

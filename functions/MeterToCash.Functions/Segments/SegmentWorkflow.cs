@@ -153,7 +153,7 @@ public sealed class SegmentWorkflow(AccountFactsReader reader, SegmentStore stor
         return [.. clusters.Select(c => c.Name)];
     }
 
-    /// <summary>Phase 3: classify one area's accounts and store each classification with its reasons and actions.</summary>
+    /// <summary>Phase 3: classify one area's accounts, store each classification with its reasons and actions, then the area's counts.</summary>
     [Function(nameof(AssignAreaSegments))]
     public async Task<SegmentRunSummary> AssignAreaSegments([ActivityTrigger] SegmentAreaWork work)
     {
@@ -162,13 +162,17 @@ public sealed class SegmentWorkflow(AccountFactsReader reader, SegmentStore stor
         IReadOnlyList<AccountFacts> facts = await store.FactsAsync(work.RunId, work.Area, CancellationToken.None);
         string classifiedOn = work.AsOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         int withProfile = 0;
+        List<AccountSegmentsDto> classified = [];
         foreach (AccountFacts f in facts)
         {
             IReadOnlyList<CustomerSegment> segments = [Shape(f, clusters), SegmentRules.Value(f), SegmentRules.Payment(f)];
             withProfile += f.HourlyProfile is null ? 0 : 1;
-            await store.SaveAsync(new AccountSegmentsDto(f.AccountNo, work.Area, classifiedOn, segments, ServiceActions.For(f, segments), f), CancellationToken.None);
+            AccountSegmentsDto account = new(f.AccountNo, work.Area, classifiedOn, segments, ServiceActions.For(f, segments), f);
+            await store.SaveAsync(account, CancellationToken.None);
+            classified.Add(account);
         }
 
+        await store.SaveAreaCountsAsync(SegmentAreaCounts.Of(work.Area, work.RunId, classifiedOn, classified), CancellationToken.None);
         return new SegmentRunSummary(1, facts.Count, withProfile, []);
     }
 

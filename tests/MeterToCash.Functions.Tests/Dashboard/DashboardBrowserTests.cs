@@ -4,11 +4,15 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using MeterToCash.Domain.MeterData;
+using MeterToCash.Functions.Tests.Archive;
 using MeterToCash.Functions.Tests.Infrastructure;
 using MeterToCash.Functions.Tests.Ingestion;
 using MeterToCash.Functions.Tests.Load;
 using MeterToCash.Functions.Tests.Monitoring;
+using MeterToCash.Functions.Tests.Reconciliation;
+using MeterToCash.Tools;
 using MeterToCash.Tools.LocalStack;
+using MeterToCash.Tools.Reconciliation;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 
@@ -16,8 +20,9 @@ namespace MeterToCash.Functions.Tests.Dashboard;
 
 /// <summary>
 /// The operations dashboard in a real headless Chromium (Playwright, the system's browser) against the running LocalHost:
-/// each panel shows what the API answers, an alarm is acknowledged and another closed through the page, and a screenshot
-/// is kept under TestResults/dashboard/.
+/// each panel shows what the API answers (reconciliation and segments included, with a day's open differences and a
+/// segment's members opened through the page), an alarm is acknowledged and another closed through the page, and a
+/// screenshot is kept under TestResults/dashboard/.
 /// </summary>
 [Collection(BackendCollection.Name)]
 public class DashboardBrowserTests(BackendFixture backend, ITestOutputHelper output)
@@ -35,6 +40,9 @@ public class DashboardBrowserTests(BackendFixture backend, ITestOutputHelper out
         string day = yesterday.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         string area = await SeedOverloadedLossyAreaAsync(client, yesterday);
         string cycle = await RunBillingCycleAsync(client, area);
+        DateOnly reconDay = yesterday.AddDays(-2);
+        await SeedReconciliationDayAsync(reconDay);
+        await SeedSegmentsAsync(client);
 
         await using Browser browser = await Browser.LaunchAsync();
         IPage page = await browser.Context.NewPageAsync();
@@ -61,7 +69,8 @@ public class DashboardBrowserTests(BackendFixture backend, ITestOutputHelper out
         await AssertAreaPanelAsync(page, client, area, day);
         await AssertReadsAsync(page, client, area, day);
         await AssertBillingAsync(page, client, cycle);
-        Assert.Contains("Not available", await page.TextContentAsync("#reconciliation"), StringComparison.Ordinal);
+        await AssertReconciliationAsync(page, client, yesterday, reconDay);
+        await AssertSegmentsAsync(page, client);
 
         // Alarms: the page lists the area's alarms that are not closed, as the API does.
         List<JsonElement> open = await NotClosedAlarmsAsync(client, area);
@@ -284,6 +293,149 @@ public class DashboardBrowserTests(BackendFixture backend, ITestOutputHelper out
             }
         }
     }
+
+    /// <summary>A reconciled-with-differences day of BANK-ICBC, as <see cref="ReconKit"/> makes them: three payments through
+    /// the bank API, the day closed, the bank's file with one of ours dropped (bank-short) and one of its own (bank-long).</summary>
+    async Task SeedReconciliationDayAsync(DateOnly day)
+    {
+        using HttpClient anonymous = Payments.PaymentsKit.Anonymous(backend.Host.BaseAddress);
+        ChannelHttp bank = Payments.PaymentsKit.Icbc(anonymous);
+        string account = await Payments.PaymentsKit.CustomerAsync(backend.Client);
+        await ReconKit.PayAsync(bank, day, [account], [12_345, 6_789, 100_001]);
+        await ReconKit.CloseDayAsync(bank, day);
+        (HttpStatusCode status, JsonElement body) = await ReconKit.UploadAsync(backend.Client, ReconKit.Csv(day, await ReconKit.BankLinesAsync(backend.Client, day, new ReconPlants(Dropped: 1, Extra: 1))), csv: true);
+        Assert.True(status == HttpStatusCode.Accepted, body.ToString());
+        await ReconKit.WaitForStatusAsync(backend.Client, day, "AwaitingDecisions");
+    }
+
+    /// <summary>A small area of three residential accounts (one of credit grade C) with November 2025's curves through the
+    /// pipeline, classified as of 2025-12-01.</summary>
+    static async Task SeedSegmentsAsync(HttpClient client)
+    {
+        string area = $"TD{Environment.ProcessId % 100000:D5}";
+        Assert.True((await client.PutAsJsonAsync($"api/network/areas/{area}", new { name = "看板细分台区", feederCode = "FD001", ratedKva = 400 })).IsSuccessStatusCode);
+        for (int i = 0; i < 3; i++)
+        {
+            (string accountNo, string meterNo) = CustomerJson.NextIds();
+            JsonObject customer = CustomerJson.Residential(accountNo, meterNo, area);
+            customer["credit"] = i == 0 ? "C" : "A";
+            Assert.Equal(HttpStatusCode.Created, (await client.PostAsync("api/customers", CustomerJson.Content(customer))).StatusCode);
+        }
+
+        await new MonthSeed(client).SeedAsync(new DateOnly(2025, 11, 1), [area]);
+        HttpResponseMessage started = await client.PostAsJsonAsync("api/segments/runs", new { asOf = "2025-12-01", areas = new[] { area } });
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        string id = JsonDocument.Parse(await started.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
+        DateTime deadline = DateTime.UtcNow.AddMinutes(2);
+        JsonElement run;
+        while ((run = await GetAsync(client, $"api/segments/runs/{id}")).GetProperty("status").GetString() is not ("Completed" or "Failed") && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(300);
+        }
+
+        Assert.True(run.GetProperty("status").GetString() == "Completed", run.ToString());
+    }
+
+    /// <summary>The panel's rows and totals are the summary's for the 7 days to the chosen day, amounts as yuan from the
+    /// fen integers; a click on the seeded day lists the report's open differences.</summary>
+    static async Task AssertReconciliationAsync(IPage page, HttpClient client, DateOnly to, DateOnly seeded)
+    {
+        JsonElement summary = await GetAsync(client, $"api/reconciliation/summary?from={to.AddDays(-6):yyyy-MM-dd}&to={to:yyyy-MM-dd}");
+        JsonElement[] days = [.. summary.GetProperty("days").EnumerateArray()];
+        Assert.Contains(days, d => d.GetProperty("channelDate").GetString() == $"{seeded:yyyy-MM-dd}");
+        string[] shown = await page.Locator("#reconTable tr[data-channel]").EvaluateAllAsync<string[]>("rows => rows.map(r => `${r.dataset.channel} ${r.dataset.day}`)");
+        Assert.Equal(days.Select(d => $"{d.GetProperty("channelId").GetString()} {d.GetProperty("channelDate").GetString()}").Order(), shown.Order());
+        foreach (JsonElement d in days)
+        {
+            ILocator row = page.Locator($"#reconTable tr[data-channel='{d.GetProperty("channelId").GetString()}'][data-day='{d.GetProperty("channelDate").GetString()}']");
+            Assert.Equal(d.GetProperty("status").GetString(), await Value(row, "status"));
+            foreach (string field in new[] { "matchedCount", "bankLongCount", "bankShortCount", "differences", "open" })
+            {
+                Assert.Equal(d.GetProperty(field).GetInt32().ToString(CultureInfo.InvariantCulture), await Value(row, field));
+            }
+
+            foreach (string field in new[] { "matchedFen", "bankLongFen", "bankShortFen" })
+            {
+                long fen = d.GetProperty(field).GetInt64();
+                Assert.Equal(fen.ToString(CultureInfo.InvariantCulture), await Value(row, field));
+                Assert.Equal(Yuan(fen), await row.Locator($"td[data-field={field}]").TextContentAsync());
+            }
+        }
+
+        foreach (string field in new[] { "matchedFen", "bankLongFen", "bankShortFen", "open", "daysReconciled" })
+        {
+            Assert.Equal(summary.GetProperty(field).GetInt64().ToString(CultureInfo.InvariantCulture), await page.GetAttributeAsync($"#reconTotals [data-field={field}]", "data-value"));
+        }
+
+        string day = $"{seeded:yyyy-MM-dd}";
+        JsonElement report = await GetAsync(client, $"api/reconciliation/{ReconKit.Channel}/{day}");
+        JsonElement[] open = [.. report.GetProperty("differences").EnumerateArray().Where(x => x.GetProperty("open").GetBoolean())];
+        Assert.Equal(2, open.Length);
+        await page.Locator($"#reconTable tr[data-channel='{ReconKit.Channel}'][data-day='{day}']").ClickAsync();
+        await page.Locator($"#reconDay[data-day='{day}'] #reconDifferences").WaitForAsync();
+        Assert.Equal(open.Select(x => x.GetProperty("itemId").GetString()).Order(), (await page.Locator("#reconDifferences tr[data-item]").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.item)")).Order());
+        foreach (JsonElement difference in open)
+        {
+            ILocator row = page.Locator($"#reconDifferences tr[data-item='{difference.GetProperty("itemId").GetString()}']");
+            Assert.Equal(difference.GetProperty("class").GetString(), await Value(row, "class"));
+            JsonElement? bank = difference.TryGetProperty("bank", out JsonElement b) ? b : null;
+            JsonElement? ours = difference.TryGetProperty("journal", out JsonElement j) ? j : null;
+            Assert.Equal(Fen(bank), await Value(row, "bankAmountFen"));
+            Assert.Equal(Fen(ours), await Value(row, "journalAmountFen"));
+            Assert.Equal(Yuan(long.Parse(Fen(bank ?? ours)!, CultureInfo.InvariantCulture)), await row.Locator($"td[data-field={(bank is null ? "journalAmountFen" : "bankAmountFen")}]").TextContentAsync());
+            Assert.Equal(Text(ours, "accountNo") ?? Text(bank, "accountNo"), await Value(row, "accountNo"));
+            Assert.Equal(Text(bank, "bankRef") ?? string.Empty, await Value(row, "bankRef"));
+        }
+
+        static string? Fen(JsonElement? side) => side?.GetProperty("amountFen").GetInt64().ToString(CultureInfo.InvariantCulture) ?? string.Empty;
+        static string? Text(JsonElement? side, string name) => side is { } s && s.TryGetProperty(name, out JsonElement v) ? v.GetString() : null;
+    }
+
+    /// <summary>The panel's segments, actions and clusters are the overview's; a click on a segment lists its first
+    /// members with the reasons and actions their classification gives.</summary>
+    static async Task AssertSegmentsAsync(IPage page, HttpClient client)
+    {
+        JsonElement overview = await GetAsync(client, "api/segments");
+        Assert.Equal(overview.GetProperty("accounts").GetInt32().ToString(CultureInfo.InvariantCulture), await page.GetAttributeAsync("#segmentSummary [data-field=accounts]", "data-value"));
+        JsonElement[] segments = [.. overview.GetProperty("segments").EnumerateArray()];
+        Assert.Contains(segments, x => x.GetProperty("code").GetString() == "payment-risk");
+        Assert.Equal(segments.Select(x => x.GetProperty("code").GetString()), await page.Locator("#segmentTable tr[data-segment]").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.segment)"));
+        foreach (JsonElement segment in segments)
+        {
+            ILocator row = page.Locator($"#segmentTable tr[data-segment='{segment.GetProperty("code").GetString()}']");
+            Assert.Equal(segment.GetProperty("dimension").GetString(), await Value(row, "dimension"));
+            Assert.Equal(segment.GetProperty("accounts").GetInt32().ToString(CultureInfo.InvariantCulture), await Value(row, "accounts"));
+        }
+
+        foreach (JsonElement action in overview.GetProperty("actions").EnumerateArray())
+        {
+            Assert.Equal(action.GetProperty("accounts").GetInt32().ToString(CultureInfo.InvariantCulture), await Value(page.Locator($"#actionTable tr[data-action='{action.GetProperty("action").GetString()}']"), "accounts"));
+        }
+
+        JsonElement[] clusters = [.. overview.GetProperty("clusters").EnumerateArray()];
+        Assert.NotEmpty(clusters);
+        Assert.Equal(clusters.Select(c => c.GetProperty("name").GetString()), await page.Locator("#clusters [data-cluster]").EvaluateAllAsync<string[]>("boxes => boxes.map(b => b.dataset.cluster)"));
+        JsonElement charts = await page.EvaluateAsync<JsonElement>("() => window.dashboard.charts.clusters.map(c => c.data.datasets[0].data)");
+        Assert.Equal(clusters.Select(c => c.GetProperty("centroid").EnumerateArray().Select(v => v.GetDecimal()).ToArray()), charts.EnumerateArray().Select(d => d.EnumerateArray().Select(v => v.GetDecimal()).ToArray()));
+
+        await page.Locator("#segmentTable tr[data-segment='payment-risk']").ClickAsync();
+        await page.Locator("#segmentMembers[data-segment='payment-risk'] #memberTable").WaitForAsync();
+        JsonElement members = await GetAsync(client, "api/segments/payment-risk/customers?pageSize=10");
+        string[] accounts = [.. members.GetProperty("items").EnumerateArray().Select(m => m.GetProperty("accountNo").GetString()!)];
+        Assert.NotEmpty(accounts);
+        Assert.Equal(accounts, await page.Locator("#memberTable tr[data-account]").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.account)"));
+        foreach (string account in accounts)
+        {
+            JsonElement classified = await GetAsync(client, $"api/customers/{account}/segments");
+            JsonElement risk = classified.GetProperty("segments").EnumerateArray().Single(x => x.GetProperty("code").GetString() == "payment-risk");
+            ILocator row = page.Locator($"#memberTable tr[data-account='{account}']");
+            Assert.Equal(string.Join(" | ", risk.GetProperty("reasons").EnumerateArray().Select(r => r.GetString())), await Value(row, "reasons"));
+            Assert.Equal(string.Join(",", classified.GetProperty("actions").EnumerateArray().Select(a => a.GetProperty("action").GetString())), await Value(row, "actions"));
+        }
+    }
+
+    /// <summary>Yuan as the page writes it, from the integer fen: 1234567 → 12,345.67.</summary>
+    static string Yuan(long fen) => (fen / 100m).ToString("#,##0.00", CultureInfo.InvariantCulture);
 
     static async Task<List<JsonElement>> NotClosedAlarmsAsync(HttpClient client, string area)
     {

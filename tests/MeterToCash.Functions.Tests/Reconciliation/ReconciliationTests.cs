@@ -156,6 +156,38 @@ public class ReconciliationTests(BackendFixture backend)
     }
 
     [Fact]
+    public async Task StartPendingReconciliations_FileBeforeDayClose_IndexedUntilMatchedThenStartedByTheSweepAndIndexEmptied()
+    {
+        DateOnly day = new(2026, 3, 7);
+        using HttpClient anonymous = Anonymous(backend.Host.BaseAddress);
+        using HttpClient admin = backend.Host.Client(LocalHostProcess.MasterKey);
+        ChannelHttp bank = Icbc(anonymous);
+        string account = await CustomerAsync(Client);
+        await PayAsync(bank, day, [account], [1_100, 2_200]);
+        TableClient days = new(backend.StorageConnectionString, "ReconDays");
+        string indexKey = $"pending|{Day(day)}|{Channel}";
+
+        // The file comes before the day closes: the day is pending, and so listed in the index the sweep reads.
+        (HttpStatusCode status, _) = await UploadAsync(Client, Csv(day, await BankLinesAsync(Client, day, new ReconPlants())), csv: true);
+        Assert.Equal(HttpStatusCode.Created, status);
+        Assert.True((await ReportAsync(Client, day)).GetProperty("pending").GetBoolean());
+        Assert.True((await days.GetEntityIfExistsAsync<TableEntity>("days", indexKey)).HasValue);
+
+        // The day closes; the sweep starts the match, and the match takes the day out of the index.
+        await CloseDayAsync(bank, day);
+        await Billing.BillingApi.FireTimerAsync(admin, "StartPendingReconciliations");
+        JsonElement report = await WaitForStatusAsync(Client, day, "Reconciled");
+        Assert.Equal(2, Count(report, "Matched"));
+        Assert.False((await days.GetEntityIfExistsAsync<TableEntity>("days", indexKey)).HasValue);
+
+        // A superseding file of the closed day is indexed with its claim and out again once matched.
+        (status, JsonElement second) = await UploadAsync(Client, Csv(day, await BankLinesAsync(Client, day, new ReconPlants(Extra: 1))), csv: true);
+        Assert.Equal(HttpStatusCode.Accepted, status);
+        await WaitForAsync(Client, day, r => r.GetProperty("matchedFileId").GetString() == second.GetProperty("fileId").GetString() && !r.GetProperty("pending").GetBoolean(), "matched again");
+        Assert.False((await days.GetEntityIfExistsAsync<TableEntity>("days", indexKey)).HasValue);
+    }
+
+    [Fact]
     public async Task LedgerMissing_JournalEntryWithoutLedgerEntry_ClassifiedAndCriticalAlarmAtOnce()
     {
         DateOnly day = new(2026, 3, 4);

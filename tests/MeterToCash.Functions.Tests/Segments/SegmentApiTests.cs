@@ -60,6 +60,24 @@ public class SegmentApiTests(BackendFixture backend)
         Assert.Equal("no ledger history yet: archive credit grade C", risky.GetProperty("segments")[2].GetProperty("reasons")[0].GetString());
         Assert.Contains(risky.GetProperty("actions").EnumerateArray(), a => a.GetProperty("action").GetString() == "LatePaymentReminder");
 
+        // The overview sums each area's counts as its last run left them: every account is in one segment per dimension,
+        // the segments of this area's accounts are there, and the newest run's clusters have 24 hourly shares summing to 1.
+        JsonElement overview = JsonDocument.Parse(await Client.GetStringAsync("api/segments")).RootElement;
+        int classified = overview.GetProperty("accounts").GetInt32();
+        Assert.True(classified >= accounts.Count, overview.GetRawText());
+        JsonElement[] counts = [.. overview.GetProperty("segments").EnumerateArray()];
+        foreach (string dimension in new[] { "LoadShape", "Value", "Payment" })
+        {
+            Assert.Equal(classified, counts.Where(c => c.GetProperty("dimension").GetString() == dimension).Sum(c => c.GetProperty("accounts").GetInt32()));
+        }
+
+        Assert.All(first.SelectMany(a => a.GetProperty("segments").EnumerateArray()), s => Assert.Contains(counts, c => c.GetProperty("code").GetString() == s.GetProperty("code").GetString()));
+        Assert.Contains(overview.GetProperty("actions").EnumerateArray(), a => a.GetProperty("action").GetString() == "LatePaymentReminder" && a.GetProperty("accounts").GetInt32() >= 1);
+        JsonElement[] clusters = [.. overview.GetProperty("clusters").EnumerateArray()];
+        Assert.NotEmpty(clusters);
+        Assert.All(clusters, c => Assert.Equal(24, c.GetProperty("centroid").GetArrayLength()));
+        Assert.All(clusters, c => Assert.InRange(c.GetProperty("centroid").EnumerateArray().Sum(v => v.GetDecimal()), 0.999m, 1.001m));
+
         JsonElement members = JsonDocument.Parse(await Client.GetStringAsync("api/segments/payment-risk/customers?pageSize=1000")).RootElement;
         Assert.Contains(members.GetProperty("items").EnumerateArray(), m => m.GetProperty("accountNo").GetString() == accounts[0]);
         Assert.DoesNotContain(members.GetProperty("items").EnumerateArray(), m => m.GetProperty("accountNo").GetString() == accounts[1]);

@@ -11,7 +11,7 @@
   const PARALLEL = 4; // per-area calls at a time: the app runs on small instances
 
   const $ = (id) => document.getElementById(id);
-  const state = { area: null, charts: {}, refreshes: 0 };
+  const state = { area: null, reconDay: null, segment: null, charts: {}, refreshes: 0 };
   window.dashboard = state; // for operators' consoles and the browser test
 
   class ApiError extends Error {
@@ -356,6 +356,197 @@
     }
   }
 
+  // ---- Reconciliation: every channel day of the last RECON_DAYS days, and one day's open differences ----
+  const RECON_DAYS = 7;
+
+  // Integer fen as yuan text, from the digits alone (no floating-point money): 1234567 → "12,345.67", -5 → "-0.05".
+  function yuan(fen) {
+    if (fen === undefined || fen === null) return '–';
+    const digits = String(fen).replace('-', '').padStart(3, '0');
+    const whole = digits.slice(0, -2).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+    return `${String(fen).startsWith('-') ? '-' : ''}${whole}.${digits.slice(-2)}`;
+  }
+
+  function moneyCell(field, fen) {
+    const td = cell(field, fen, yuan(fen));
+    td.classList.add('money');
+    return td;
+  }
+
+  async function renderReconciliation(day) {
+    const from = addDays(day, -(RECON_DAYS - 1));
+    $('reconRange').textContent = `· ${from} to ${day}`;
+    const summary = await api(`reconciliation/summary?from=${from}&to=${day}`);
+    const totals = $('reconTotals');
+    totals.replaceChildren();
+    for (const [label, field, value, text] of [
+      ['Matched', 'matchedFen', summary.matchedFen, `¥${yuan(summary.matchedFen)}`],
+      ['Bank-long', 'bankLongFen', summary.bankLongFen, `¥${yuan(summary.bankLongFen)}`],
+      ['Bank-short', 'bankShortFen', summary.bankShortFen, `¥${yuan(summary.bankShortFen)}`],
+      ['Open differences', 'open', summary.open, summary.open],
+      ['Days reconciled / not yet', 'daysReconciled', summary.daysReconciled, `${summary.daysReconciled} / ${summary.daysOpen}`],
+    ]) {
+      totals.append(el('span', `${label}: ${text}`, { 'data-field': field, 'data-value': value ?? '' }));
+    }
+
+    const body = $('reconTable').querySelector('tbody');
+    body.replaceChildren();
+    if (summary.days.length === 0) body.append(el('tr').appendChild(el('td', 'No bank file has arrived for these days.', { colspan: 11 })).parentNode);
+    const days = [...summary.days].sort((a, b) => (a.channelDate === b.channelDate ? a.channelId.localeCompare(b.channelId) : a.channelDate < b.channelDate ? 1 : -1));
+    for (const d of days) {
+      const tr = el('tr', null, { 'data-channel': d.channelId, 'data-day': d.channelDate, tabindex: '0', title: 'Show this day\'s open differences' });
+      const status = cell('status', d.status);
+      status.className = `recon-${d.status.toLowerCase()}`;
+      tr.append(cell('channelDate', d.channelDate), cell('channelId', d.channelId), status,
+        cell('matchedCount', d.matchedCount), moneyCell('matchedFen', d.matchedFen),
+        cell('bankLongCount', d.bankLongCount), moneyCell('bankLongFen', d.bankLongFen),
+        cell('bankShortCount', d.bankShortCount), moneyCell('bankShortFen', d.bankShortFen),
+        cell('differences', d.differences), cell('open', d.open));
+      if (d.open > 0) tr.classList.add('warn');
+      const open = () => selectReconDay(d.channelId, d.channelDate);
+      tr.addEventListener('click', open);
+      tr.addEventListener('keydown', (e) => { if (e.key === 'Enter') open(); });
+      body.append(tr);
+    }
+
+    const chosen = state.reconDay;
+    if (chosen && !days.some((d) => d.channelId === chosen.channelId && d.channelDate === chosen.channelDate)) state.reconDay = null;
+    markReconDay();
+    if (state.reconDay) await renderReconDay(state.reconDay.channelId, state.reconDay.channelDate);
+    else $('reconDay').replaceChildren();
+  }
+
+  function markReconDay() {
+    const r = state.reconDay;
+    for (const row of document.querySelectorAll('#reconTable tr[data-channel]')) {
+      row.classList.toggle('selected', !!r && row.dataset.channel === r.channelId && row.dataset.day === r.channelDate);
+    }
+  }
+
+  function selectReconDay(channelId, channelDate) {
+    state.reconDay = { channelId, channelDate };
+    markReconDay();
+    renderReconDay(channelId, channelDate).then(() => panelError('panel-reconciliation', null), (e) => panelError('panel-reconciliation', e));
+  }
+
+  async function renderReconDay(channelId, channelDate) {
+    const report = await api(`reconciliation/${encodeURIComponent(channelId)}/${channelDate}`);
+    const root = $('reconDay');
+    root.replaceChildren();
+    root.dataset.channel = channelId;
+    root.dataset.day = channelDate;
+    const open = report.differences.filter((d) => d.open);
+    root.append(el('h3', `${channelId} · ${channelDate}: ${open.length} open of ${report.differenceCount} differences (file version ${report.fileVersion}, ${report.format})`,
+      { 'data-field': 'openCount', 'data-value': report.openCount }));
+    if (open.length === 0) { root.append(el('p', 'No open difference.')); return; }
+    const table = el('table', null, { id: 'reconDifferences' });
+    table.append(headRow(['Item', 'Class', 'Bank ¥', 'Ours ¥', 'Account', 'Bank ref', 'Channel txn', 'Paid at']));
+    const body = el('tbody');
+    for (const d of open) {
+      const bank = d.bank || {}, ours = d.journal || {};
+      const paidAt = ours.paidAt ?? bank.paidAt;
+      const tr = el('tr', null, { 'data-item': d.itemId });
+      tr.append(cell('itemId', d.itemId), cell('class', d.class),
+        moneyCell('bankAmountFen', bank.amountFen), moneyCell('journalAmountFen', ours.amountFen),
+        cell('accountNo', ours.accountNo ?? bank.accountNo), cell('bankRef', bank.bankRef),
+        cell('channelTxnId', ours.channelTxnId ?? bank.channelTxnId), cell('paidAt', paidAt, paidAt ? new Date(paidAt).toLocaleString() : '–'));
+      body.append(tr);
+    }
+    table.append(body);
+    root.append(table);
+  }
+
+  // ---- Customer segments: accounts per segment and service action, the load-shape clusters, a segment's members ----
+  const MEMBERS_SHOWN = 10;
+
+  async function renderSegments() {
+    const overview = await api('segments');
+    const summary = $('segmentSummary');
+    summary.replaceChildren();
+    summary.append(
+      el('span', `Accounts classified: ${overview.accounts} in ${overview.areas} areas`, { 'data-field': 'accounts', 'data-value': overview.accounts }),
+      el('span', `As of ${overview.oldestClassifiedOn ?? '–'}${overview.newestClassifiedOn && overview.newestClassifiedOn !== overview.oldestClassifiedOn ? ` to ${overview.newestClassifiedOn}` : ''}`,
+        { 'data-field': 'newestClassifiedOn', 'data-value': overview.newestClassifiedOn ?? '' }));
+
+    const body = $('segmentTable').querySelector('tbody');
+    body.replaceChildren();
+    if (overview.segments.length === 0) body.append(el('tr').appendChild(el('td', 'No classification has run yet (nightly, or POST segments/runs).', { colspan: 3 })).parentNode);
+    for (const s of overview.segments) {
+      const tr = el('tr', null, { 'data-segment': s.code, tabindex: '0', title: 'Show some of its accounts with their reasons' });
+      tr.append(cell('dimension', s.dimension), cell('code', s.code), cell('accounts', s.accounts));
+      const open = () => selectSegment(s.code);
+      tr.addEventListener('click', open);
+      tr.addEventListener('keydown', (e) => { if (e.key === 'Enter') open(); });
+      body.append(tr);
+    }
+
+    const actions = $('actionTable').querySelector('tbody');
+    actions.replaceChildren();
+    for (const a of overview.actions) {
+      const tr = el('tr', null, { 'data-action': a.action });
+      tr.append(cell('action', a.action), cell('accounts', a.accounts));
+      actions.append(tr);
+    }
+
+    for (const chart of state.charts.clusters || []) chart.destroy();
+    state.charts.clusters = [];
+    const clusters = $('clusters');
+    clusters.replaceChildren();
+    clusters.dataset.run = overview.clustersRun ?? '';
+    const members = new Map(overview.segments.filter((s) => s.dimension === 'LoadShape').map((s) => [s.code, s.accounts]));
+    for (const c of overview.clusters) {
+      const box = el('div', null, { class: 'cluster', 'data-cluster': c.name });
+      box.append(el('h4', `${c.name} · ${members.get(c.name) ?? 0} accounts`), el('p', c.description));
+      const holder = el('div', null, { class: 'chart' });
+      const canvas = el('canvas', null, { 'aria-label': `Centroid of ${c.name}` });
+      holder.append(canvas);
+      box.append(holder);
+      clusters.append(box);
+      state.charts.clusters.push(new Chart(canvas, {
+        type: 'bar',
+        data: { labels: Array.from({ length: 24 }, (_, h) => String(h)), datasets: [{ label: c.name, data: c.centroid, backgroundColor: '#1565c0' }] },
+        options: {
+          animation: false, responsive: true, maintainAspectRatio: false,
+          plugins: { legend: { display: false }, tooltip: { callbacks: { label: (item) => pct(item.raw) } } },
+          scales: { y: { beginAtZero: true, ticks: { callback: (v) => `${Math.round(v * 100)} %`, maxTicksLimit: 3 } }, x: { ticks: { maxTicksLimit: 7 } } },
+        },
+      }));
+    }
+    if (overview.clusters.length === 0) clusters.append(el('p', 'No load-shape clusters yet.'));
+
+    if (state.segment && !overview.segments.some((s) => s.code === state.segment)) state.segment = null;
+    if (state.segment) await renderSegmentMembers(state.segment);
+  }
+
+  function selectSegment(code) {
+    state.segment = code;
+    renderSegmentMembers(code).then(() => panelError('panel-segments', null), (e) => panelError('panel-segments', e));
+  }
+
+  async function renderSegmentMembers(code) {
+    for (const row of document.querySelectorAll('#segmentTable tr[data-segment]')) row.classList.toggle('selected', row.dataset.segment === code);
+    const page = await api(`segments/${encodeURIComponent(code)}/customers?pageSize=${MEMBERS_SHOWN}`);
+    const accounts = await mapLimited(page.items, async (m) => ({ member: m, found: await settle(api(`customers/${encodeURIComponent(m.accountNo)}/segments`)) }));
+    const root = $('segmentMembers');
+    root.replaceChildren();
+    root.dataset.segment = code;
+    root.append(el('h3', `${code}: ${page.continuationToken ? `the first ${page.items.length}` : `all ${page.items.length}`} accounts, with the reasons and service actions`));
+    const table = el('table', null, { id: 'memberTable' });
+    table.append(headRow(['Account', 'Area', 'Classified on', 'Reasons', 'Service actions']));
+    const body = el('tbody');
+    for (const { member, found } of accounts) {
+      const doc = found.value;
+      const segment = doc?.segments.find((s) => s.code === code);
+      const tr = el('tr', null, { 'data-account': member.accountNo });
+      tr.append(cell('accountNo', member.accountNo), cell('area', member.area), cell('classifiedOn', member.classifiedOn),
+        cell('reasons', segment ? segment.reasons.join(' | ') : '', doc ? (segment?.reasons || []).join('; ') : `– (${found.error.message})`),
+        cell('actions', doc ? doc.actions.map((a) => a.action).join(',') : '', doc ? doc.actions.map((a) => `${a.action}: ${a.rule}`).join('; ') || 'none' : '–'));
+      body.append(tr);
+    }
+    table.append(body);
+    root.append(table);
+  }
+
   // ---- Refresh and the key ----
   function setStatus(text) { $('status').textContent = text; }
 
@@ -376,6 +567,8 @@
       settle(renderAlarms()).then((r) => panelError('panel-alarms', r.error)),
       settle(renderReads(areas, day)).then((r) => panelError('panel-reads', r.error)),
       settle(renderBilling()).then((r) => panelError('panel-billing', r.error)),
+      settle(renderReconciliation(day)).then((r) => panelError('panel-reconciliation', r.error)),
+      settle(renderSegments()).then((r) => panelError('panel-segments', r.error)),
     ]);
     for (const row of document.querySelectorAll('#tree tr[data-area]')) row.classList.toggle('selected', row.dataset.area === state.area);
     state.refreshes++;
@@ -405,5 +598,6 @@
   if (params.get('day')) $('day').value = params.get('day');
   if (params.get('lossDay')) $('lossDay').value = params.get('lossDay');
   if (params.get('area')) state.area = params.get('area');
+  if (params.get('segment')) state.segment = params.get('segment');
   refresh();
 })();

@@ -59,7 +59,7 @@ public sealed class DayCloser(PaymentStore store, PaymentPoster poster, TimeProv
             p.GetString("Tender") ?? "Cash",
             reversedKeys.Contains(p.GetString("Key")) ? PaymentStore.Reversed : PaymentStore.Posted,
             DateTimeOffset.Parse(p.GetString("PaidAt"), System.Globalization.CultureInfo.InvariantCulture)))];
-        CloseOutAnswer answer = new(channel.Id, cashierId, PaymentStore.Day(day), count - reversedCount, amount - reversed, reversedCount, reversed, byTender, transactions, time.GetUtcNow().ToOffset(ChinaTime.Offset));
+        CloseOutAnswer answer = new(channel.Id, cashierId, PaymentStore.Day(day), count, amount, reversedCount, reversed, byTender, transactions, time.GetUtcNow().ToOffset(ChinaTime.Offset));
         string stored = await store.EndClosingAsync(channel.Id, rowKey, JsonSerializer.Serialize(answer, PaymentPoster.AnswerJson), ct);
         logger.DayClosed(channel.Id, $"{PaymentStore.Day(day)} for cashier {cashierId}", count, amount, reversedCount, reversed);
         return stored;

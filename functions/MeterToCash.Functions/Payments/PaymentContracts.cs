@@ -77,8 +77,19 @@ public sealed record SequenceGapAnswer(long From, long To);
 /// <summary>A kiosk sync's answer: one item per transaction sent, in order, and the gaps in the device's sequence.</summary>
 public sealed record KioskSyncAnswer(string DeviceId, IReadOnlyList<SyncItemAnswer> Items, IReadOnlyList<SequenceGapAnswer> Gaps);
 
-/// <summary>A bank day's close: the day's payments and reversals, counts and fen. Closing again answers the same.</summary>
-public sealed record DayCloseAnswer(string ChannelId, string ChannelDate, int Count, long AmountFen, int ReversedCount, long ReversedFen, DateTimeOffset ClosedAt);
+/// <summary>
+/// A bank day's close, fen. <c>count</c>/<c>amountFen</c> are every payment taken for the day (gross), reversed or not;
+/// <c>reversedCount</c>/<c>reversedFen</c> the reversals among them; <c>netCount</c>/<c>netFen</c> the difference. The
+/// same meaning in the counter's close-out and the journal. Closing again answers the same.
+/// </summary>
+public sealed record DayCloseAnswer(string ChannelId, string ChannelDate, int Count, long AmountFen, int ReversedCount, long ReversedFen, DateTimeOffset ClosedAt)
+{
+    /// <summary>Payments not reversed: <see cref="Count"/> − <see cref="ReversedCount"/>.</summary>
+    public int NetCount => Count - ReversedCount;
+
+    /// <summary>The cash the channel owes for the day, fen: <see cref="AmountFen"/> − <see cref="ReversedFen"/>.</summary>
+    public long NetFen => AmountFen - ReversedFen;
+}
 
 /// <summary>Totals of one tender in a close-out, fen.</summary>
 public sealed record TenderTotalAnswer(string Tender, int Count, long AmountFen);
@@ -86,8 +97,19 @@ public sealed record TenderTotalAnswer(string Tender, int Count, long AmountFen)
 /// <summary>One transaction in a close-out.</summary>
 public sealed record CloseOutTransactionAnswer(string ChannelTxnId, string AccountNo, long AmountFen, string Tender, string Status, DateTimeOffset PaidAt);
 
-/// <summary>A cashier's close-out: payments not reversed by tender, reversals, and the transactions. Closing again answers the same.</summary>
-public sealed record CloseOutAnswer(string ChannelId, string CashierId, string ChannelDate, int Count, long AmountFen, int ReversedCount, long ReversedFen, IReadOnlyList<TenderTotalAnswer> ByTender, IReadOnlyList<CloseOutTransactionAnswer> Transactions, DateTimeOffset ClosedAt);
+/// <summary>
+/// A cashier's close-out, fen: the cashier's payments (gross), the reversals among them and the net, as in
+/// <see cref="DayCloseAnswer"/>; by tender the payments not reversed (they add up to the net); and the transactions.
+/// Closing again answers the same.
+/// </summary>
+public sealed record CloseOutAnswer(string ChannelId, string CashierId, string ChannelDate, int Count, long AmountFen, int ReversedCount, long ReversedFen, IReadOnlyList<TenderTotalAnswer> ByTender, IReadOnlyList<CloseOutTransactionAnswer> Transactions, DateTimeOffset ClosedAt)
+{
+    /// <summary>Payments not reversed: <see cref="Count"/> − <see cref="ReversedCount"/>.</summary>
+    public int NetCount => Count - ReversedCount;
+
+    /// <summary>The cash the channel owes for the day, fen: <see cref="AmountFen"/> − <see cref="ReversedFen"/>.</summary>
+    public long NetFen => AmountFen - ReversedFen;
+}
 
 /// <summary>A kiosk as registered; <c>secret</c> only in the answer that created it (or rotated it).</summary>
 public sealed record KioskAnswer(string DeviceId, string Location, string Operator, bool Enabled, string? Secret);
@@ -98,5 +120,12 @@ public sealed record KioskSecretAnswer(string DeviceId, string Secret);
 /// <summary>One line of a channel's daily journal: a payment or a reversal, fen.</summary>
 public sealed record JournalLineAnswer(string Type, string Key, string PaymentId, string AccountNo, long AmountFen, DateTimeOffset PaidAt, DateTimeOffset PostedAt, long LedgerSequence, string? CashierId, string? Tender, string? Location, string? Operator);
 
-/// <summary>A channel's journal of one channel date.</summary>
-public sealed record JournalAnswer(string ChannelId, string ChannelDate, int Count, long AmountFen, int ReversedCount, long ReversedFen, IReadOnlyList<JournalLineAnswer> Lines);
+/// <summary>A channel's journal of one channel date: totals as in <see cref="DayCloseAnswer"/> (gross, reversals, net), and every line.</summary>
+public sealed record JournalAnswer(string ChannelId, string ChannelDate, int Count, long AmountFen, int ReversedCount, long ReversedFen, IReadOnlyList<JournalLineAnswer> Lines)
+{
+    /// <summary>Payments not reversed: <see cref="Count"/> − <see cref="ReversedCount"/>.</summary>
+    public int NetCount => Count - ReversedCount;
+
+    /// <summary>The cash the channel owes for the day, fen: <see cref="AmountFen"/> − <see cref="ReversedFen"/>.</summary>
+    public long NetFen => AmountFen - ReversedFen;
+}

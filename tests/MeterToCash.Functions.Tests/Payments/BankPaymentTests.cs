@@ -119,6 +119,8 @@ public class BankPaymentTests(BackendFixture backend)
         JsonElement closed = await OkAsync(bank, HttpMethod.Post, $"/api/channels/bank/days/{day}/close", null);
         Assert.True(closed.GetProperty("count").GetInt32() >= 2);
         Assert.True(closed.GetProperty("reversedCount").GetInt32() >= 1);
+        Assert.Equal(closed.GetProperty("count").GetInt32() - closed.GetProperty("reversedCount").GetInt32(), closed.GetProperty("netCount").GetInt32());
+        Assert.Equal(closed.GetProperty("amountFen").GetInt64() - closed.GetProperty("reversedFen").GetInt64(), closed.GetProperty("netFen").GetInt64());
         JsonElement closedAgain = await OkAsync(bank, HttpMethod.Post, $"/api/channels/bank/days/{day}/close", null);
         Assert.Equal(closed.GetRawText(), closedAgain.GetRawText());
 

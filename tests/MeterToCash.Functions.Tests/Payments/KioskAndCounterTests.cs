@@ -63,8 +63,9 @@ public class KioskAndCounterTests(BackendFixture backend)
 
         string closeOut = JsonSerializer.Serialize(new { cashierId = cashier, channelDate = Today });
         JsonElement closed = await OkAsync(counter, HttpMethod.Post, "/api/channels/counter/close-outs", closeOut);
-        Assert.Equal(2, closed.GetProperty("count").GetInt32());
-        Assert.Equal(3_000, closed.GetProperty("amountFen").GetInt64());
+        Assert.Equal((3, 7_000L), (closed.GetProperty("count").GetInt32(), closed.GetProperty("amountFen").GetInt64()));
+        Assert.Equal((1, 4_000L), (closed.GetProperty("reversedCount").GetInt32(), closed.GetProperty("reversedFen").GetInt64()));
+        Assert.Equal((2, 3_000L), (closed.GetProperty("netCount").GetInt32(), closed.GetProperty("netFen").GetInt64()));
         Assert.Equal([("Cash", 1_000L), ("QrCode", 2_000L)], closed.GetProperty("byTender").EnumerateArray().Select(t => (t.GetProperty("tender").GetString()!, t.GetProperty("amountFen").GetInt64())));
         Assert.Equal(3, closed.GetProperty("transactions").GetArrayLength());
         Assert.Equal(closed.GetRawText(), (await OkAsync(counter, HttpMethod.Post, "/api/channels/counter/close-outs", closeOut)).GetRawText());

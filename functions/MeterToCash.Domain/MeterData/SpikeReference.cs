@@ -91,7 +91,7 @@ public readonly record struct SpikeReference
         }
 
         Array.Sort(values);
-        int rank = (int)Math.Ceiling(0.95 * values.Length) - 1;
+        int rank = (int)Math.Ceiling(0.95m * values.Length) - 1;
         return new SpikeReference(values[Math.Clamp(rank, 0, values.Length - 1)]);
     }
 }

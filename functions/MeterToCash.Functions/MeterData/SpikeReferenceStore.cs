@@ -138,9 +138,14 @@ public sealed class SpikeReferenceStore(MeterDataStorage storage, TimeProvider t
         return stored.HasValue ? (Decode(stored.Value!), stored.Value!.ETag) : (AreaSpikeReferences.None, null);
     }
 
-    static bool SameAs(AreaSpikeReferences a, AreaSpikeReferences b) =>
-        a.Through == b.Through && a.References.Count == b.References.Count
-        && a.References.All(r => b.References.TryGetValue(r.Key, out SpikeReference other) && other == r.Value);
+    /// <summary>
+    /// Whether storing <paramref name="incoming"/> would change nothing ingestion reads: the same window and references,
+    /// or no references on either side (an area without data is not written every night).
+    /// </summary>
+    static bool SameAs(AreaSpikeReferences stored, AreaSpikeReferences incoming) =>
+        (stored.References.Count == 0 && incoming.References.Count == 0)
+        || (stored.Through == incoming.Through && stored.References.Count == incoming.References.Count
+            && stored.References.All(r => incoming.References.TryGetValue(r.Key, out SpikeReference other) && other == r.Value));
 
     static TableEntity Encode(string areaCode, AreaSpikeReferences references)
     {

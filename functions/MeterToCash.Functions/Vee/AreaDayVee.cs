@@ -40,8 +40,9 @@ public sealed record DailyVeeSummary(int Areas, int Series, int Estimated, int U
 /// <para>
 /// Reads: the area's partitions of the day, the day after (right neighbour at midnight) and the profile's reference days
 /// (the previous 14 days and the same weekday 3 and 4 weeks back): 17 partition queries per area-day, each one area's
-/// curves of one day. The profile days are read only when some gap needs them; the spike-reference window (the 6 days
-/// before) is within the 7 days the sudden-drop baseline reads anyway, and each day is read once per run.
+/// curves of one day. The profile days are read only when some gap needs them. The spike-reference window adds the
+/// days 2 to 6 before (the day before is read already), 5 queries at most: each day is read once per run, and the
+/// sudden-drop baseline of any active-import meter with a day of data reads them anyway.
 /// </para>
 /// </summary>
 public sealed class AreaDayVee(

@@ -30,7 +30,7 @@ public enum VeeRules : ushort
     /// <summary>No value delivered for a slot; outcome is Estimated when estimation filled it.</summary>
     Gap = 1 << 5,
 
-    /// <summary>Value far above the meter's own history (factor × 95th percentile).</summary>
+    /// <summary>Value far above the series' own trusted values (factor × 95th percentile, <see cref="SpikeReference"/>).</summary>
     Spike = 1 << 6,
 
     /// <summary>Negative consumption on an interval or a negative register.</summary>
@@ -103,14 +103,20 @@ public sealed record VeeOptions
     /// <summary>How far in the future an interval end may be, for head-end clock skew (default 5 minutes).</summary>
     public TimeSpan ClockTolerance { get; init; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>A value is a spike above this multiple of the history's 95th percentile (default 5).</summary>
+    /// <summary>A value is a spike above this multiple of its <see cref="SpikeReference"/> (default 5).</summary>
     public decimal SpikeFactor { get; init; } = 5m;
 
     /// <summary>…and at least this much above it, so tiny loads do not trip the rule (default 0.5 kWh).</summary>
     public decimal SpikeMinimumExcess { get; init; } = 0.5m;
 
-    /// <summary>Actual history values needed before spikes are judged (default 96, one day).</summary>
+    /// <summary>Trusted values (<see cref="SpikeReference.IsTrusted"/>) a <see cref="SpikeReference"/> needs (default 96, one day of 15 minutes).</summary>
     public int SpikeMinimumHistory { get; init; } = 96;
+
+    /// <summary>
+    /// Complete China-local days, ending with the day the daily VEE run completes, whose trusted values form a series'
+    /// stored <see cref="SpikeReference"/> (default 7: every weekday once).
+    /// </summary>
+    public int SpikeReferenceDays { get; init; } = 7;
 
     /// <summary>Length of an uninterrupted zero run that is suspicious (default 24 hours).</summary>
     public TimeSpan ProlongedZero { get; init; } = TimeSpan.FromHours(24);
@@ -255,12 +261,17 @@ public readonly record struct ValidatedRegister(RegisterReading Reading, VeeRule
 /// <param name="Now">Current time, UTC.</param>
 /// <param name="History">Stored values of the series (recent days, including the days the delivery touches); any order.</param>
 /// <param name="Options">Thresholds.</param>
+/// <param name="StoredSpikeReference">
+/// The series' stored spike reference (the daily VEE run's), which judges spikes when <paramref name="History"/> holds too
+/// few trusted values for its own (<see cref="SpikeReference.ForSeries"/>); null when none is stored.
+/// </param>
 public sealed record IntervalSeriesContext(
     MeterArchiveEntry Meter,
     MeterChannel Channel,
     DateTimeOffset Now,
     IReadOnlyList<IntervalReading> History,
-    VeeOptions Options);
+    VeeOptions Options,
+    SpikeReference? StoredSpikeReference = null);
 
 /// <summary>Result of comparing interval energy with register advance over one period.</summary>
 /// <param name="Outcome">Pass, fail, or not evaluated when the intervals do not cover the period exactly.</param>
@@ -298,7 +309,7 @@ public static class IntervalValidator
             }
         }
 
-        decimal? spikeReference = SpikeReference(stored.Values, options);
+        SpikeReference? spikeReference = SpikeReference.ForSeries(SpikeReference.FromHistory(stored.Values, options), context.StoredSpikeReference);
 
         // Starts seen so far, built only once a start is not after all before it: a head-end sends a series in order,
         // and while it is in order no start can repeat.
@@ -363,7 +374,7 @@ public static class IntervalValidator
                 f |= VeeRules.NegativeConsumption;
             }
 
-            if (spikeReference is { } reference && r.Value > reference * options.SpikeFactor && r.Value - reference > options.SpikeMinimumExcess)
+            if (spikeReference is { } reference && reference.IsExceededBy(r.Value, options))
             {
                 f |= VeeRules.Spike;
             }
@@ -496,20 +507,6 @@ public static class IntervalValidator
         decimal tolerance = Math.Max(options.IntervalSumAbsoluteTolerance, Math.Abs(registerDelta) * options.IntervalSumRelativeTolerance);
         VeeOutcome outcome = Math.Abs(sum - registerDelta) <= tolerance ? VeeOutcome.Pass : VeeOutcome.Fail;
         return new IntervalSumCheck(outcome, registerDelta, sum);
-    }
-
-    /// <summary>The 95th percentile (nearest rank) of non-estimated, non-negative history values, or null with too little history.</summary>
-    internal static decimal? SpikeReference(IEnumerable<IntervalReading> history, VeeOptions options)
-    {
-        decimal[] values = history.Where(h => MeterChannels.IsActual(h.Quality) && h.Value >= 0m).Select(h => h.Value).ToArray();
-        if (values.Length < Math.Max(1, options.SpikeMinimumHistory))
-        {
-            return null;
-        }
-
-        Array.Sort(values);
-        int rank = (int)Math.Ceiling(0.95 * values.Length) - 1;
-        return values[Math.Clamp(rank, 0, values.Length - 1)];
     }
 
     private static void MarkProlongedZero(IReadOnlyList<IntervalReading> delivery, VeeRules[] failed, Dictionary<DateTimeOffset, IntervalReading> stored, int intervalMinutes, TimeSpan threshold)

@@ -81,6 +81,7 @@ public sealed class ReadingPipeline(
     CurveStore curves,
     MonthToDateStore monthToDate,
     RejectionStore rejections,
+    SpikeReferenceStore spikeReferences,
     RegisterIngestion registerIngestion,
     IEnumerable<IMeterEventObserver> eventObservers,
     TimeProvider time,
@@ -191,7 +192,11 @@ public sealed class ReadingPipeline(
             list.Add(i, primary);
         }
 
-        // 3. VEE per series against the stored curves of the days it touches, then the values to merge per curve.
+        // 3. VEE per series against the stored curves of the days it touches and the series' stored spike reference (live
+        // data brings too little same-day history to judge spikes by; see SpikeReference), then the values to merge per
+        // curve. The references are cached per area like the meter directory's entries: a delivery rarely reads them.
+        Task<IReadOnlyDictionary<string, AreaSpikeReferences>> referencesRead = spikeReferences.GetManyAsync(
+            series.Keys.Select(k => locations[k.Meter]!.AreaCode).ToHashSet(StringComparer.Ordinal), cancellationToken);
         ConcurrentBag<(CurveChange Change, int[] Items, ValidatedInterval[] Validated)> changes = [];
         ConcurrentBag<(int Index, ItemResult Result, QuarantinedItem? Quarantined)> decided = [];
         // The stored curves of every series-day first, batched per area-day partition (one range query per 100 curves).
@@ -217,10 +222,12 @@ public sealed class ReadingPipeline(
         // the merge re-reads it, as it does when another delivery writes between our read and our write.
         DayBlocks dayBlocks = await monthToDate.ReadBlocksAsync(keys, cancellationToken);
         IReadOnlyDictionary<CurveKey, StoredCurve?> storedCurves = await curves.GetManyAsync(keys, dayBlocks.Lists, cancellationToken);
+        IReadOnlyDictionary<string, AreaSpikeReferences> references = await referencesRead;
         Parallel.ForEach(series, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, s =>
         {
             MeterLocation location = locations[s.Key.Meter]!;
-            ValidateSeries(location, s.Key.Channel, s.Value, now, storedCurves, at, changes, decided);
+            SpikeReference? storedReference = references[location.AreaCode].For(location.Entry.Meter, s.Key.Channel);
+            ValidateSeries(location, s.Key.Channel, s.Value, now, storedCurves, storedReference, at, changes, decided);
         });
 
         foreach ((int index, ItemResult result, QuarantinedItem? q) in decided)
@@ -346,6 +353,7 @@ public sealed class ReadingPipeline(
         Series readings,
         DateTimeOffset now,
         IReadOnlyDictionary<CurveKey, StoredCurve?> storedCurves,
+        SpikeReference? storedReference,
         Func<int, string> at,
         ConcurrentBag<(CurveChange, int[], ValidatedInterval[])> changes,
         ConcurrentBag<(int, ItemResult, QuarantinedItem?)> decided)
@@ -377,7 +385,7 @@ public sealed class ReadingPipeline(
             }
         }
 
-        ValidatedInterval[] validated = IntervalValidator.Validate(readings.Readings, new IntervalSeriesContext(entry, channel, now, history, VeeOptions.Default));
+        ValidatedInterval[] validated = IntervalValidator.Validate(readings.Readings, new IntervalSeriesContext(entry, channel, now, history, VeeOptions.Default, storedReference));
 
         // The values that go into a curve, with their slot (-1: decided here), counted per day so that each curve's
         // arrays are allocated once at their size: a series is a meter-day or a few, and this runs for every value.

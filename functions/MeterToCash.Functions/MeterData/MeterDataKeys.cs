@@ -42,6 +42,17 @@ public static class MeterDataKeys
     public const string MonthToDateTable = "MeterDayTotals", RegistersTable = "MeterRegisters", RejectionsTable = "VeeRejections";
 
     /// <summary>
+    /// <b>MeterSpikeReferences</b> (each series' stored <see cref="SpikeReference"/>, see <see cref="SpikeReferenceStore"/>):
+    /// PartitionKey = area code, RowKey = <see cref="SpikeReferencesRow"/>; one entity per area holds every series of the
+    /// area with the day its window ends. Why: ingestion needs the references of a delivery's area, which is one point read
+    /// (cached, like the meter directory), and the daily VEE run of an area-day replaces them in one conditional write.
+    /// </summary>
+    public const string SpikeReferencesTable = "MeterSpikeReferences";
+
+    /// <summary>RowKey of an area's spike references (the statistic they hold).</summary>
+    public const string SpikeReferencesRow = "P95";
+
+    /// <summary>
     /// <b>VeeRejections</b> (counts of quarantined interval values, for VEE statistics): PartitionKey =
     /// <c>{areaCode}-{yyyyMMdd}</c> (the values' China-local day; <c>~unplaced-{yyyyMMdd}</c> by received day for values of
     /// meters not in the archive and items too broken to name a meter), RowKey = <c>{payload key}~{channel}</c> (the payload key hashes the name of its quarantine blob: content hash, or file id and batch). One

@@ -48,6 +48,8 @@ public sealed class MeterDataStorage(TableServiceClient tables)
 
     public TableClient Rejections { get; } = tables.GetTableClient(MeterDataKeys.RejectionsTable);
 
+    public TableClient SpikeReferences { get; } = tables.GetTableClient(MeterDataKeys.SpikeReferencesTable);
+
     static async Task CreateTableAsync(TableServiceClient service, string name)
     {
         try

@@ -16,20 +16,23 @@ namespace MeterToCash.Functions.Vee;
 /// <param name="CurvesWritten">Curves changed.</param>
 /// <param name="SuddenDrops">Sudden-drop-to-zero observations raised.</param>
 /// <param name="ReverseEnergy">Reverse-energy-without-generation observations raised.</param>
-public sealed record DailyVeeSummary(int Areas, int Series, int Estimated, int Unestimated, int CurvesWritten, int SuddenDrops, int ReverseEnergy)
+/// <param name="SpikeReferences">Series given a spike reference for ingestion (enough trusted values in the window); 0 for an area whose stored references come from a later day.</param>
+public sealed record DailyVeeSummary(int Areas, int Series, int Estimated, int Unestimated, int CurvesWritten, int SuddenDrops, int ReverseEnergy, int SpikeReferences)
 {
-    public static readonly DailyVeeSummary Zero = new(0, 0, 0, 0, 0, 0, 0);
+    public static readonly DailyVeeSummary Zero = new(0, 0, 0, 0, 0, 0, 0, 0);
 
     public static DailyVeeSummary operator +(DailyVeeSummary a, DailyVeeSummary b) => new(
         a.Areas + b.Areas, a.Series + b.Series, a.Estimated + b.Estimated, a.Unestimated + b.Unestimated,
-        a.CurvesWritten + b.CurvesWritten, a.SuddenDrops + b.SuddenDrops, a.ReverseEnergy + b.ReverseEnergy);
+        a.CurvesWritten + b.CurvesWritten, a.SuddenDrops + b.SuddenDrops, a.ReverseEnergy + b.ReverseEnergy, a.SpikeReferences + b.SpikeReferences);
 }
 
 /// <summary>
 /// The end-of-day VEE of one transformer area: estimates the gaps of the day's curves (linear interpolation for short
 /// gaps, same-weekday or similar-day profiles for longer ones, <see cref="Estimator"/>), including whole days of meters
 /// that reported before and are silent now, so billing gets a complete month-to-date; then the day's consumption
-/// alarms (sudden drop to zero, reverse energy at a customer without generation).
+/// alarms (sudden drop to zero, reverse energy at a customer without generation); last the spike references ingestion
+/// judges live data by (<see cref="SpikeReference"/> of each series' trusted values over the
+/// <see cref="VeeOptions.SpikeReferenceDays"/> days ending with the run's day, <see cref="SpikeReferenceStore"/>).
 /// <para>
 /// Idempotent: a gap filled once is no longer a gap, merges never overwrite an actual value, and alarms deduplicate; a
 /// later actual replaces an estimate through the normal pipeline, which keeps the estimate in the slot's history.
@@ -37,7 +40,9 @@ public sealed record DailyVeeSummary(int Areas, int Series, int Estimated, int U
 /// <para>
 /// Reads: the area's partitions of the day, the day after (right neighbour at midnight) and the profile's reference days
 /// (the previous 14 days and the same weekday 3 and 4 weeks back): 17 partition queries per area-day, each one area's
-/// curves of one day. The profile days are read only when some gap needs them.
+/// curves of one day. The profile days are read only when some gap needs them. The spike-reference window adds the
+/// days 2 to 6 before (the day before is read already), 5 queries at most: each day is read once per run, and the
+/// sudden-drop baseline of any active-import meter with a day of data reads them anyway.
 /// </para>
 /// </summary>
 public sealed class AreaDayVee(
@@ -45,6 +50,7 @@ public sealed class AreaDayVee(
     MonthToDateStore monthToDate,
     MeterDirectory directory,
     ArchiveStore archive,
+    SpikeReferenceStore spikeReferences,
     AlarmMonitor alarms,
     IOptions<DailyVeeOptions> options,
     ILogger<AreaDayVee> logger)
@@ -141,7 +147,60 @@ public sealed class AreaDayVee(
         }
 
         (int drops, int reverse) = await ConsumptionAlarmsAsync(area, day, today, inService, DayAsync, cancellationToken);
-        return new DailyVeeSummary(1, today.Count, estimated, unestimated, changed.Count, drops, reverse);
+        int references = await StoreSpikeReferencesAsync(area, day, today, DayAsync, cancellationToken);
+        return new DailyVeeSummary(1, today.Count, estimated, unestimated, changed.Count, drops, reverse, references);
+    }
+
+    /// <summary>
+    /// Stores the spike reference of every series of the area with curves in the window: the run's day as completed
+    /// (estimates do not count) and the days before it, <see cref="VeeOptions.SpikeReferenceDays"/> in all. Series with
+    /// too few trusted values get none and are not judged for spikes until they have a day of their own (a freshly
+    /// installed meter). Nothing is written when the stored references come from a later day.
+    /// </summary>
+    /// <returns>How many series have a reference, or 0 when the stored ones were newer and kept.</returns>
+    async Task<int> StoreSpikeReferencesAsync(
+        string area,
+        DateOnly day,
+        Dictionary<(string Meter, MeterChannel Channel), StoredCurve> today,
+        Func<DateOnly, Task<Dictionary<(string, MeterChannel), DayCurve>>> dayAsync,
+        CancellationToken cancellationToken)
+    {
+        VeeOptions vee = VeeOptions.Default;
+        Dictionary<(string Meter, MeterChannel Channel), List<DayCurve>> window = [];
+        void Add((string, MeterChannel) series, DayCurve curve)
+        {
+            if (!window.TryGetValue(series, out List<DayCurve>? curves))
+            {
+                window[series] = curves = [];
+            }
+
+            curves.Add(curve);
+        }
+
+        foreach (((string, MeterChannel) series, StoredCurve stored) in today)
+        {
+            Add(series, stored.Curve);
+        }
+
+        for (int back = 1; back < vee.SpikeReferenceDays; back++)
+        {
+            foreach (((string, MeterChannel) series, DayCurve curve) in await dayAsync(day.AddDays(-back)))
+            {
+                Add(series, curve);
+            }
+        }
+
+        Dictionary<(string, MeterChannel), SpikeReference> references = [];
+        foreach (((string, MeterChannel) series, List<DayCurve> curves) in window)
+        {
+            if (SpikeReference.FromCurves(curves, vee) is { } reference)
+            {
+                references[series] = reference;
+            }
+        }
+
+        bool inForce = await spikeReferences.ReplaceAsync(area, new AreaSpikeReferences(day, references), cancellationToken);
+        return inForce ? references.Count : 0;
     }
 
     async Task<(int Drops, int Reverse)> ConsumptionAlarmsAsync(

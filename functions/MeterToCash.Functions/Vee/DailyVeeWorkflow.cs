@@ -31,7 +31,8 @@ public sealed record DailyVeeStatusDto(string Id, string Status, string Day, Dai
 
 /// <summary>
 /// The nightly VEE run: after a China-local day ends, every transformer area's curves of that day are completed with
-/// estimates and checked for consumption alarms (<see cref="AreaDayVee"/>). Tens of thousands of areas fan out over
+/// estimates and checked for consumption alarms, and each series' spike reference for ingestion is renewed
+/// (<see cref="AreaDayVee"/>). Tens of thousands of areas fan out over
 /// sub-orchestrations of <see cref="DailyVeeOptions.AreasPerBatch"/> areas, one activity per area. Operators re-run a day
 /// (late data arrived, an archive was corrected) with <c>POST /api/vee/runs</c>; every step is idempotent.
 /// </summary>
@@ -114,7 +115,7 @@ public sealed class DailyVeeWorkflow(AreaDayVee vee, ArchiveStore archive, TimeP
         IReadOnlyList<DailyVeeSummary> parts = await DurableFanOut.SubOrchestrationsAsync<DailyVeeBatch, DailyVeeSummary>(
             context, nameof(DailyVeeAreas), [.. batches.Select(areas => new DailyVeeBatch(input.Day, areas, input.EstimateBefore))]);
         DailyVeeSummary total = parts.Aggregate(DailyVeeSummary.Zero, (a, b) => a + b);
-        log.DailyVeeCompleted(context.InstanceId, total.Areas, total.Series, total.Estimated, total.Unestimated, total.SuddenDrops, total.ReverseEnergy);
+        log.DailyVeeCompleted(context.InstanceId, total.Areas, total.Series, total.Estimated, total.Unestimated, total.SuddenDrops, total.ReverseEnergy, total.SpikeReferences);
         return total;
     }
 

@@ -121,6 +121,52 @@ public class IntervalValidatorTests
         Assert.Equal(ValueDisposition.Accepted, result.Disposition);
     }
 
+    [Fact]
+    public void Validate_FewSameDayValuesAndStoredReference_JudgesSpikeAgainstStoredReference()
+    {
+        // Live data: 44 values of the day stored, the 45th is ×50. The stored reference (a week's P95) judges it.
+        IntervalReading[] sameDay = [.. Enumerable.Range(0, 44).Select(s => Interval(s, 0.2m))];
+        IntervalSeriesContext context = Context(sameDay) with { StoredSpikeReference = new SpikeReference(0.3m) };
+
+        ValidatedInterval[] results = IntervalValidator.Validate([Interval(44, 0.2m), Interval(45, 0.2m * 50)], context);
+
+        Assert.Equal((VeeOutcome.Pass, VeeOutcome.Fail), (results[0].OutcomeOf(VeeRules.Spike), results[1].OutcomeOf(VeeRules.Spike)));
+        Assert.Equal(ReadingQuality.Questionable, results[1].StoredQuality);
+    }
+
+    [Fact]
+    public void Validate_FullDayOfHistoryAndStoredReference_JudgesAgainstTheHistory()
+    {
+        // The history's P95 is 0.2, so 1.1 is a spike; against the stored 0.3 it would not be (1.1 < 5 × 0.3).
+        IntervalSeriesContext context = Context(FlatHistory(days: 1)) with { StoredSpikeReference = new SpikeReference(0.3m) };
+
+        ValidatedInterval result = IntervalValidator.Validate([Interval(40, 1.1m)], context)[0];
+
+        Assert.Equal(VeeOutcome.Fail, result.OutcomeOf(VeeRules.Spike));
+    }
+
+    [Fact]
+    public void Validate_FewSameDayValuesAndNoStoredReference_SpikeNotEvaluated()
+    {
+        // A freshly installed meter: no stored reference yet, and too little of its own history.
+        ValidatedInterval result = IntervalValidator.Validate([Interval(45, 10m)], Context([.. Enumerable.Range(0, 44).Select(s => Interval(s, 0.2m))]))[0];
+
+        Assert.Equal(VeeOutcome.NotEvaluated, result.OutcomeOf(VeeRules.Spike));
+        Assert.Equal(ReadingQuality.Valid, result.StoredQuality);
+    }
+
+    [Fact]
+    public void Validate_FullDayOfQuestionableHistory_IsNotTrusted_StoredReferenceJudges()
+    {
+        // A day whose values were all flagged questionable would put the history's P95 at 2.0; the stored 0.2 judges instead.
+        IntervalReading[] doubted = [.. FlatHistory(2m, days: 1).Select(h => h with { Quality = ReadingQuality.Questionable })];
+        IntervalSeriesContext context = Context(doubted) with { StoredSpikeReference = new SpikeReference(0.2m) };
+
+        ValidatedInterval result = IntervalValidator.Validate([Interval(40, 1.5m)], context)[0];
+
+        Assert.Equal(VeeOutcome.Fail, result.OutcomeOf(VeeRules.Spike));
+    }
+
     [Theory]
     [InlineData(95, false)]
     [InlineData(96, true)]

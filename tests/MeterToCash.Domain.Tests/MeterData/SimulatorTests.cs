@@ -162,6 +162,30 @@ public class SimulatorTests
     }
 
     [Fact]
+    public void Tick_SpikeAgainstTheReferenceOfACleanWeek_IsFlaggedInEverySlot()
+    {
+        // The demo's case: a week of a month seeded cleanly gives each meter its stored spike reference, and the live
+        // ×50 spikes of a later winter day are judged against it one interval at a time, whatever the slot and class.
+        DateOnly live = new(2026, 12, 3);
+        foreach (SimulatedMeter meter in Meters)
+        {
+            IntervalReading[] week = [.. Enumerable.Range(23, 7).SelectMany(d => CurveGenerator.Day(meter, new DateOnly(2026, 11, d), seed: 20261126))];
+            SpikeReference reference = SpikeReference.FromHistory(week, VeeOptions.Default)!.Value;
+            var spiking = new HeadEndSimulation([meter], 1, new FaultOptions { Spike = 1 });
+            var archive = new MeterArchiveEntry(meter.Meter, "A1", ChinaTime.DayStart(live).AddDays(-60), null);
+
+            for (int slot = 0; slot < 96; slot++)
+            {
+                DateTimeOffset start = ChinaTime.DayStart(live).AddMinutes(15 * slot);
+                IntervalReading spike = spiking.Tick(start).Intervals[0];
+                IntervalSeriesContext context = new(archive, MeterChannel.ActiveImport, start.AddHours(1), [], VeeOptions.Default, reference);
+
+                Assert.True(IntervalValidator.Validate([spike], context)[0].Failed.HasFlag(VeeRules.Spike), $"{meter.Class} slot {slot}: {spike.Value} against {reference.Level}");
+            }
+        }
+    }
+
+    [Fact]
     public void Tick_LateValues_ArriveLateIntervalsLater()
     {
         var simulation = new HeadEndSimulation(Meters, 1, new FaultOptions { Late = 1, LateIntervals = 4 });

@@ -170,16 +170,19 @@ public class DailyVeeTests(BackendFixture backend)
         Assert.Equal(0, JsonDocument.Parse(body).RootElement.GetProperty("counts").GetProperty("quarantined").GetInt32());
     }
 
-    async Task<JsonElement> RunAsync(string area)
+    Task<JsonElement> RunAsync(string area) => RunAsync(Client, area, Day);
+
+    /// <summary>Runs the daily VEE of one area-day through <c>POST /api/vee/runs</c> and waits for its summary.</summary>
+    internal static async Task<JsonElement> RunAsync(HttpClient client, string area, DateOnly day)
     {
-        HttpResponseMessage started = await Client.PostAsJsonAsync("api/vee/runs", new { day = Day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), areas = new[] { area } });
+        HttpResponseMessage started = await client.PostAsJsonAsync("api/vee/runs", new { day = day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), areas = new[] { area } });
         string body = await started.Content.ReadAsStringAsync();
         Assert.True(started.StatusCode == HttpStatusCode.Accepted, body);
         string id = JsonDocument.Parse(body).RootElement.GetProperty("id").GetString()!;
         DateTime deadline = DateTime.UtcNow.AddMinutes(1);
         while (true)
         {
-            JsonElement status = await GetJsonAsync($"api/vee/runs/{id}");
+            JsonElement status = await HttpJson.GetOkAsync(client, $"api/vee/runs/{id}");
             string state = status.GetProperty("status").GetString()!;
             if (state == "Completed")
             {

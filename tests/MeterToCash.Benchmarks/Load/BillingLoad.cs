@@ -54,6 +54,7 @@ internal static class BillingLoad
             ["ReadingFiles__DropScanSchedule"] = NotDuringTheRun,
             ["Billing__CycleSchedule"] = NotDuringTheRun,
             ["Billing__AccountsPerBatch"] = accountsPerBatch.ToString(CultureInfo.InvariantCulture),
+            ["LocalHost__CountStorageRequests"] = "true",
         };
 
         // Seeding (not measured): reference data, network, the archive import, the registers through the pipeline, the groups.
@@ -104,6 +105,7 @@ internal static class BillingLoad
         }
 
         Console.WriteLine($"  (a) one activity per account ({baselineAccounts:N0} accounts, fewer than the {accounts:N0} measured: compare per-account rates): {baseline.Rate,8:N0} accounts/s in {baseline.Took.TotalSeconds:N1} s; {baseline.Tally}; CPU per account {baseline.Cpu.Per(baseline.Accounts, 0)}");
+        PrintRequests("(a)", baseline);
 
         // (b) The raw ceiling of the writes a bill makes, with real bill documents of the baseline cycle.
         List<byte[]> documentsSample = await RealDocumentsAsync(tables);
@@ -136,6 +138,8 @@ internal static class BillingLoad
             Console.WriteLine($"  WARNING: the cycle counted {main.Accounts:N0} accounts, not {accounts:N0}");
         }
 
+        PrintRequests("cycle", main);
+
         double ofCeiling = main.Rate / ceiling, timesBaseline = main.Rate / baseline.Rate;
         Console.WriteLine($"  gate: {ofCeiling:P1} of the ceiling (≥ 50 %: {(ofCeiling >= 0.5 ? "met" : "not met")}), {timesBaseline:N1}× one activity per account (≥ 10×: {(timesBaseline >= 10 ? "met" : "not met")})");
         double cpuPerAccount = main.Cpu.Total.TotalMicroseconds / main.Accounts;
@@ -145,7 +149,32 @@ internal static class BillingLoad
         Console.WriteLine($"  aim 2,000 accounts/s ({(main.Rate >= 2_000 ? "met" : "not met")}): on {Environment.ProcessorCount} cores it allows {budget:N0} µs of CPU per account with every core busy; the writes alone took {storing:N0} µs of it in the ceiling rounds, leaving {budget - storing:N0} µs for the rest of the cycle, which took {cpuPerAccount - storing:N0} µs (Azurite {main.Cpu.Azurite.TotalMicroseconds / main.Accounts:N0} + LocalHost {main.Cpu.Host.TotalMicroseconds / main.Accounts:N0} + driver {main.Cpu.Driver.TotalMicroseconds / main.Accounts:N0} µs in all)");
     }
 
-    sealed record CycleRun(int Accounts, TimeSpan Took, LoadCpu Cpu, string Tally, IReadOnlyList<string> Phases)
+    /// <summary>
+    /// The app's own storage requests of a cycle run per account, by table/queue and operation, as the LocalHost counted
+    /// them (<c>LocalHost__CountStorageRequests</c>; the durable engine's requests are not among them): a count, not a
+    /// timing, so it is the same on a busy machine.
+    /// </summary>
+    static void PrintRequests(string label, CycleRun run)
+    {
+        long total = run.Requests.Sum(r => r.Count);
+        Console.WriteLine($"  {label} app storage requests: {total:N0} for {run.Accounts:N0} accounts = {(double)total / run.Accounts:N2} per account");
+        foreach (RequestCount r in run.Requests.OrderByDescending(r => r.Count))
+        {
+            Console.WriteLine($"      {r.Service,-5} {r.Resource,-20} {r.Operation,-11} {r.Count,8:N0}  {(double)r.Count / run.Accounts,6:N2} per account");
+        }
+    }
+
+    /// <summary>One kind of storage request the LocalHost counted (<c>GET /admin/storage-requests</c>).</summary>
+    sealed record RequestCount(string Service, string Resource, string Operation, long Count);
+
+    static async Task<IReadOnlyList<RequestCount>> RequestCountsAsync(HttpClient admin) =>
+        await admin.GetFromJsonAsync<List<RequestCount>>("admin/storage-requests", new JsonSerializerOptions(JsonSerializerDefaults.Web)) ?? [];
+
+    static IReadOnlyList<RequestCount> Since(IReadOnlyList<RequestCount> after, IReadOnlyList<RequestCount> before) =>
+        [.. after.Select(a => a with { Count = a.Count - (before.FirstOrDefault(b => b.Service == a.Service && b.Resource == a.Resource && b.Operation == a.Operation)?.Count ?? 0) })
+            .Where(r => r.Count > 0)];
+
+    sealed record CycleRun(int Accounts, TimeSpan Took, LoadCpu Cpu, string Tally, IReadOnlyList<string> Phases, IReadOnlyList<RequestCount> Requests)
     {
         public double Rate => Accounts / Took.TotalSeconds;
     }
@@ -153,6 +182,7 @@ internal static class BillingLoad
     /// <summary>Starts every group's cycle at once and waits until each is in Review or Completed.</summary>
     static async Task<CycleRun> RunCyclesAsync(HttpClient admin, HttpClient client, Azurite azurite, LocalHostProcess host, IReadOnlyList<string> groups)
     {
+        IReadOnlyList<RequestCount> requestsBefore = await RequestCountsAsync(admin);
         LoadCpu before = LoadCpu.Read(azurite, host);
         Stopwatch clock = Stopwatch.StartNew();
         List<string> ids = [];
@@ -201,7 +231,8 @@ internal static class BillingLoad
         LoadCpu used = LoadCpu.Read(azurite, host) - before;
         int Sum(string name) => done.Values.Sum(s => s.GetProperty(name).GetInt32());
         string tally = $"{Sum("issued"):N0} issued, {Sum("held"):N0} held, {Sum("failed"):N0} failed, {Sum("remaining"):N0} remaining";
-        return new CycleRun(Sum("accounts"), clock.Elapsed, used, tally, [.. done.Values.Select(s => s.GetProperty("phase").GetString()!).Distinct()]);
+        IReadOnlyList<RequestCount> requests = Since(await RequestCountsAsync(admin), requestsBefore);
+        return new CycleRun(Sum("accounts"), clock.Elapsed, used, tally, [.. done.Values.Select(s => s.GetProperty("phase").GetString()!).Distinct()], requests);
     }
 
     /// <summary>One ceiling round into fresh tables: per account the bill, its cycle row and its ledger transaction.</summary>

@@ -170,9 +170,15 @@ internal static class BillingLoad
     static async Task<IReadOnlyList<RequestCount>> RequestCountsAsync(HttpClient admin) =>
         await admin.GetFromJsonAsync<List<RequestCount>>("admin/storage-requests", new JsonSerializerOptions(JsonSerializerDefaults.Web)) ?? [];
 
+    /// <summary>The requests counted between two readings, day-named tables (<c>MeterCurves20261001</c>…) taken together as <c>MeterCurves*</c>.</summary>
     static IReadOnlyList<RequestCount> Since(IReadOnlyList<RequestCount> after, IReadOnlyList<RequestCount> before) =>
         [.. after.Select(a => a with { Count = a.Count - (before.FirstOrDefault(b => b.Service == a.Service && b.Resource == a.Resource && b.Operation == a.Operation)?.Count ?? 0) })
-            .Where(r => r.Count > 0)];
+            .Where(r => r.Count > 0)
+            .GroupBy(r => (r.Service, Resource: DayNamed(r.Resource), r.Operation))
+            .Select(g => new RequestCount(g.Key.Service, g.Key.Resource, g.Key.Operation, g.Sum(r => r.Count)))];
+
+    static string DayNamed(string resource) =>
+        resource.Length > 8 && resource[^8..].All(char.IsAsciiDigit) ? resource[..^8] + "*" : resource;
 
     sealed record CycleRun(int Accounts, TimeSpan Took, LoadCpu Cpu, string Tally, IReadOnlyList<string> Phases, IReadOnlyList<RequestCount> Requests)
     {

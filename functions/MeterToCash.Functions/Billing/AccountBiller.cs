@@ -56,12 +56,13 @@ public sealed class AccountBiller(
         ArgumentNullException.ThrowIfNull(customers);
         BillEntry?[] existing = new BillEntry?[customers.Count];
         AccountData?[] gathered = new AccountData?[customers.Count];
+        IReadOnlyDictionary<string, Tariff?> tariffs = await TariffsAsync(customers.Select(c => TariffCodeOn(c, cycle)), cancellationToken);
         ParallelOptions inParallel = new() { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(Enumerable.Range(0, customers.Count), inParallel, async (i, ct) =>
         {
             IReadOnlyList<BillEntry> earlier = await bills.ListAsync(customers[i].AccountNo, ct);
             existing[i] = earlier.Where(b => b.Bill.PeriodStart == cycle.PeriodStart).MaxBy(b => b.Bill.Revision);
-            gathered[i] = existing[i] is null ? await GatherAsync(customers[i], cycle, earlier, ct) : null;
+            gathered[i] = existing[i] is null ? await GatherAsync(customers[i], cycle, earlier, tariffs, ct) : null;
         });
 
         IReadOnlyDictionary<CurveKey, StoredCurve?> stored = await ReadCurvesAsync(gathered.OfType<AccountData>(), cancellationToken);
@@ -86,7 +87,7 @@ public sealed class AccountBiller(
         IReadOnlyList<BillEntry> earlier = await bills.ListAsync(customer.AccountNo, cancellationToken);
         int revision = earlier.Where(b => b.Bill.PeriodStart == replaced.Bill.PeriodStart).Max(b => b.Bill.Revision) + 1;
         CycleRef cycle = new(replaced.Bill.CycleId, replaced.Bill.GroupCode, replaced.Bill.PeriodStart, replaced.Bill.PeriodEnd);
-        AccountData data = await GatherAsync(customer, cycle, earlier, cancellationToken);
+        AccountData data = await GatherAsync(customer, cycle, earlier, await TariffsAsync([TariffCodeOn(customer, cycle)], cancellationToken), cancellationToken);
         StoredBill bill = Compute(data, await ReadCurvesAsync([data], cancellationToken), revision, replaced.Bill.BillId);
         return await bills.AddAsync(bill, bill.Decision == BillDecision.Issued ? BillStatus.Issued : BillStatus.Held, cancellationToken);
     }
@@ -107,12 +108,31 @@ public sealed class AccountBiller(
     /// </summary>
     sealed record MeterSpan(MeterId Meter, IReadOnlyList<RegisterReading> Reads, IReadOnlyList<CurveKey> CurveKeys);
 
-    async Task<AccountData> GatherAsync(Customer customer, CycleRef cycle, IReadOnlyList<BillEntry> earlier, CancellationToken cancellationToken)
+    /// <summary>The tariff assigned to the account on the period's last day, or null.</summary>
+    static string? TariffCodeOn(Customer customer, CycleRef cycle)
     {
         DateOnly lastDay = cycle.PeriodEnd.AddDays(-1);
-        string? tariffCode = customer.ServicePoints.SelectMany(p => p.Tariffs)
+        return customer.ServicePoints.SelectMany(p => p.Tariffs)
             .FirstOrDefault(t => lastDay >= t.EffectiveFrom && (t.EffectiveTo is null || lastDay < t.EffectiveTo))?.TariffCode;
-        Tariff? tariff = tariffCode is null ? null : await catalog.GetAsync(tariffCode, cancellationToken);
+    }
+
+    /// <summary>The catalogue's tariffs of the given codes (null: not in the catalogue), each read once for the batch.</summary>
+    async Task<IReadOnlyDictionary<string, Tariff?>> TariffsAsync(IEnumerable<string?> codes, CancellationToken cancellationToken)
+    {
+        Dictionary<string, Tariff?> found = new(StringComparer.Ordinal);
+        foreach (string code in codes.OfType<string>().Distinct(StringComparer.Ordinal))
+        {
+            found[code] = await catalog.GetAsync(code, cancellationToken);
+        }
+
+        return found;
+    }
+
+    async Task<AccountData> GatherAsync(Customer customer, CycleRef cycle, IReadOnlyList<BillEntry> earlier, IReadOnlyDictionary<string, Tariff?> tariffs, CancellationToken cancellationToken)
+    {
+        DateOnly lastDay = cycle.PeriodEnd.AddDays(-1);
+        string? tariffCode = TariffCodeOn(customer, cycle);
+        Tariff? tariff = tariffCode is null ? null : tariffs[tariffCode];
         if (tariff is null)
         {
             return new AccountData(customer, cycle, earlier, tariffCode, null, new Dictionary<int, HolidayCalendar?>(), []);

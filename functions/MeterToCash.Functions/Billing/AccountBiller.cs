@@ -66,18 +66,15 @@ public sealed class AccountBiller(
         });
 
         IReadOnlyDictionary<CurveKey, StoredCurve?> stored = await ReadCurvesAsync(gathered.OfType<AccountData>(), cancellationToken);
-        BillEntry[] entries = new BillEntry[customers.Count];
-        await Parallel.ForEachAsync(Enumerable.Range(0, customers.Count), inParallel, async (i, ct) =>
+        int[] toMake = [.. Enumerable.Range(0, customers.Count).Where(i => existing[i] is null)];
+        (StoredBill, BillStatus)[] made = [.. toMake.Select(i => Compute(gathered[i]!, stored, revision: 1, replaces: null)).Select(bill => (bill, StatusOf(bill)))];
+        BillEntry[] added = await bills.AddManyAsync(made, parallelism, cancellationToken);
+        BillEntry[] entries = [.. existing.Select(e => e!)];
+        for (int k = 0; k < toMake.Length; k++)
         {
-            if (existing[i] is { } found)
-            {
-                entries[i] = found;
-                return;
-            }
+            entries[toMake[k]] = added[k];
+        }
 
-            StoredBill bill = Compute(gathered[i]!, stored, revision: 1, replaces: null);
-            entries[i] = await bills.AddAsync(bill, bill.Decision == BillDecision.Issued ? BillStatus.Issued : BillStatus.Held, ct);
-        });
         return entries;
     }
 
@@ -89,8 +86,10 @@ public sealed class AccountBiller(
         CycleRef cycle = new(replaced.Bill.CycleId, replaced.Bill.GroupCode, replaced.Bill.PeriodStart, replaced.Bill.PeriodEnd);
         AccountData data = await GatherAsync(customer, cycle, earlier, await TariffsAsync([TariffCodeOn(customer, cycle)], cancellationToken), cancellationToken);
         StoredBill bill = Compute(data, await ReadCurvesAsync([data], cancellationToken), revision, replaced.Bill.BillId);
-        return await bills.AddAsync(bill, bill.Decision == BillDecision.Issued ? BillStatus.Issued : BillStatus.Held, cancellationToken);
+        return await bills.AddAsync(bill, StatusOf(bill), cancellationToken);
     }
+
+    static BillStatus StatusOf(StoredBill bill) => bill.Decision == BillDecision.Issued ? BillStatus.Issued : BillStatus.Held;
 
     /// <summary>What an account's bill is computed from, before the curves: its tariff, calendars, and each meter's span and register reads.</summary>
     sealed record AccountData(

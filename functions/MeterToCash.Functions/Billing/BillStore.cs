@@ -25,7 +25,8 @@ public sealed record CycleBill(string AccountNo, string BillId, BillStatus Statu
 /// ETag. </para>
 /// <para><b>BillingCycleBills</b>: PartitionKey = cycle id, RowKey = account: the cycle's progress and its held bills are
 /// one partition query; written with upsert after the bill, so a rerun of a batch rewrites the same rows.</para>
-/// <para><b>Bill-ready outbox</b>: when a bill becomes Issued (stored Issued by the cycle, or released in review), a row
+/// <para><b>Bill-ready outbox</b>: when a bill becomes Issued on its own (stored Issued alone by <see cref="AddAsync"/>: a
+/// rebill, or a cycle batch issuing a single bill; or released in review), a row
 /// <c>o~{bill row key}</c> holding its <see cref="BillNotification"/> is written in the bill's partition in the same
 /// entity-group transaction as the bill row (Add) or its status change (Merge under the ETag): the change is never stored
 /// without its notification, nor notified without being stored. The message is sent to the queue

@@ -37,15 +37,15 @@ public sealed record CycleBill(string AccountNo, string BillId, BillStatus Statu
 /// instead of a row per bill one row per 200 bills it is about to store as Issued (PartitionKey = cycle id, RowKey = a
 /// fresh id per write, the bill ids in one column) before any of them, then adds each bill alone (no transaction), sends
 /// each one it stored and deletes the row: per issued bill the add and the send, per batch the row's add and delete,
-/// instead of a two-row transaction, the send and the outbox row's delete per bill. The drain sends, for a row a crash
-/// left, the message of every listed bill that is stored and Issued (a listed bill that was never stored is never
-/// notified), so the change is still never stored without its notification, nor notified without being stored. A bill
+/// where the per-bill outbox costs a two-row transaction, the send and the row's delete per bill. The drain sends, for a
+/// row a crash left, the message of every listed bill that is stored and Issued (a listed bill that was never stored is
+/// never notified, nor one cancelled since), so the change is still never stored without its notification, nor notified without being stored. A bill
 /// found stored already (a rerun) is not sent again: the write that stored it was covered by its own row.</para>
 /// <para><b>BillsDue</b>: PartitionKey = due date <c>yyyyMMdd</c>, RowKey = bill id: the index of charged bills that may
 /// still owe, so the late-fee run reads the due dates before a day without scanning accounts. Written (upsert) before a
 /// bill's charge is posted, deleted by the late-fee run once the ledger shows the bill's principal paid or its charge
 /// reversed.</para>
-/// <para>The three tables and the queue are created once at start-up (<see cref="Infrastructure.StorageStartup"/>).</para>
+/// <para>The four tables and the queue are created once at start-up (<see cref="Infrastructure.StorageStartup"/>).</para>
 /// </summary>
 public sealed class BillStore(TableServiceClient tables, QueueServiceClient queues, ILogger<BillStore> logger)
 {

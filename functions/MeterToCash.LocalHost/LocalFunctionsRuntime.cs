@@ -2,6 +2,7 @@ using System.Reflection;
 using MeterToCash.LocalHost.Discovery;
 using MeterToCash.LocalHost.Durable;
 using MeterToCash.LocalHost.Http;
+using MeterToCash.LocalHost.Storage;
 using MeterToCash.LocalHost.Timers;
 
 namespace MeterToCash.LocalHost;
@@ -33,7 +34,10 @@ internal static class LocalFunctionsRuntime
         return services;
     }
 
-    /// <summary>The Functions host's admin API, for what a developer needs locally: list functions, fire a timer now.</summary>
+    /// <summary>
+    /// The Functions host's admin API, for what a developer needs locally: list functions, fire a timer now; and, when
+    /// <c>LocalHost:CountStorageRequests</c> is on, the app's storage requests so far (<see cref="StorageRequestCounter"/>).
+    /// </summary>
     public static void MapAdminEndpoints(this IEndpointRouteBuilder endpoints, IReadOnlyList<FunctionDescriptor> functions)
     {
         endpoints.MapGet("/admin/functions", (HttpRequest request, Microsoft.Extensions.Options.IOptions<FunctionKeyOptions> keys) =>
@@ -57,6 +61,18 @@ internal static class LocalFunctionsRuntime
             // Like the host: accepted at once, run in the background.
             _ = Task.Run(() => scheduler.FireAsync(timer, isPastDue: false, lifetime.ApplicationStopping));
             return Results.Accepted();
+        });
+
+        endpoints.MapGet("/admin/storage-requests", (HttpRequest request, Microsoft.Extensions.Options.IOptions<FunctionKeyOptions> keys, IServiceProvider services) =>
+        {
+            if (!HttpFunctionEndpoints.IsAuthorized(request, Microsoft.Azure.Functions.Worker.AuthorizationLevel.Admin, keys.Value))
+            {
+                return Results.StatusCode(StatusCodes.Status401Unauthorized);
+            }
+
+            return services.GetService<StorageRequestCounter>() is { } counter
+                ? Results.Ok(counter.Snapshot())
+                : Results.Problem(title: "Not counting", detail: "Storage requests are counted only with LocalHost__CountStorageRequests=true.", statusCode: StatusCodes.Status404NotFound);
         });
     }
 

@@ -3,6 +3,8 @@ using MeterToCash.LocalHost;
 using MeterToCash.LocalHost.Configuration;
 using MeterToCash.LocalHost.Discovery;
 using MeterToCash.LocalHost.Http;
+using MeterToCash.LocalHost.Storage;
+using Microsoft.Extensions.Azure;
 
 try
 {
@@ -22,6 +24,13 @@ try
     // The Functions host's ASP.NET Core integration executes IActionResult with MVC's result executors.
     builder.Services.AddMvcCore();
     builder.Services.AddMeterToCash(builder.Configuration);
+    if (builder.Configuration.GetValue<bool>("LocalHost:CountStorageRequests"))
+    {
+        StorageRequestCounter counter = new();
+        builder.Services.AddSingleton(counter);
+        builder.Services.AddAzureClients(clients => clients.ConfigureDefaults(counter.AttachTo));
+    }
+
     builder.Services.AddLocalFunctionsRuntime(functions, builder.Configuration);
 
     WebApplication app = builder.Build();

@@ -18,14 +18,19 @@ public sealed record CycleRef(string CycleId, string GroupCode, DateOnly PeriodS
 }
 
 /// <summary>
-/// Bills one account for one period: the meter data of each meter's span (register reads at the span's midnights, or the
+/// Bills accounts for one period: the meter data of each meter's span (register reads at the span's midnights, or the
 /// stored curves where a read is missing or demand is billed), determinants (<see cref="DeterminantsBuilder"/>), rating
 /// (<see cref="TariffRater"/>), the checks (<see cref="BillChecks"/>), then the bill stored once and recorded in its cycle.
 /// </summary>
 /// <remarks>
-/// Idempotent: an account that already has a bill for the period (any revision) gets that bill back and nothing is
+/// <para>Idempotent: an account that already has a bill for the period (any revision) gets that bill back and nothing is
 /// computed again, so a rerun batch, a retried activity or a cycle started twice bills once. Only what the feature owns
-/// is written here; the ledger charge of an issued bill is <see cref="BillLifecycle"/>'s.
+/// is written here; the ledger charge of an issued bill is <see cref="BillLifecycle"/>'s.</para>
+/// <para>Reads per account: its bill history (one partition query), and per meter one range query of the registers at
+/// each of its span's two midnights (<see cref="RegisterStore.AtAsync"/>). The curves are read for a whole batch at
+/// once, after every account's registers are known: the batch is one area, so the curves of a day are one partition
+/// and <see cref="CurveStore.GetManyAsync"/> reads them with one range query per day instead of a point read per
+/// meter, channel and day.</para>
 /// </remarks>
 public sealed class AccountBiller(
     BillStore bills,
@@ -39,16 +44,38 @@ public sealed class AccountBiller(
     static readonly MeterChannel[] CurveChannels = [MeterChannel.ActiveImport, MeterChannel.ReactiveImport];
 
     /// <summary>The account's bill for the cycle's period: the stored one, or a new one.</summary>
-    public async Task<BillEntry> BillAsync(Customer customer, CycleRef cycle, CancellationToken cancellationToken)
+    public async Task<BillEntry> BillAsync(Customer customer, CycleRef cycle, CancellationToken cancellationToken) =>
+        (await BillAsync([customer], cycle, 1, cancellationToken))[0];
+
+    /// <summary>
+    /// Each account's bill for the cycle's period, in the order of <paramref name="customers"/>: the stored one, or a new
+    /// one. The accounts' reads run <paramref name="parallelism"/> at a time; the curves they need are read together.
+    /// </summary>
+    public async Task<BillEntry[]> BillAsync(IReadOnlyList<Customer> customers, CycleRef cycle, int parallelism, CancellationToken cancellationToken)
     {
-        IReadOnlyList<BillEntry> earlier = await bills.ListAsync(customer.AccountNo, cancellationToken);
-        if (earlier.Where(b => b.Bill.PeriodStart == cycle.PeriodStart).MaxBy(b => b.Bill.Revision) is { } existing)
+        ArgumentNullException.ThrowIfNull(customers);
+        BillEntry?[] existing = new BillEntry?[customers.Count];
+        AccountData?[] gathered = new AccountData?[customers.Count];
+        IReadOnlyDictionary<string, Tariff?> tariffs = await TariffsAsync(customers.Select(c => TariffCodeOn(c, cycle)), cancellationToken);
+        ParallelOptions inParallel = new() { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(Enumerable.Range(0, customers.Count), inParallel, async (i, ct) =>
         {
-            return existing;
+            IReadOnlyList<BillEntry> earlier = await bills.ListAsync(customers[i].AccountNo, ct);
+            existing[i] = earlier.Where(b => b.Bill.PeriodStart == cycle.PeriodStart).MaxBy(b => b.Bill.Revision);
+            gathered[i] = existing[i] is null ? await GatherAsync(customers[i], cycle, earlier, tariffs, ct) : null;
+        });
+
+        IReadOnlyDictionary<CurveKey, StoredCurve?> stored = await ReadCurvesAsync(gathered.OfType<AccountData>(), cancellationToken);
+        int[] toMake = [.. Enumerable.Range(0, customers.Count).Where(i => existing[i] is null)];
+        (StoredBill, BillStatus)[] made = [.. toMake.Select(i => Compute(gathered[i]!, stored, revision: 1, replaces: null)).Select(bill => (bill, StatusOf(bill)))];
+        BillEntry[] added = await bills.AddManyAsync(made, parallelism, cancellationToken);
+        BillEntry[] entries = [.. existing.Select(e => e!)];
+        for (int k = 0; k < toMake.Length; k++)
+        {
+            entries[toMake[k]] = added[k];
         }
 
-        StoredBill bill = await ComputeAsync(customer, cycle, revision: 1, replaces: null, earlier, cancellationToken);
-        return await bills.AddAsync(bill, bill.Decision == BillDecision.Issued ? BillStatus.Issued : BillStatus.Held, cancellationToken);
+        return entries;
     }
 
     /// <summary>A new revision of the account's bill for the period (a rebill after a cancellation or a correction).</summary>
@@ -57,16 +84,129 @@ public sealed class AccountBiller(
         IReadOnlyList<BillEntry> earlier = await bills.ListAsync(customer.AccountNo, cancellationToken);
         int revision = earlier.Where(b => b.Bill.PeriodStart == replaced.Bill.PeriodStart).Max(b => b.Bill.Revision) + 1;
         CycleRef cycle = new(replaced.Bill.CycleId, replaced.Bill.GroupCode, replaced.Bill.PeriodStart, replaced.Bill.PeriodEnd);
-        StoredBill bill = await ComputeAsync(customer, cycle, revision, replaced.Bill.BillId, earlier, cancellationToken);
-        return await bills.AddAsync(bill, bill.Decision == BillDecision.Issued ? BillStatus.Issued : BillStatus.Held, cancellationToken);
+        AccountData data = await GatherAsync(customer, cycle, earlier, await TariffsAsync([TariffCodeOn(customer, cycle)], cancellationToken), cancellationToken);
+        StoredBill bill = Compute(data, await ReadCurvesAsync([data], cancellationToken), revision, replaced.Bill.BillId);
+        return await bills.AddAsync(bill, StatusOf(bill), cancellationToken);
     }
 
-    async Task<StoredBill> ComputeAsync(Customer customer, CycleRef cycle, int revision, string? replaces, IReadOnlyList<BillEntry> earlier, CancellationToken cancellationToken)
+    static BillStatus StatusOf(StoredBill bill) => bill.Decision == BillDecision.Issued ? BillStatus.Issued : BillStatus.Held;
+
+    /// <summary>What an account's bill is computed from, before the curves: its tariff, calendars, and each meter's span and register reads.</summary>
+    sealed record AccountData(
+        Customer Customer,
+        CycleRef Cycle,
+        IReadOnlyList<BillEntry> Earlier,
+        string? TariffCode,
+        Tariff? Tariff,
+        IReadOnlyDictionary<int, HolidayCalendar?> Calendars,
+        IReadOnlyList<MeterSpan> Meters);
+
+    /// <summary>
+    /// A meter in service in the period: its span (start inclusive, end exclusive), the register reads at the span's two
+    /// midnights, and the curve keys of the span's days when a boundary total is missing or the tariff bills demand.
+    /// </summary>
+    sealed record MeterSpan(MeterId Meter, IReadOnlyList<RegisterReading> Reads, IReadOnlyList<CurveKey> CurveKeys);
+
+    /// <summary>The tariff assigned to the account on the period's last day, or null.</summary>
+    static string? TariffCodeOn(Customer customer, CycleRef cycle)
     {
         DateOnly lastDay = cycle.PeriodEnd.AddDays(-1);
-        string? tariffCode = customer.ServicePoints.SelectMany(p => p.Tariffs)
+        return customer.ServicePoints.SelectMany(p => p.Tariffs)
             .FirstOrDefault(t => lastDay >= t.EffectiveFrom && (t.EffectiveTo is null || lastDay < t.EffectiveTo))?.TariffCode;
-        Tariff? tariff = tariffCode is null ? null : await catalog.GetAsync(tariffCode, cancellationToken);
+    }
+
+    /// <summary>The catalogue's tariffs of the given codes (null: not in the catalogue), each read once for the batch.</summary>
+    async Task<IReadOnlyDictionary<string, Tariff?>> TariffsAsync(IEnumerable<string?> codes, CancellationToken cancellationToken)
+    {
+        Dictionary<string, Tariff?> found = new(StringComparer.Ordinal);
+        foreach (string code in codes.OfType<string>().Distinct(StringComparer.Ordinal))
+        {
+            found[code] = await catalog.GetAsync(code, cancellationToken);
+        }
+
+        return found;
+    }
+
+    async Task<AccountData> GatherAsync(Customer customer, CycleRef cycle, IReadOnlyList<BillEntry> earlier, IReadOnlyDictionary<string, Tariff?> tariffs, CancellationToken cancellationToken)
+    {
+        DateOnly lastDay = cycle.PeriodEnd.AddDays(-1);
+        string? tariffCode = TariffCodeOn(customer, cycle);
+        Tariff? tariff = tariffCode is null ? null : tariffs[tariffCode];
+        if (tariff is null)
+        {
+            return new AccountData(customer, cycle, earlier, tariffCode, null, new Dictionary<int, HolidayCalendar?>(), []);
+        }
+
+        bool demand = tariff.Versions.Any(v => v.Basic is { PricePerKwMonth: not null });
+        Dictionary<int, HolidayCalendar?> years = [];
+        for (int year = cycle.PeriodStart.Year; year <= lastDay.Year; year++)
+        {
+            years[year] = await calendars.GetAsync(year, cancellationToken);
+        }
+
+        List<MeterSpan> meters = [];
+        foreach (ServicePoint point in customer.ServicePoints)
+        {
+            foreach (Meter meter in point.Meters.Where(m => m.InstallDate < cycle.PeriodEnd && (m.RemovalDate is null || m.RemovalDate > cycle.PeriodStart)))
+            {
+                meters.Add(await MeterSpanAsync(point, meter, cycle, demand, cancellationToken));
+            }
+        }
+
+        return new AccountData(customer, cycle, earlier, tariffCode, tariff, years, meters);
+    }
+
+    /// <summary>
+    /// One meter's span and its register reads at the span's two midnights (one range query each, keeping the registers
+    /// the meter records by the archive's flags); the curve keys of the span's days (active and reactive import) when a
+    /// boundary total is missing or the tariff bills demand.
+    /// </summary>
+    async Task<MeterSpan> MeterSpanAsync(ServicePoint point, Meter meter, CycleRef cycle, bool demand, CancellationToken cancellationToken)
+    {
+        DateOnly spanStart = meter.InstallDate > cycle.PeriodStart ? meter.InstallDate : cycle.PeriodStart;
+        DateOnly spanEnd = meter.RemovalDate is { } removed && removed < cycle.PeriodEnd ? removed : cycle.PeriodEnd;
+        MeterId meterId = new(MeterDataKeys.Meter(meter.MeterNo.Value));
+        IReadOnlyList<(MeterChannel, RegisterBand)> recorded = RecordedRegisters(meter.Registers);
+        List<RegisterReading> reads = [];
+        foreach (DateOnly boundary in new[] { spanStart, spanEnd })
+        {
+            IReadOnlyList<StoredRegister> found = await registers.AtAsync(meterId, recorded, ChinaTime.DayStart(boundary), cancellationToken);
+            reads.AddRange(found.Select(r => r.Reading));
+        }
+
+        bool totalsAtBothEnds = reads.Count(r => r.Channel == MeterChannel.ActiveImport && r.Band == RegisterBand.Total) == 2;
+        List<CurveKey> curveKeys = [];
+        if (!totalsAtBothEnds || demand)
+        {
+            for (DateOnly day = spanStart; day < spanEnd; day = day.AddDays(1))
+            {
+                curveKeys.AddRange(CurveChannels.Select(channel => new CurveKey(point.AreaCode, meterId, channel, day, 15)));
+            }
+        }
+
+        return new MeterSpan(meterId, reads, curveKeys);
+    }
+
+    /// <summary>The curves the accounts need, read together; an unreadable stored curve fails the read, as a single read would.</summary>
+    async Task<IReadOnlyDictionary<CurveKey, StoredCurve?>> ReadCurvesAsync(IEnumerable<AccountData> accounts, CancellationToken cancellationToken)
+    {
+        CurveKey[] keys = [.. accounts.SelectMany(a => a.Meters).SelectMany(m => m.CurveKeys).Distinct()];
+        IReadOnlyDictionary<CurveKey, StoredCurve?> found = keys.Length == 0 ? new Dictionary<CurveKey, StoredCurve?>() : await curves.GetManyAsync(keys, null, cancellationToken);
+        foreach ((CurveKey key, StoredCurve? curve) in found)
+        {
+            if (curve is null)
+            {
+                throw new UnreadableCurveException(MeterDataKeys.CurvePartition(key.AreaCode, key.Day), MeterDataKeys.CurveRow(key.Meter.Value, key.Channel));
+            }
+        }
+
+        return found;
+    }
+
+    StoredBill Compute(AccountData account, IReadOnlyDictionary<CurveKey, StoredCurve?> storedCurves, int revision, string? replaces)
+    {
+        (Customer customer, CycleRef cycle, IReadOnlyList<BillEntry> earlier, string? tariffCode, Tariff? tariff, IReadOnlyDictionary<int, HolidayCalendar?> years, IReadOnlyList<MeterSpan> meters) = account;
+        DateOnly lastDay = cycle.PeriodEnd.AddDays(-1);
         List<BillReason> reasons = [];
         if (tariff is null)
         {
@@ -75,24 +215,12 @@ public sealed class AccountBiller(
         }
 
         TariffVersion version = tariff.Versions.LastOrDefault(v => v.EffectiveFrom <= lastDay) ?? tariff.Versions[0];
-        bool demand = tariff.Versions.Any(v => v.Basic is { PricePerKwMonth: not null });
-        Dictionary<int, HolidayCalendar?> years = [];
-        for (int year = cycle.PeriodStart.Year; year <= lastDay.Year; year++)
-        {
-            years[year] = await calendars.GetAsync(year, cancellationToken);
-        }
-
         Func<DateOnly, Func<DateTimeOffset, TouBand>> classifier = day =>
             DayBanding.For(tariff, day, years.GetValueOrDefault(day.Year)) is { } banding ? banding.BandOf : DefaultTouClassifier.Classify;
-        List<MeterBillingData> data = [];
-        foreach (ServicePoint point in customer.ServicePoints)
-        {
-            foreach (Meter meter in point.Meters.Where(m => m.InstallDate < cycle.PeriodEnd && (m.RemovalDate is null || m.RemovalDate > cycle.PeriodStart)))
-            {
-                data.Add(await MeterDataAsync(point, meter, cycle, demand, cancellationToken));
-            }
-        }
-
+        List<MeterBillingData> data = [.. meters.Select(m => new MeterBillingData(
+            m.Meter,
+            m.Reads,
+            [.. m.CurveKeys.Select(k => storedCurves[k]!).Where(c => c.ETag is not null).Select(c => c.Curve)]))];
         decimal yearToDate = earlier
             .Where(b => b.Status == BillStatus.Issued && b.Bill.PeriodStart.Year == cycle.PeriodStart.Year && b.Bill.PeriodStart < cycle.PeriodStart)
             .Sum(b => b.Bill.Determinants?.TotalKwh ?? 0m);
@@ -121,45 +249,6 @@ public sealed class AccountBiller(
         };
         reasons.AddRange(BillChecks.Evaluate(checks).Select(h => new BillReason(h.Code.ToString(), h.Message)));
         return Bill(customer, cycle, revision, replaces, tariffCode!, result.Determinants, sources, result.EstimatedShare, rating.Bill, reasons);
-    }
-
-    /// <summary>
-    /// One meter's data for its span: the register reads at the span's two midnights (a point read per register the meter
-    /// records, by the archive's flags), and the
-    /// stored curves of the span's days when a boundary read is missing or the tariff bills demand (point reads, active
-    /// and reactive import).
-    /// </summary>
-    async Task<MeterBillingData> MeterDataAsync(ServicePoint point, Meter meter, CycleRef cycle, bool demand, CancellationToken cancellationToken)
-    {
-        DateOnly spanStart = meter.InstallDate > cycle.PeriodStart ? meter.InstallDate : cycle.PeriodStart;
-        DateOnly spanEnd = meter.RemovalDate is { } removed && removed < cycle.PeriodEnd ? removed : cycle.PeriodEnd;
-        MeterId meterId = new(MeterDataKeys.Meter(meter.MeterNo.Value));
-        IReadOnlyList<(MeterChannel, RegisterBand)> recorded = RecordedRegisters(meter.Registers);
-        List<RegisterReading> reads = [];
-        foreach (DateOnly boundary in new[] { spanStart, spanEnd })
-        {
-            IReadOnlyList<StoredRegister> found = await registers.AtAsync(meterId, recorded, ChinaTime.DayStart(boundary), cancellationToken);
-            reads.AddRange(found.Select(r => r.Reading));
-        }
-
-        bool totalsAtBothEnds = reads.Count(r => r.Channel == MeterChannel.ActiveImport && r.Band == RegisterBand.Total) == 2;
-        List<DayCurve> dayCurves = [];
-        if (!totalsAtBothEnds || demand)
-        {
-            for (DateOnly day = spanStart; day < spanEnd; day = day.AddDays(1))
-            {
-                foreach (MeterChannel channel in CurveChannels)
-                {
-                    StoredCurve stored = await curves.GetAsync(point.AreaCode, meterId, channel, day, 15, cancellationToken);
-                    if (stored.ETag is not null)
-                    {
-                        dayCurves.Add(stored.Curve);
-                    }
-                }
-            }
-        }
-
-        return new MeterBillingData(meterId, reads, dayCurves);
     }
 
     /// <summary>The registers a meter records, per its archive flags (active import total and bands, reactive import).</summary>

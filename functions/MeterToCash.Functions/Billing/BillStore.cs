@@ -25,24 +25,36 @@ public sealed record CycleBill(string AccountNo, string BillId, BillStatus Statu
 /// ETag. </para>
 /// <para><b>BillingCycleBills</b>: PartitionKey = cycle id, RowKey = account: the cycle's progress and its held bills are
 /// one partition query; written with upsert after the bill, so a rerun of a batch rewrites the same rows.</para>
-/// <para><b>Bill-ready outbox</b>: when a bill becomes Issued (stored Issued by the cycle, or released in review), a row
+/// <para><b>Bill-ready outbox</b>: when a bill becomes Issued on its own (stored Issued alone by <see cref="AddAsync"/>: a
+/// rebill, or a cycle batch issuing a single bill; or released in review), a row
 /// <c>o~{bill row key}</c> holding its <see cref="BillNotification"/> is written in the bill's partition in the same
 /// entity-group transaction as the bill row (Add) or its status change (Merge under the ETag): the change is never stored
 /// without its notification, nor notified without being stored. The message is sent to the queue
 /// <see cref="NotificationQueue"/> right after the write and the row deleted; <see cref="DrainOutboxAsync"/> (timer
 /// <c>DrainBillOutbox</c>) sends what a crash left behind. Delivery is at least once: consumers deduplicate on the bill id
 /// (a bill is issued once).</para>
+/// <para><b>BillOutbox</b> (batch outbox): a cycle's batch stores its bills with <see cref="AddManyAsync"/>, which writes
+/// instead of a row per bill one row per 200 bills it is about to store as Issued (PartitionKey = cycle id, RowKey = a
+/// fresh id per write, the bill ids in one column) before any of them, then adds each bill alone (no transaction), sends
+/// each one it stored and deletes the row: per issued bill the add and the send, per batch the row's add and delete,
+/// where the per-bill outbox costs a two-row transaction, the send and the row's delete per bill. The drain sends, for a
+/// row a crash left, the message of every listed bill that is stored and Issued (a listed bill that was never stored is
+/// never notified, nor one cancelled since), so the change is still never stored without its notification, nor notified without being stored. A bill
+/// found stored already (a rerun) is not sent again: the write that stored it was covered by its own row.</para>
 /// <para><b>BillsDue</b>: PartitionKey = due date <c>yyyyMMdd</c>, RowKey = bill id: the index of charged bills that may
 /// still owe, so the late-fee run reads the due dates before a day without scanning accounts. Written (upsert) before a
 /// bill's charge is posted, deleted by the late-fee run once the ledger shows the bill's principal paid or its charge
 /// reversed.</para>
-/// <para>The three tables and the queue are created once at start-up (<see cref="Infrastructure.StorageStartup"/>).</para>
+/// <para>The four tables and the queue are created once at start-up (<see cref="Infrastructure.StorageStartup"/>).</para>
 /// </summary>
 public sealed class BillStore(TableServiceClient tables, QueueServiceClient queues, ILogger<BillStore> logger)
 {
-    public const string BillsTable = "Bills", CycleBillsTable = "BillingCycleBills", DueTable = "BillsDue", NotificationQueue = "bill-notifications";
+    public const string BillsTable = "Bills", CycleBillsTable = "BillingCycleBills", DueTable = "BillsDue", OutboxTable = "BillOutbox", NotificationQueue = "bill-notifications";
     const string OutboxPrefix = "o~", OutboxEnd = "o\u007f";
     const int MaxTransaction = 100;
+
+    /// <summary>Bill ids per batch outbox row: 200 ids of at most 64 characters stay under a string property's 32K characters.</summary>
+    const int OutboxIdsPerRow = 200;
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -53,6 +65,7 @@ public sealed class BillStore(TableServiceClient tables, QueueServiceClient queu
     readonly TableClient bills = tables.GetTableClient(BillsTable);
     readonly TableClient cycleBills = tables.GetTableClient(CycleBillsTable);
     readonly TableClient due = tables.GetTableClient(DueTable);
+    readonly TableClient batchOutbox = tables.GetTableClient(OutboxTable);
     readonly QueueClient queue = queues.GetQueueClient(NotificationQueue);
 
     /// <summary>The id of an account's bill for the period starting on <paramref name="periodStart"/>, revision <paramref name="revision"/>.</summary>
@@ -87,13 +100,7 @@ public sealed class BillStore(TableServiceClient tables, QueueServiceClient queu
     /// </summary>
     public async Task<BillEntry> AddAsync(StoredBill bill, BillStatus status, CancellationToken cancellationToken)
     {
-        TableEntity entity = new(bill.AccountNo, RowKey(bill))
-        {
-            ["Document"] = Compress(bill),
-            ["Status"] = status.ToString(),
-            ["CycleId"] = bill.CycleId,
-            ["TotalFen"] = bill.TotalFen,
-        };
+        TableEntity entity = BillEntity(bill, status);
         try
         {
             if (status != BillStatus.Issued)
@@ -115,6 +122,63 @@ public sealed class BillStore(TableServiceClient tables, QueueServiceClient queu
         {
             return await FindAsync(bill.BillId, cancellationToken) ?? throw new InvalidOperationException($"Bill {bill.BillId} conflicted but cannot be read.", e);
         }
+    }
+
+    /// <summary>
+    /// Stores the new bills of a cycle's batch (<paramref name="parallelism"/> at a time) and notifies the Issued ones it
+    /// stored, through one batch outbox row per 200 of them (see the class remarks); a bill whose id is already stored
+    /// (a rerun) comes back as stored, and nothing is written or sent for it. With fewer than two bills to issue the
+    /// per-bill outbox of <see cref="AddAsync"/> costs fewer requests and is used instead. Answers in the order given.
+    /// </summary>
+    public async Task<BillEntry[]> AddManyAsync(IReadOnlyList<(StoredBill Bill, BillStatus Status)> made, int parallelism, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(made);
+        BillEntry[] entries = new BillEntry[made.Count];
+        ParallelOptions inParallel = new() { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken };
+        string[] issuing = [.. made.Where(m => m.Status == BillStatus.Issued).Select(m => m.Bill.BillId)];
+        if (issuing.Length < 2)
+        {
+            await Parallel.ForEachAsync(Enumerable.Range(0, made.Count), inParallel, async (i, ct) => entries[i] = await AddAsync(made[i].Bill, made[i].Status, ct));
+            return entries;
+        }
+
+        TableEntity[] outboxRows = [.. issuing.Chunk(OutboxIdsPerRow).Select(ids => new TableEntity(made[0].Bill.CycleId, Guid.NewGuid().ToString("N")) { ["BillIds"] = string.Join(',', ids) })];
+        foreach (TableEntity row in outboxRows)
+        {
+            await batchOutbox.AddEntityAsync(row, cancellationToken);
+        }
+
+        int deferred = 0;
+        await Parallel.ForEachAsync(Enumerable.Range(0, made.Count), inParallel, async (i, ct) =>
+        {
+            (StoredBill bill, BillStatus status) = made[i];
+            TableEntity entity = BillEntity(bill, status);
+            try
+            {
+                Response response = await bills.AddEntityAsync(entity, ct);
+                entries[i] = new BillEntry(bill, status, null, null, response.Headers.ETag ?? ETag.All);
+            }
+            catch (RequestFailedException e) when (e.Status == 409)
+            {
+                entries[i] = await FindAsync(bill.BillId, ct) ?? throw new InvalidOperationException($"Bill {bill.BillId} conflicted but cannot be read.", e);
+                return;
+            }
+
+            if (status == BillStatus.Issued && !await TrySendAsync(bill, ct))
+            {
+                Interlocked.Increment(ref deferred);
+            }
+        });
+
+        if (deferred == 0)
+        {
+            foreach (TableEntity row in outboxRows)
+            {
+                await DeleteBatchOutboxAsync(row.PartitionKey, row.RowKey, cancellationToken);
+            }
+        }
+
+        return entries;
     }
 
     /// <summary>A bill by id, or null.</summary>
@@ -186,8 +250,9 @@ public sealed class BillStore(TableServiceClient tables, QueueServiceClient queu
     }
 
     /// <summary>
-    /// Sends what the bill-ready outbox still holds from before <paramref name="olderThan"/>: bills issued by a process
-    /// that died before its send. A scan over the outbox rows only, which live for milliseconds in normal operation.
+    /// Sends what the bill-ready outboxes still hold from before <paramref name="olderThan"/>: bills issued by a process
+    /// that died before its send. Per-bill rows hold their message; a batch row's bills are each read and sent if stored
+    /// and Issued. Scans over outbox rows only, which live for milliseconds in normal operation.
     /// </summary>
     public async Task<int> DrainOutboxAsync(DateTimeOffset olderThan, CancellationToken cancellationToken)
     {
@@ -200,8 +265,30 @@ public sealed class BillStore(TableServiceClient tables, QueueServiceClient queu
             sent++;
         }
 
+        await foreach (TableEntity row in batchOutbox.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"Timestamp lt {olderThan}"), cancellationToken: cancellationToken))
+        {
+            foreach (string billId in (row.GetString("BillIds") ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (await FindAsync(billId, cancellationToken) is { Status: BillStatus.Issued } stored)
+                {
+                    await queue.SendMessageAsync(BinaryData.FromString(OutboxEntity(stored.Bill).GetString("Message")), cancellationToken: cancellationToken);
+                    sent++;
+                }
+            }
+
+            await DeleteBatchOutboxAsync(row.PartitionKey, row.RowKey, cancellationToken);
+        }
+
         return sent;
     }
+
+    static TableEntity BillEntity(StoredBill bill, BillStatus status) => new(bill.AccountNo, RowKey(bill))
+    {
+        ["Document"] = Compress(bill),
+        ["Status"] = status.ToString(),
+        ["CycleId"] = bill.CycleId,
+        ["TotalFen"] = bill.TotalFen,
+    };
 
     /// <summary>
     /// Indexes bills about to be charged under their due dates: upserts, one entity-group transaction per due date and
@@ -253,18 +340,38 @@ public sealed class BillStore(TableServiceClient tables, QueueServiceClient queu
     /// <summary>Sends a bill's notification and removes its outbox row; a failed send leaves the row for the drain.</summary>
     async Task PublishAsync(StoredBill bill, CancellationToken cancellationToken)
     {
-        TableEntity outbox = OutboxEntity(bill);
+        if (await TrySendAsync(bill, cancellationToken))
+        {
+            TableEntity outbox = OutboxEntity(bill);
+            await DeleteOutboxAsync(outbox.PartitionKey, outbox.RowKey, cancellationToken);
+        }
+    }
+
+    /// <summary>Sends a bill's notification; false (logged) when the send failed and the outbox row stays for the drain.</summary>
+    async Task<bool> TrySendAsync(StoredBill bill, CancellationToken cancellationToken)
+    {
         try
         {
-            await queue.SendMessageAsync(BinaryData.FromString(outbox.GetString("Message")), cancellationToken: cancellationToken);
+            await queue.SendMessageAsync(BinaryData.FromString(OutboxEntity(bill).GetString("Message")), cancellationToken: cancellationToken);
+            return true;
         }
         catch (RequestFailedException e)
         {
             logger.NotificationDeferred(bill.BillId, e.Message);
-            return;
+            return false;
         }
+    }
 
-        await DeleteOutboxAsync(outbox.PartitionKey, outbox.RowKey, cancellationToken);
+    async Task DeleteBatchOutboxAsync(string partitionKey, string rowKey, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await batchOutbox.DeleteEntityAsync(partitionKey, rowKey, ETag.All, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            // Drained concurrently: sent twice at worst, which the consumer's dedup on the bill id absorbs.
+        }
     }
 
     async Task DeleteOutboxAsync(string partitionKey, string rowKey, CancellationToken cancellationToken)

@@ -287,7 +287,8 @@ public sealed class BillingCycleWorkflow(
 
     /// <summary>
     /// Bills a batch of accounts: their customers in one range read of the area, each account's bill made or found again
-    /// (<see cref="BillingOptions.AccountsInParallel"/> at a time), then the batch settled together; an account already
+    /// (<see cref="BillingOptions.AccountsInParallel"/> at a time, the curves the batch needs read together), then the
+    /// batch settled together; an account already
     /// billed for the period gets its bill back, and one that left the archive counts as failed.
     /// </summary>
     [Function(nameof(BillAccountBatch))]
@@ -297,12 +298,8 @@ public sealed class BillingCycleWorkflow(
         IReadOnlyList<Customer> customers = await archive.ListRangeAsync(accounts.Area, accounts.Accounts[0], accounts.Accounts[^1], CancellationToken.None);
         HashSet<string> wanted = [.. accounts.Accounts];
         Customer[] toBill = [.. customers.Where(c => wanted.Contains(c.AccountNo))];
-        BillEntry[] entries = new BillEntry[toBill.Length];
         int parallelism = options.Value.AccountsInParallel;
-        await Parallel.ForEachAsync(
-            Enumerable.Range(0, toBill.Length),
-            new ParallelOptions { MaxDegreeOfParallelism = parallelism },
-            async (i, ct) => entries[i] = await biller.BillAsync(toBill[i], batch.Input.Cycle, ct));
+        BillEntry[] entries = await biller.BillAsync(toBill, batch.Input.Cycle, parallelism, CancellationToken.None);
         await lifecycle.SettleAsync(entries, parallelism, CancellationToken.None);
         return entries.Aggregate(CycleTally.Zero with { Failed = accounts.Accounts.Length - toBill.Length }, (tally, entry) => tally + entry.Status switch
         {

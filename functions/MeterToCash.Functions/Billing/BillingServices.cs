@@ -11,7 +11,7 @@ public static class BillingServices
         services.AddOptions<BillingOptions>().BindConfiguration(BillingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<BillStore>();
         services.AddStartupStorage(new StorageResources(
-            Tables: [BillStore.BillsTable, BillStore.CycleBillsTable, BillStore.DueTable],
+            Tables: [BillStore.BillsTable, BillStore.CycleBillsTable, BillStore.DueTable, BillStore.OutboxTable],
             Queues: [BillStore.NotificationQueue]));
         services.AddSingleton<AccountBiller>();
         services.AddSingleton<BillLifecycle>();

@@ -119,17 +119,38 @@ public sealed class RegisterStore(MeterDataStorage storage)
     }
 
     /// <summary>
-    /// The reads of the given registers of a meter at exactly <paramref name="readAt"/> (e.g. a daily frozen value at
-    /// midnight): one point read per register, since a read's key is its instant and register. Registers without a read
-    /// at that instant are left out. Billing reads the period's boundaries this way instead of a range query per meter.
+    /// The reads of the given registers of a meter at exactly <paramref name="readAt"/> (e.g. the daily frozen values at
+    /// midnight). A read's key is its instant then its register, so every register's read at one instant is one RowKey
+    /// range of the meter's partition, <c>{time}~</c> to <c>{time}~~</c>: one query, whatever the number of registers.
+    /// Registers without a read at that instant are left out. Billing reads the period's boundaries this way.
     /// </summary>
     public async Task<IReadOnlyList<StoredRegister>> AtAsync(MeterId meter, IReadOnlyList<(MeterChannel Channel, RegisterBand Band)> registers, DateTimeOffset readAt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(registers);
-        string pk = MeterDataKeys.RegisterPartition(meter.Value);
-        NullableResponse<TableEntity>[] found = await Task.WhenAll(registers.Select(r =>
-            storage.Registers.GetEntityIfExistsAsync<TableEntity>(pk, MeterDataKeys.RegisterRow(r.Channel, r.Band, readAt), cancellationToken: cancellationToken)));
-        return [.. found.Where(f => f.HasValue).Select(f => FromEntity(f.Value!)).OfType<StoredRegister>()];
+        if (registers.Count == 0)
+        {
+            return [];
+        }
+
+        string pk = MeterDataKeys.RegisterPartition(meter.Value), time = MeterDataKeys.RegisterTime(readAt);
+        Dictionary<string, int> wanted = new(StringComparer.Ordinal);
+        foreach ((MeterChannel channel, RegisterBand band) in registers)
+        {
+            wanted.TryAdd(MeterDataKeys.RegisterRow(channel, band, readAt), wanted.Count);
+        }
+
+        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {pk} and RowKey gt {time + "~"} and RowKey lt {time + "~~"}");
+        List<(int Order, StoredRegister Read)> found = [];
+        await foreach (TableEntity e in storage.Registers.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            if (wanted.TryGetValue(e.RowKey, out int order) && FromEntity(e) is { } stored)
+            {
+                found.Add((order, stored));
+            }
+        }
+
+        // In the order the registers were asked for.
+        return [.. found.OrderBy(f => f.Order).Select(f => f.Read)];
     }
 
     /// <summary>

@@ -1,0 +1,78 @@
+using System.Net.Http.Json;
+using MeterToCash.Functions.Tests.Archive;
+using MeterToCash.Functions.Tests.Infrastructure;
+using MeterToCash.Tools;
+using MeterToCash.Tools.LocalStack;
+using static MeterToCash.Functions.Tests.Billing.BillingApi;
+
+namespace MeterToCash.Functions.Tests.Billing;
+
+/// <summary>
+/// The storage requests a cycle makes per account, counted by the LocalHost (<c>LocalHost__CountStorageRequests</c>) on a
+/// host of its own: the per-account reads and writes the design allows, and nothing per account beyond them.
+/// </summary>
+public class BillingCycleRequestCountTests
+{
+    const int Accounts = 10;
+
+    [Fact]
+    public async Task Cycle_OneBatchOfMeteredAccounts_SevenStorageRequestsPerAccount()
+    {
+        await using Azurite azurite = await Azurite.StartAsync();
+        await using LocalHostProcess host = await LocalHostProcess.StartAsync(azurite, settings: new Dictionary<string, string>
+        {
+            ["LocalHost__CountStorageRequests"] = "true",
+            ["Billing__OutboxSchedule"] = "0 0 0 1 1 *",
+            ["Billing__LateFeeSchedule"] = "0 0 0 1 1 *",
+            ["Billing__CycleSchedule"] = "0 0 0 1 1 *",
+        });
+        using HttpClient client = host.Client();
+        using HttpClient admin = host.Client(LocalHostProcess.MasterKey);
+        await ReferenceDataSeed.SeedAsync(host);
+        await BackendFixture.SeedNetworkAsync(client, new DemoUtility(customers: 0, areas: 1));
+        string stamp = CustomerJson.NextIds().AccountNo[1..];
+        string area = await CreateAreaAsync(client, "TR" + stamp);
+        Dictionary<string, (decimal, decimal)> reads = new() { [Total] = (1000m, 1300m), [Peak] = (600m, 800m), [Valley] = (400m, 500m) };
+        for (int i = 0; i < Accounts; i++)
+        {
+            await CreateResidentialAsync(client, area, reads);
+        }
+
+        string group = "BG-R" + stamp;
+        await PutOkAsync(client, $"api/billing-groups/{group}", new { name = "Request count group", cycleDay = 1, areas = new[] { area } });
+
+        List<RequestCount> before = await CountsAsync(admin);
+        string cycleId = await StartCycleAsync(admin, group);
+        Assert.Equal(Accounts, (await WaitForPhaseAsync(client, cycleId, "Completed")).GetProperty("issued").GetInt32());
+        Dictionary<string, long> cycle = Since(await CountsAsync(admin), before);
+
+        // Per account (one meter, three registers): its bill history; the registers at each of the period's two
+        // midnights, one range query each; the bill; its notification; the ledger read and append. Per batch: the
+        // outbox row's add and delete. No outbox row is written or deleted per bill.
+        Assert.Equal(Accounts, cycle.GetValueOrDefault("table Bills query"));
+        Assert.Equal(2 * Accounts, cycle.GetValueOrDefault("table MeterRegisters query"));
+        Assert.Equal(Accounts, cycle.GetValueOrDefault("table Bills insert"));
+        Assert.Equal(Accounts, cycle.GetValueOrDefault("queue bill-notifications POST"));
+        Assert.Equal(Accounts, cycle.GetValueOrDefault("table Ledger query"));
+        Assert.Equal(Accounts, cycle.GetValueOrDefault("table Ledger transaction"));
+        Assert.Equal(1, cycle.GetValueOrDefault("table BillOutbox insert"));
+        Assert.Equal(1, cycle.GetValueOrDefault("table BillOutbox delete"));
+        Assert.False(cycle.ContainsKey("table Bills delete"), string.Join(", ", cycle));
+        Assert.False(cycle.ContainsKey("table Bills transaction"), string.Join(", ", cycle));
+        Assert.False(cycle.ContainsKey("table MeterRegisters point-read"), string.Join(", ", cycle));
+
+        // Everything else is per cycle or per batch (plan, customers, tariff, calendar, due index, cycle records), not per account.
+        long perAccount = 7 * Accounts + 2;
+        Assert.InRange(cycle.Values.Sum() - perAccount, 1, 12);
+    }
+
+    sealed record RequestCount(string Service, string Resource, string Operation, long Count);
+
+    static async Task<List<RequestCount>> CountsAsync(HttpClient admin) =>
+        await admin.GetFromJsonAsync<List<RequestCount>>("admin/storage-requests") ?? [];
+
+    static Dictionary<string, long> Since(List<RequestCount> after, List<RequestCount> before) =>
+        after.Select(a => (Key: $"{a.Service} {a.Resource} {a.Operation}", Count: a.Count - (before.FirstOrDefault(b => b.Service == a.Service && b.Resource == a.Resource && b.Operation == a.Operation)?.Count ?? 0)))
+            .Where(c => c.Count > 0)
+            .ToDictionary(c => c.Key, c => c.Count);
+}

@@ -39,7 +39,8 @@ internal static class LoadDrivers
                     [.. (options.GetValueOrDefault("concurrency") ?? "1,4,16,32,64").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture))],
                     Option("per-round", 1_000),
                     Option("storm", 1_000),
-                    Option("one-account", 500));
+                    Option("one-account", 500),
+                    Option("paced-percent", 70));
                 return 0;
             case "line-loss":
                 await LineLossLoad.RunAsync(Option("areas", 1_000), Option("meters", 20), Option("rounds", 3));

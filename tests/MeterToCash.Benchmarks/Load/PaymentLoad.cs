@@ -26,7 +26,7 @@ internal static class PaymentLoad
 {
     const string NotDuringTheRun = "0 0 0 1 1 *";
 
-    public static async Task RunAsync(int accounts, int[] concurrencies, int perRound, int stormSize, int oneAccountSize)
+    public static async Task RunAsync(int accounts, int[] concurrencies, int perRound, int stormSize, int oneAccountSize, int pacedPercent = 70)
     {
         Console.WriteLine($"Payment load: {accounts:N0} accounts, concurrency {string.Join(", ", concurrencies)}, {perRound:N0} payments per round; {Environment.ProcessorCount} cores (shared with other builds: compare figures within this run)");
         await using Azurite azurite = await Azurite.StartAsync();
@@ -80,10 +80,10 @@ internal static class PaymentLoad
 
         // Paced: requests started at 70 % of the best rate, however long each takes (open loop).
         // After a pause, so the last ceiling round's table work in Azurite is not in it.
-        double paced = best * 0.7;
+        double paced = best * pacedPercent / 100.0;
         await Task.Delay(TimeSpan.FromSeconds(5));
         Result p = await PacedAsync(bank, paced, TimeSpan.FromSeconds(30), i => NextBody(accountNos[i % accountNos.Length]));
-        Console.WriteLine($"  paced at 70 % of the best rate ({paced:N1}/s for 30 s): {p.Count:N0} payments, achieved {p.Rate:N1}/s, p50 {p.P50:N1} ms, p99 {p.P99:N1} ms{(p.Errors > 0 ? $", {p.Errors} errors" : string.Empty)}");
+        Console.WriteLine($"  paced at {pacedPercent} % of the best rate ({paced:N1}/s for 30 s): {p.Count:N0} payments, achieved {p.Rate:N1}/s, p50 {p.P50:N1} ms, p99 {p.P99:N1} ms{(p.Errors > 0 ? $", {p.Errors} errors" : string.Empty)}");
 
         // Duplicate storm: one channelTxnId sent stormSize times at once.
         string stormAccount = accountNos[0], stormBody = Body("STORM-1", stormAccount, 4_321, day);

@@ -44,8 +44,9 @@ public sealed class DashboardFunctions
     {
         if (string.IsNullOrEmpty(path))
         {
-            // /api/dashboard → /api/dashboard/index.html, so the page's relative links (app.js, ../alarms) resolve under /api.
-            return new RedirectResult($"{request.PathBase}{request.Path.Value?.TrimEnd('/')}/index.html", permanent: false);
+            // /api/dashboard → /api/dashboard/index.html, so the page's relative links (app.js, ../alarms) resolve under /api;
+            // the query (?area=…&day=…, which preselects) goes along.
+            return new RedirectResult($"{request.PathBase}{request.Path.Value?.TrimEnd('/')}/index.html{request.QueryString}", permanent: false);
         }
 
         if (path.Length > MaxPathLength || !Files.Value.TryGetValue(path, out byte[]? bytes)

@@ -9,7 +9,7 @@ namespace MeterToCash.Functions.Tests.Dashboard;
 public class DashboardFileTests(BackendFixture backend)
 {
     [Fact]
-    public async Task Dashboard_Root_RedirectsToIndexWithoutAKey()
+    public async Task Dashboard_Root_RedirectsToIndexWithItsQueryWithoutAKey()
     {
         using HttpClient anonymous = backend.Host.Client(key: null);
         using HttpClientHandler noRedirects = new() { AllowAutoRedirect = false };
@@ -18,6 +18,8 @@ public class DashboardFileTests(BackendFixture backend)
         HttpResponseMessage root = await raw.GetAsync(new Uri("api/dashboard", UriKind.Relative));
         Assert.Equal(HttpStatusCode.Redirect, root.StatusCode);
         Assert.Equal("/api/dashboard/index.html", root.Headers.Location?.OriginalString);
+        HttpResponseMessage preselected = await raw.GetAsync(new Uri("api/dashboard/?area=TA0002&day=2026-12-05&lossDay=2026-11-30", UriKind.Relative));
+        Assert.Equal("/api/dashboard/index.html?area=TA0002&day=2026-12-05&lossDay=2026-11-30", preselected.Headers.Location?.OriginalString);
 
         HttpResponseMessage index = await anonymous.GetAsync(new Uri("api/dashboard/index.html", UriKind.Relative));
         string html = await index.Content.ReadAsStringAsync();

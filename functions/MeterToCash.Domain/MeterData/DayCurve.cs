@@ -28,6 +28,14 @@ public enum EstimationMethod : byte
 public readonly record struct CurveSlot(bool HasValue, decimal Value, ReadingQuality Quality, ushort Version, VeeRules Failed, EstimationMethod Method)
 {
     /// <summary>
+    /// Whether the value feeds an area's load (load rate, line loss, the load forecast): actual values that passed
+    /// validation, estimates and manual edits. A value VEE flagged as suspect (<see cref="ReadingQuality.Questionable"/>:
+    /// a spike, a source-flagged read) counts as missing, so a doubted value neither raises an overload, moves the loss
+    /// nor trains the forecast; it lowers completeness instead.
+    /// </summary>
+    public bool CountsTowardLoad => HasValue && Quality != ReadingQuality.Questionable;
+
+    /// <summary>
     /// The recorded outcome of a rule for this slot: Estimated for <see cref="VeeRules.Gap"/> on an estimated value,
     /// Fail for a failed rule, otherwise Pass (empty slots: NotEvaluated).
     /// </summary>

@@ -97,7 +97,7 @@ public sealed class AreaLoadReader(CurveStore curves, ForecastStorage storage, T
             ReadOnlySpan<CurveSlot> slots = c.Slots;
             for (int s = 0; s < slots.Length && s < kwh.Length; s++)
             {
-                if (slots[s].HasValue)
+                if (slots[s].CountsTowardLoad)
                 {
                     kwh[s] += (double)slots[s].Value;
                     meters[s]++;

@@ -105,10 +105,6 @@ public sealed record AreaDayReading(
         return new AreaDayReading(area.Code, day, perSlot, metersPerSlot, meterKwh, inServiceMeters.Count, customerValues, master is not null, masterKwh, masterValues);
     }
 
-    /// <summary>
-    /// Whether a stored value feeds load and line loss: actual values that passed validation, estimates and manual edits.
-    /// A value VEE flagged as suspect (<see cref="ReadingQuality.Questionable"/>: a spike, a source-flagged read) counts as
-    /// missing, so a doubted value neither raises an overload nor moves the loss; it lowers completeness instead.
-    /// </summary>
-    public static bool Counts(CurveSlot slot) => slot.HasValue && slot.Quality != ReadingQuality.Questionable;
+    /// <summary>Whether a stored value feeds load and line loss (<see cref="CurveSlot.CountsTowardLoad"/>).</summary>
+    public static bool Counts(CurveSlot slot) => slot.CountsTowardLoad;
 }

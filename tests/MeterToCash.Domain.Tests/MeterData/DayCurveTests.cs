@@ -13,6 +13,16 @@ public class DayCurveTests
     private const ReadingQuality M = ReadingQuality.ManuallyEdited;
 
     [Theory]
+    [InlineData(true, V, true)]
+    [InlineData(true, E, true)]
+    [InlineData(true, M, true)]
+    [InlineData(true, Q, false)]
+    [InlineData(false, V, false)]
+    [InlineData(false, Q, false)]
+    public void CountsTowardLoad_ByPresenceAndQuality_OnlyTrustedValuesCount(bool hasValue, ReadingQuality quality, bool counts) =>
+        Assert.Equal(counts, new CurveSlot(hasValue, hasValue ? 2.5m : 0m, quality, 1, VeeRules.None, EstimationMethod.None).CountsTowardLoad);
+
+    [Theory]
     // existing value/quality (null = empty), incoming value/quality, outcome, resulting value/quality
     [InlineData(null, V, 1.0, V, MergeOutcome.Inserted, 1.0, V)]
     [InlineData(1.0, V, 1.0, V, MergeOutcome.Unchanged, 1.0, V)]

@@ -45,10 +45,11 @@ public static class MeterToCashServices
         services.AddForecasting();
         services.AddSegments();
 
-        // One JSON dialect for every response: enums by name, nulls left out.
+        // One JSON dialect for every response: enums by name, nulls left out, a NaN or infinite figure as null.
         services.Configure<Microsoft.AspNetCore.Mvc.JsonOptions>(o =>
         {
             o.JsonSerializerOptions.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false));
+            o.JsonSerializerOptions.Converters.Add(new NonFiniteAsNullConverter());
             o.JsonSerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         });
         return services;

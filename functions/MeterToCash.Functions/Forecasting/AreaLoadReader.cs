@@ -28,29 +28,21 @@ public sealed class AreaLoadReader(CurveStore curves, ForecastStorage storage, T
     /// <summary>Days after which a complete day is kept as closed.</summary>
     public const int ClosedAfterDays = 3;
 
-    /// <summary>The area's load of days [<paramref name="from"/>, <paramref name="to"/>] (both inclusive), into <paramref name="series"/>.</summary>
+    /// <summary>
+    /// The area's load of days [<paramref name="from"/>, <paramref name="to"/>] (both inclusive), into <paramref name="series"/>.
+    /// A day whose curves came from fewer than <see cref="SlotCoverage"/> of the most meters any day of the range had is
+    /// a gap (every slot NaN), not a day of low load: a day the head-end barely delivered would otherwise train the model
+    /// and feed its lags with a near-zero area.
+    /// </summary>
     public async Task ReadIntoAsync(AreaLoadSeries series, string areaCode, DateOnly from, DateOnly to, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(series);
-        Dictionary<DateOnly, double[]> cached = [];
-        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {areaCode} and RowKey ge {Row(from)} and RowKey le {Row(to)}");
-        await foreach (TableEntity e in storage.AreaDays.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
-        {
-            if (DateOnly.TryParseExact(e.RowKey, "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out DateOnly day) && ForecastStorage.Unpack(e.GetBinary("Kw")) is { } kw)
-            {
-                cached[day] = kw;
-            }
-        }
-
-        DateOnly closedThrough = ChinaTime.LocalDay(time.GetUtcNow()).AddDays(-ClosedAfterDays);
+        Dictionary<DateOnly, AreaDayLoad> cached = await CachedDaysAsync(areaCode, from, to, cancellationToken);
+        Dictionary<DateOnly, AreaDayLoad> read = [];
         List<DateOnly> missing = [];
         for (DateOnly day = from; day <= to; day = day.AddDays(1))
         {
-            if (cached.TryGetValue(day, out double[]? kw))
-            {
-                series.SetLoad(day, kw);
-            }
-            else
+            if (!cached.ContainsKey(day))
             {
                 missing.Add(day);
             }
@@ -59,17 +51,40 @@ public sealed class AreaLoadReader(CurveStore curves, ForecastStorage storage, T
         await Parallel.ForEachAsync(missing, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken }, async (day, ct) =>
         {
             AreaDayLoad load = await DayAsync(areaCode, day, ct);
-            lock (series)
+            lock (read)
             {
-                series.SetLoad(day, load.Kw);
-            }
-
-            if (day <= closedThrough && load.Kw.Count(v => !double.IsNaN(v)) >= 90)
-            {
-                TableEntity entity = new(areaCode, Row(day)) { ["Kw"] = ForecastStorage.Pack(load.Kw), ["Meters"] = load.Meters };
-                await storage.AreaDays.UpsertEntityAsync(entity, TableUpdateMode.Replace, ct);
+                read[day] = load;
             }
         });
+
+        int usualMeters = cached.Values.Concat(read.Values).Select(d => d.Meters).DefaultIfEmpty(0).Max();
+        bool Partial(AreaDayLoad load) => load.Meters < SlotCoverage * usualMeters;
+        foreach ((DateOnly day, AreaDayLoad load) in cached.Concat(read))
+        {
+            series.SetLoad(day, Partial(load) ? [.. Enumerable.Repeat(double.NaN, AreaLoadSeries.SlotsPerDay)] : load.Kw);
+        }
+
+        DateOnly closedThrough = ChinaTime.LocalDay(time.GetUtcNow()).AddDays(-ClosedAfterDays);
+        foreach ((DateOnly day, AreaDayLoad load) in read.Where(r => r.Key <= closedThrough && !Partial(r.Value) && r.Value.Kw.Count(v => !double.IsNaN(v)) >= 90))
+        {
+            TableEntity entity = new(areaCode, Row(day)) { ["Kw"] = ForecastStorage.Pack(load.Kw), ["Meters"] = load.Meters };
+            await storage.AreaDays.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
+        }
+    }
+
+    async Task<Dictionary<DateOnly, AreaDayLoad>> CachedDaysAsync(string areaCode, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        Dictionary<DateOnly, AreaDayLoad> cached = [];
+        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {areaCode} and RowKey ge {Row(from)} and RowKey le {Row(to)}");
+        await foreach (TableEntity e in storage.AreaDays.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            if (DateOnly.TryParseExact(e.RowKey, "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out DateOnly day) && ForecastStorage.Unpack(e.GetBinary("Kw")) is { } kw)
+            {
+                cached[day] = new AreaDayLoad(kw, e.GetInt32("Meters") ?? 0);
+            }
+        }
+
+        return cached;
     }
 
     /// <summary>One area-day summed from the stored curves (not cached); unreadable curves are left out.</summary>

@@ -24,26 +24,11 @@ namespace MeterToCash.Benchmarks.Load;
 /// </remarks>
 internal static class PaymentLoad
 {
-    const string NotDuringTheRun = "0 0 0 1 1 *";
-
     public static async Task RunAsync(int accounts, int[] concurrencies, int perRound, int stormSize, int oneAccountSize, int pacedPercent = 70)
     {
         Console.WriteLine($"Payment load: {accounts:N0} accounts, concurrency {string.Join(", ", concurrencies)}, {perRound:N0} payments per round; {Environment.ProcessorCount} cores (shared with other builds: compare figures within this run)");
         await using Azurite azurite = await Azurite.StartAsync();
-        Dictionary<string, string> settings = new(StringComparer.Ordinal)
-        {
-            ["Monitoring__SweepSchedule"] = NotDuringTheRun,
-            ["Monitoring__OutboxSchedule"] = NotDuringTheRun,
-            ["ReadingFiles__DropScanSchedule"] = NotDuringTheRun,
-            ["Billing__CycleSchedule"] = NotDuringTheRun,
-            ["Billing__LateFeeSchedule"] = NotDuringTheRun,
-            ["Billing__OutboxSchedule"] = NotDuringTheRun,
-            ["Payments__SweepSchedule"] = NotDuringTheRun,
-            ["Reconciliation__ScanSchedule"] = NotDuringTheRun,
-            ["Archive__PurgeSchedule"] = NotDuringTheRun,
-            ["Ingestion__CurveRetentionSchedule"] = NotDuringTheRun,
-            ["Logging__LogLevel__Default"] = "Warning",
-        };
+        Dictionary<string, string> settings = QuietTimers.AllOff();
         await using LocalHostProcess host = await LocalHostProcess.StartAsync(azurite, "pay" + Guid.NewGuid().ToString("N")[..8], settings);
         using HttpClient client = host.Client();
         client.Timeout = TimeSpan.FromMinutes(5);

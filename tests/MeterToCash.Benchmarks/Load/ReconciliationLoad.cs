@@ -19,24 +19,11 @@ namespace MeterToCash.Benchmarks.Load;
 /// </summary>
 internal static class ReconciliationLoad
 {
-    const string NotDuringTheRun = "0 0 0 1 1 *";
-
     public static async Task RunAsync(int lines, int payments)
     {
         Console.WriteLine($"Reconciliation load: {lines:N0} file lines, {payments:N0} of them our payments; {Environment.ProcessorCount} cores (shared with other builds: compare figures within this run)");
         await using Azurite azurite = await Azurite.StartAsync();
-        Dictionary<string, string> settings = new(StringComparer.Ordinal)
-        {
-            ["Monitoring__SweepSchedule"] = NotDuringTheRun,
-            ["Monitoring__OutboxSchedule"] = NotDuringTheRun,
-            ["ReadingFiles__DropScanSchedule"] = NotDuringTheRun,
-            ["Billing__CycleSchedule"] = NotDuringTheRun,
-            ["Billing__LateFeeSchedule"] = NotDuringTheRun,
-            ["Billing__OutboxSchedule"] = NotDuringTheRun,
-            ["Payments__SweepSchedule"] = NotDuringTheRun,
-            ["Reconciliation__ScanSchedule"] = NotDuringTheRun,
-            ["Logging__LogLevel__Default"] = "Warning",
-        };
+        Dictionary<string, string> settings = QuietTimers.AllOff();
         await using LocalHostProcess host = await LocalHostProcess.StartAsync(azurite, "recon" + Guid.NewGuid().ToString("N")[..8], settings);
         using HttpClient client = host.Client();
         client.Timeout = TimeSpan.FromMinutes(10);

@@ -35,6 +35,12 @@ public class CustomerStorageFailureTests
             JsonElement problem = await Problem.AssertAsync(response, HttpStatusCode.InternalServerError);
             string correlationId = problem.GetProperty("correlationId").GetString()!;
             Assert.False(string.IsNullOrWhiteSpace(correlationId));
+            // The host writes its log line asynchronously: wait for it (readiness, not a fixed sleep), then assert.
+            for (DateTime giveUp = DateTime.UtcNow.AddSeconds(30); !host.Output.Contains(correlationId, StringComparison.Ordinal) && DateTime.UtcNow < giveUp;)
+            {
+                await Task.Delay(100);
+            }
+
             Assert.Contains(correlationId, host.Output, StringComparison.Ordinal);
             string body = problem.GetRawText();
             Assert.DoesNotContain("Exception", body, StringComparison.Ordinal);

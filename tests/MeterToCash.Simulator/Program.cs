@@ -268,7 +268,7 @@ static async Task<List<(string Meter, string? Class, double Multiplier, bool Low
             {
                 foreach (JsonElement meter in point.GetProperty("meters").EnumerateArray().Where(m => m.TryGetProperty("removalDate", out JsonElement r) is false || r.ValueKind == JsonValueKind.Null))
                 {
-                    bool lowVoltage = !point.TryGetProperty("supplyVoltageKv", out JsonElement kv) || kv.ValueKind != JsonValueKind.Number || kv.GetDecimal() <= 1m;
+                    bool lowVoltage = !point.TryGetProperty("supplyVoltageKv", out JsonElement kv) || kv.ValueKind != JsonValueKind.Number || MeterToCash.Domain.Archive.ServicePoint.IsLowVoltage(kv.GetDecimal());
                     found.Add((meter.GetProperty("meterNo").GetString()!, cls, Ratio(meter, "ctRatio") * Ratio(meter, "ptRatio"), lowVoltage));
                 }
             }

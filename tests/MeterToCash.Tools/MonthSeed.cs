@@ -167,7 +167,7 @@ public sealed class MonthSeed(HttpClient client, int seed = 20261126)
         }
 
         IReadOnlyDictionary<string, SeedFault> faults = Faults(meters, month);
-        supply = new AreaSupply([.. meters.Select(m => new SupplyMeter(Simulated(m), m.Area, m.SupplyVoltageKv <= 1m))], await AreaSupply.MasterCtRatiosAsync(client, new Uri("api/network/tree", UriKind.Relative), cancellationToken), seed, theft);
+        supply = new AreaSupply([.. meters.Select(m => new SupplyMeter(Simulated(m), m.Area, MeterToCash.Domain.Archive.ServicePoint.IsLowVoltage(m.SupplyVoltageKv)))], await AreaSupply.MasterCtRatiosAsync(client, new Uri("api/network/tree", UriKind.Relative), cancellationToken), seed, theft);
         int days = month.AddMonths(1).DayNumber - month.DayNumber;
         // Register values at each midnight of the month: [meter][day 0..days], day index d = midnight starting month + d.
         Dictionary<string, MidnightRegisters[]> registers = meters.AsParallel().ToDictionary(m => m.MeterNo, m => Registers(m, month, days), StringComparer.Ordinal);

@@ -8,14 +8,19 @@ using nietras.SeparatedValues;
 namespace MeterToCash.Tools;
 
 /// <summary>
-/// The load of a simulated transformer area without the pipeline: the sum over the area's demo meters (from
+/// The load of a simulated transformer area without the pipeline: the sum over the area's low-voltage demo meters (from
 /// <see cref="DemoUtility.ArchiveCsv"/>) of the simulator's primary-side curves (<see cref="CurveGenerator"/>, with
 /// the weather of <see cref="SimulatedWeather"/>), as kW per China-local 15-minute slot, with the station temperature.
 /// The forecast benchmark and tests backtest on it; <c>tools area-series</c> writes it as the CSV an operator uploads.
 /// </summary>
 public static class SimulatedAreaLoad
 {
-    /// <summary>The simulated meters of an area (primary side: CT×PT 1, so values are the customers' own kWh).</summary>
+    /// <summary>
+    /// The simulated customer meters behind an area's transformer: its low-voltage customers
+    /// (<see cref="MeterToCash.Domain.Archive.ServicePoint.IsLowVoltage"/>, the load rate's and the forecast's definition
+    /// of an area's load; the demo's 10 kV customers are fed from the feeder). Primary side: CT×PT 1, so values are the
+    /// customers' own kWh.
+    /// </summary>
     public static IReadOnlyList<SimulatedMeter> Meters(DemoUtility demo, string areaCode)
     {
         ArgumentNullException.ThrowIfNull(demo);
@@ -23,7 +28,7 @@ public static class SimulatedAreaLoad
         using SepReader reader = Sep.Reader().FromText(demo.ArchiveCsv());
         foreach (SepReader.Row row in reader)
         {
-            if (row["area_code"].ToString() == areaCode)
+            if (row["area_code"].ToString() == areaCode && MeterToCash.Domain.Archive.ServicePoint.IsLowVoltage(decimal.Parse(row["supply_voltage_kv"].ToString(), CultureInfo.InvariantCulture)))
             {
                 meters.Add(SimulatedMeter.Typical(row["meter_no"].ToString(), SimulatedMeter.ClassOf(row["class"].ToString())));
             }

@@ -131,7 +131,21 @@ public sealed record ServicePoint(
     decimal ContractedCapacityKva,
     string AreaCode,
     IReadOnlyList<Meter> Meters,
-    IReadOnlyList<TariffAssignment> Tariffs);
+    IReadOnlyList<TariffAssignment> Tariffs)
+{
+    /// <summary>Highest supply voltage (kV, inclusive) of a point fed through its area's distribution transformer: 0.22 and 0.38 kV are; 10 kV and above are not.</summary>
+    public const decimal LowVoltageMaxKv = 1m;
+
+    /// <summary>
+    /// Whether a point at <paramref name="supplyVoltageKv"/> is fed through its area's distribution transformer (≤
+    /// <see cref="LowVoltageMaxKv"/>). A customer supplied at 10 kV or above is filed under an area but fed from the
+    /// feeder: its energy is neither the transformer's load nor seen by the area's master meter.
+    /// </summary>
+    public static bool IsLowVoltage(decimal supplyVoltageKv) => supplyVoltageKv <= LowVoltageMaxKv;
+
+    /// <summary>Whether this point is fed through its area's distribution transformer (<see cref="IsLowVoltage(decimal)"/>).</summary>
+    public bool BehindTransformer => IsLowVoltage(SupplyVoltageKv);
+}
 
 /// <summary>A customer account (客户档案) with its service points.</summary>
 /// <param name="AccountNo">Account number (户号).</param>

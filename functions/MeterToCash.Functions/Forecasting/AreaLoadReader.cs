@@ -1,44 +1,52 @@
 using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
+using MeterToCash.Domain.Archive;
 using MeterToCash.Domain.Forecasting;
 using MeterToCash.Domain.MeterData;
+using MeterToCash.Functions.Load;
 using MeterToCash.Functions.MeterData;
 
 namespace MeterToCash.Functions.Forecasting;
 
-/// <summary>An area's load on one China-local day: 96 kW values (NaN where too few meters reported), and how many meters had a curve.</summary>
-/// <param name="Kw">Average kW per 15-minute slot (Σ active-import kWh of the slot × 4); NaN when fewer than <see cref="AreaLoadReader.SlotCoverage"/> of the day's meters have the slot.</param>
-/// <param name="Meters">Meters with an active-import 15-minute curve that day.</param>
+/// <summary>An area's load on one China-local day: 96 kW values (NaN where too few meters reported), and how many customer meters reported.</summary>
+/// <param name="Kw">Average kW per 15-minute slot (Σ the customers' active-import kWh of the slot × 4); NaN when fewer than <see cref="AreaLoadReader.SlotCoverage"/> of the day's reporting meters have the slot.</param>
+/// <param name="Meters">Customer meters (low voltage, in service) with an active-import 15-minute curve that day.</param>
 public sealed record AreaDayLoad(double[] Kw, int Meters);
 
 /// <summary>
-/// An area's load as the forecast reads it, from the meter data's curve store (<see cref="CurveStore.ListAreaDayAsync"/>,
-/// the service behind <c>GET /api/areas/{area}/load</c>). A day is summed over the area's active-import 15-minute
-/// curves; a slot that fewer than <see cref="SlotCoverage"/> of the day's meters report is a gap, not a low value.
-/// Closed days (at least <see cref="ClosedAfterDays"/> days old and with at least 90 valid slots) are kept in the
-/// feature's <c>forecastareadays</c> table, so nightly training reads each day's curves once; a later VEE re-run or
-/// late file for such a day is not seen by the forecast (it moves an area's total by a fraction of a percent).
+/// An area's load as the forecast reads it: the load monitoring's definition (<see cref="LoadReader"/>, the data behind
+/// <c>GET /api/areas/{area}/load-rate</c>), the low-voltage customers in service behind the transformer, so the
+/// forecast is comparable with the load rate and the transformer's capacity. A slot that fewer than
+/// <see cref="SlotCoverage"/> of the day's reporting meters have is a gap (NaN), not a low value. Closed days (at least
+/// <see cref="ClosedAfterDays"/> days old and with at least 90 valid slots) are kept in the feature's
+/// <c>forecastareadays</c> table, so nightly training reads each day's curves once; a later VEE re-run or late file for
+/// such a day is not seen by the forecast (it moves an area's total by a fraction of a percent).
 /// </summary>
-public sealed class AreaLoadReader(CurveStore curves, ForecastStorage storage, TimeProvider time)
+public sealed class AreaLoadReader(LoadReader loads, ForecastStorage storage, TimeProvider time)
 {
-    /// <summary>Share of the day's meters a slot needs to count.</summary>
+    /// <summary>Share of the day's reporting meters a slot needs to count, and share of the range's usual meters a day needs.</summary>
     public const double SlotCoverage = 0.9;
 
     /// <summary>Days after which a complete day is kept as closed.</summary>
     public const int ClosedAfterDays = 3;
 
     /// <summary>
+    /// The definition of the kept days: a kept row of another definition (an earlier one) is read again and replaced.
+    /// </summary>
+    const string Definition = "lv-customers";
+
+    /// <summary>
     /// The area's load of days [<paramref name="from"/>, <paramref name="to"/>] (both inclusive), into <paramref name="series"/>.
     /// A day whose curves came from fewer than <see cref="SlotCoverage"/> of the most meters any day of the range had is
     /// a gap (every slot NaN), not a day of low load: a day the head-end barely delivered would otherwise train the model
-    /// and feed its lags with a near-zero area.
+    /// and feed its lags with a near-empty area. The reference is the meters that report, not the archive's count, so a
+    /// meter that never reports (a dead module awaiting a site visit) does not turn every day into a gap.
     /// </summary>
     public async Task ReadIntoAsync(AreaLoadSeries series, string areaCode, DateOnly from, DateOnly to, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(series);
         Dictionary<DateOnly, AreaDayLoad> cached = await CachedDaysAsync(areaCode, from, to, cancellationToken);
-        Dictionary<DateOnly, AreaDayLoad> read = [];
         List<DateOnly> missing = [];
         for (DateOnly day = from; day <= to; day = day.AddDays(1))
         {
@@ -48,26 +56,83 @@ public sealed class AreaLoadReader(CurveStore curves, ForecastStorage storage, T
             }
         }
 
-        await Parallel.ForEachAsync(missing, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken }, async (day, ct) =>
+        Dictionary<DateOnly, AreaDayLoad> read = await ReadDaysAsync(areaCode, missing, cancellationToken);
+        int usualMeters = cached.Values.Concat(read.Values).Select(d => d.Meters).DefaultIfEmpty(0).Max();
+        bool Partial(AreaDayLoad load) => load.Meters < SlotCoverage * usualMeters;
+        foreach ((DateOnly day, AreaDayLoad load) in cached.Concat(read))
         {
-            AreaDayLoad load = await DayAsync(areaCode, day, ct);
+            series.SetLoad(day, Partial(load) ? Gaps() : load.Kw);
+        }
+
+        await KeepClosedDaysAsync(areaCode, [.. read.Where(r => !Partial(r.Value))], cancellationToken);
+    }
+
+    /// <summary>One area-day (not cached): an area the archive does not have, or a day without data, is all gaps.</summary>
+    public async Task<AreaDayLoad> DayAsync(string areaCode, DateOnly day, CancellationToken cancellationToken) =>
+        (await ReadDaysAsync(areaCode, [day], cancellationToken))[day];
+
+    async Task<Dictionary<DateOnly, AreaDayLoad>> ReadDaysAsync(string areaCode, IReadOnlyList<DateOnly> days, CancellationToken cancellationToken)
+    {
+        Dictionary<DateOnly, AreaDayLoad> read = [];
+        if (days.Count == 0)
+        {
+            return read;
+        }
+
+        if (await loads.AreaAsync(areaCode, cancellationToken) is not { } area)
+        {
+            return days.ToDictionary(d => d, _ => new AreaDayLoad(Gaps(), 0));
+        }
+
+        IReadOnlyList<Meter> customerMeters = await loads.CustomerMetersAsync(areaCode, cancellationToken);
+        await Parallel.ForEachAsync(days, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken }, async (day, ct) =>
+        {
+            AreaDayLoad load = Load(await ReadingAsync(area, customerMeters, day, ct));
             lock (read)
             {
                 read[day] = load;
             }
         });
+        return read;
+    }
 
-        int usualMeters = cached.Values.Concat(read.Values).Select(d => d.Meters).DefaultIfEmpty(0).Max();
-        bool Partial(AreaDayLoad load) => load.Meters < SlotCoverage * usualMeters;
-        foreach ((DateOnly day, AreaDayLoad load) in cached.Concat(read))
+    async Task<AreaDayReading?> ReadingAsync(NetworkNode area, IReadOnlyList<Meter> customerMeters, DateOnly day, CancellationToken cancellationToken)
+    {
+        try
         {
-            series.SetLoad(day, Partial(load) ? [.. Enumerable.Repeat(double.NaN, AreaLoadSeries.SlotsPerDay)] : load.Kw);
+            return await loads.ReadAsync(area, customerMeters, day, cancellationToken);
+        }
+        catch (UnreadableCurveException)
+        {
+            return null;
+        }
+        catch (RequestFailedException e) when (ForecastStorage.IsNotFound(e))
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The reading's kW per slot, NaN where fewer than <see cref="SlotCoverage"/> of the day's reporting meters have the slot.</summary>
+    static AreaDayLoad Load(AreaDayReading? reading)
+    {
+        if (reading is null)
+        {
+            return new AreaDayLoad(Gaps(), 0);
         }
 
+        int reporting = reading.MeterKwh.Count;
+        double needed = Math.Max(1, SlotCoverage * reporting);
+        double[] kw = [.. Enumerable.Range(0, AreaLoadSeries.SlotsPerDay).Select(s =>
+            reading.CustomerKwh[s] is { } kwh && reading.CustomerMetersPerSlot[s] >= needed ? Math.Round((double)kwh * 60 / AreaLoadSeries.SlotMinutes, 3) : double.NaN)];
+        return new AreaDayLoad(kw, reporting);
+    }
+
+    async Task KeepClosedDaysAsync(string areaCode, IReadOnlyList<KeyValuePair<DateOnly, AreaDayLoad>> read, CancellationToken cancellationToken)
+    {
         DateOnly closedThrough = ChinaTime.LocalDay(time.GetUtcNow()).AddDays(-ClosedAfterDays);
-        foreach ((DateOnly day, AreaDayLoad load) in read.Where(r => r.Key <= closedThrough && !Partial(r.Value) && r.Value.Kw.Count(v => !double.IsNaN(v)) >= 90))
+        foreach ((DateOnly day, AreaDayLoad load) in read.Where(r => r.Key <= closedThrough && r.Value.Kw.Count(v => !double.IsNaN(v)) >= 90))
         {
-            TableEntity entity = new(areaCode, Row(day)) { ["Kw"] = ForecastStorage.Pack(load.Kw), ["Meters"] = load.Meters };
+            TableEntity entity = new(areaCode, Row(day)) { ["Kw"] = ForecastStorage.Pack(load.Kw), ["Meters"] = load.Meters, ["Definition"] = Definition };
             await storage.AreaDays.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
         }
     }
@@ -78,7 +143,9 @@ public sealed class AreaLoadReader(CurveStore curves, ForecastStorage storage, T
         string filter = TableClient.CreateQueryFilter($"PartitionKey eq {areaCode} and RowKey ge {Row(from)} and RowKey le {Row(to)}");
         await foreach (TableEntity e in storage.AreaDays.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
         {
-            if (DateOnly.TryParseExact(e.RowKey, "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out DateOnly day) && ForecastStorage.Unpack(e.GetBinary("Kw")) is { } kw)
+            if (e.GetString("Definition") == Definition
+                && DateOnly.TryParseExact(e.RowKey, "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out DateOnly day)
+                && ForecastStorage.Unpack(e.GetBinary("Kw")) is { } kw)
             {
                 cached[day] = new AreaDayLoad(kw, e.GetInt32("Meters") ?? 0);
             }
@@ -87,43 +154,7 @@ public sealed class AreaLoadReader(CurveStore curves, ForecastStorage storage, T
         return cached;
     }
 
-    /// <summary>One area-day summed from the stored curves (not cached); unreadable curves are left out.</summary>
-    public async Task<AreaDayLoad> DayAsync(string areaCode, DateOnly day, CancellationToken cancellationToken)
-    {
-        IReadOnlyList<StoredCurve> stored;
-        try
-        {
-            stored = await curves.ListAreaDayAsync(areaCode, day, cancellationToken);
-        }
-        catch (UnreadableCurveException)
-        {
-            stored = [];
-        }
-        catch (RequestFailedException e) when (ForecastStorage.IsNotFound(e))
-        {
-            stored = [];
-        }
-
-        List<DayCurve> quarterHourly = [.. stored.Select(s => s.Curve).Where(c => c.Channel == MeterChannel.ActiveImport && c.IntervalMinutes == AreaLoadSeries.SlotMinutes)];
-        double[] kwh = new double[AreaLoadSeries.SlotsPerDay];
-        int[] meters = new int[AreaLoadSeries.SlotsPerDay];
-        foreach (DayCurve c in quarterHourly)
-        {
-            ReadOnlySpan<CurveSlot> slots = c.Slots;
-            for (int s = 0; s < slots.Length && s < kwh.Length; s++)
-            {
-                if (slots[s].CountsTowardLoad)
-                {
-                    kwh[s] += (double)slots[s].Value;
-                    meters[s]++;
-                }
-            }
-        }
-
-        double needed = Math.Max(1, SlotCoverage * quarterHourly.Count);
-        double[] kw = [.. Enumerable.Range(0, kwh.Length).Select(s => meters[s] >= needed ? Math.Round(kwh[s] * 60 / AreaLoadSeries.SlotMinutes, 3) : double.NaN)];
-        return new AreaDayLoad(kw, quarterHourly.Count);
-    }
+    static double[] Gaps() => [.. Enumerable.Repeat(double.NaN, AreaLoadSeries.SlotsPerDay)];
 
     static string Row(DateOnly day) => day.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
 }

@@ -51,7 +51,8 @@ public sealed class LoadMonitor(LoadReader reader, LineLossStore results, AlarmM
 
         LoadRateSettings settings = options.Value.LoadRate;
         DateOnly today = ChinaTime.LocalDay(at), yesterday = today.AddDays(-1);
-        AreaDayReading[] days = await Task.WhenAll(reader.ReadAsync(node, yesterday, cancellationToken), reader.ReadAsync(node, today, cancellationToken));
+        IReadOnlyList<Meter> customerMeters = await reader.CustomerMetersAsync(area, cancellationToken);
+        AreaDayReading[] days = await Task.WhenAll(reader.ReadAsync(node, customerMeters, yesterday, cancellationToken), reader.ReadAsync(node, customerMeters, today, cancellationToken));
         decimal?[] kwh = [.. days[0].CustomerKwh, .. days[1].CustomerKwh];
         LoadRatePoint[] points = LoadRateCalculator.Compute(kwh, 15, LoadRateCalculator.CapacityKw(kva, settings));
         DateTimeOffset origin = ChinaTime.DayStart(yesterday);
@@ -140,9 +141,10 @@ public sealed class LoadMonitor(LoadReader reader, LineLossStore results, AlarmM
         LineLossSettings settings = options.Value.LineLoss;
         List<LineLossDay> days = [];
         Dictionary<DateOnly, IReadOnlyDictionary<string, decimal>> meterKwh = [];
+        IReadOnlyList<Meter> customerMeters = await reader.CustomerMetersAsync(area.Code, cancellationToken);
         for (DateOnly d = from; d <= to; d = d.AddDays(1))
         {
-            AreaDayReading reading = await reader.ReadAsync(area, d, cancellationToken);
+            AreaDayReading reading = await reader.ReadAsync(area, customerMeters, d, cancellationToken);
             days.Add(LineLossCalculator.Compute(reading.LineLossInput, settings));
             meterKwh[d] = reading.MeterKwh;
         }

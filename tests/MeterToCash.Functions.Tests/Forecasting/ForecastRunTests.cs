@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using MeterToCash.Functions.Forecasting;
 using MeterToCash.Functions.Tests.Archive;
 using MeterToCash.Functions.Tests.Infrastructure;
@@ -59,6 +60,21 @@ public class ForecastRunTests(BackendFixture backend) : IAsyncLifetime
             Assert.Equal(HttpStatusCode.Created, (await Client.PostAsync("api/customers", CustomerJson.Content(CustomerJson.Residential(accountNo, meterNo, area)))).StatusCode);
         }
 
+        // A 10 kV customer filed under the area: fed from the feeder, not through the transformer, so neither its load rate nor its forecast.
+        (string industrialAccount, string industrialMeter) = CustomerJson.NextIds();
+        JsonObject industrial = CustomerJson.Residential(industrialAccount, industrialMeter, area);
+        industrial["class"] = "LargeIndustrial";
+        industrial["paymentMode"] = "Postpaid";
+        JsonNode point = industrial["servicePoints"]![0]!;
+        point["supplyVoltageKv"] = 10m;
+        point["contractedCapacityKva"] = 630m;
+        point["meters"]![0]!["ctRatio"] = 40;
+        point["meters"]![0]!["ptRatio"] = 100;
+        point["meters"]![0]!["registers"] = new JsonArray("ActiveImportTotal", "ActiveImportPeak", "ActiveImportFlat", "ActiveImportValley", "ReactiveImport");
+        point["tariffs"]![0]!["tariffCode"] = "SH-IND-2PART";
+        HttpResponseMessage created = await Client.PostAsync("api/customers", CustomerJson.Content(industrial));
+        Assert.True(created.StatusCode == HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
+
         await new MonthSeed(Client).SeedAsync(Month, [area]);
         string weather = SimulatedAreaLoad.WeatherCsv(Month.AddDays(-7), Month.AddMonths(1), Month.AddMonths(1));
         HttpResponseMessage put = await Client.PutAsync($"api/weather/{SimulatedWeather.DemoStation}", new StringContent(weather, Encoding.UTF8, "text/csv"));
@@ -95,6 +111,25 @@ public class ForecastRunTests(BackendFixture backend) : IAsyncLifetime
         await RunAsync("2025-11-30");
         JsonElement second = await ForecastAsync("2025-11-30");
         Assert.Equal(first.GetProperty("points").GetRawText(), second.GetProperty("points").GetRawText());
+    }
+
+    [Fact]
+    public async Task AreaForecast_AreaWithTenKvCustomer_ActualsAreTheLoadRatesLowVoltageLoad()
+    {
+        JsonElement forecast = await ForecastAsync("2025-11-27");
+        JsonElement loadRate = JsonDocument.Parse(await Client.GetStringAsync($"api/areas/{area}/load-rate?day=2025-11-27")).RootElement;
+
+        JsonElement[] actual = [.. forecast.GetProperty("points").EnumerateArray()];
+        JsonElement[] rated = [.. loadRate.GetProperty("points").EnumerateArray()];
+        Assert.Equal(6, forecast.GetProperty("actualMeters").GetInt32());
+        Assert.True(forecast.GetProperty("actualSlots").GetInt32() >= 90, forecast.GetRawText());
+        foreach (int slot in Enumerable.Range(0, 96).Where(s => actual[s].TryGetProperty("actualKw", out JsonElement kw) && kw.ValueKind == JsonValueKind.Number))
+        {
+            Assert.Equal((double)rated[slot].GetProperty("kw").GetDecimal(), actual[slot].GetProperty("actualKw").GetDouble(), 3);
+        }
+
+        // Six households peak at a few kW each: the 10 kV customer (CT×PT 4,000) would put the area far above its transformer.
+        Assert.True(forecast.GetProperty("actualPeakKw").GetDouble() < loadRate.GetProperty("capacityKw").GetDouble(), forecast.GetProperty("actualPeakKw").GetRawText());
     }
 
     [Fact]

@@ -17,8 +17,10 @@ namespace MeterToCash.Functions.Load;
 /// <summary>
 /// The line-loss evaluation: nightly at <see cref="LoadOptions.LineLossSchedule"/> (02:30, after the 01:30 VEE has
 /// estimated yesterday's gaps) for yesterday, or on demand for any ended day. Areas fan out over sub-orchestrations
-/// of <see cref="LoadOptions.AreasPerBatch"/>, one activity per area (<see cref="LoadMonitor.EvaluateLineLossAsync"/>:
-/// computes the lookback days, stores them, raises or closes the alarms); every step is idempotent.
+/// of <see cref="LoadOptions.AreasPerBatch"/>, each calling one activity per <see cref="LoadOptions.AreasPerActivity"/>
+/// areas (<see cref="LoadMonitor.EvaluateLineLossAsync"/> per area, a few at a time: computes the lookback days, stores
+/// them, raises or closes the alarms); every step is idempotent, so a retried activity re-evaluates its areas to the
+/// same result.
 /// </summary>
 public sealed class LineLossWorkflow(LoadMonitor monitor, ArchiveStore archive, TimeProvider time, IOptions<LoadOptions> options, ILogger<LineLossWorkflow> logger)
 {
@@ -99,7 +101,7 @@ public sealed class LineLossWorkflow(LoadMonitor monitor, ArchiveStore archive, 
     {
         LineLossEvaluationInput input = context.GetInput<LineLossEvaluationInput>() ?? throw new InvalidOperationException("A line-loss evaluation needs its input.");
         ILogger log = context.CreateReplaySafeLogger(nameof(LineLossEvaluation));
-        IReadOnlyList<string[]> batches = await context.CallActivityAsync<IReadOnlyList<string[]>>(nameof(ListLineLossAreas), input, DurableFanOut.Retry);
+        IReadOnlyList<string[][]> batches = await context.CallActivityAsync<IReadOnlyList<string[][]>>(nameof(ListLineLossAreas), input, DurableFanOut.Retry);
         IReadOnlyList<LineLossSummary> parts = await DurableFanOut.SubOrchestrationsAsync<LineLossBatchInput, LineLossSummary>(
             context, nameof(LineLossEvaluationBatch), [.. batches.Select(b => new LineLossBatchInput(input.Day, b))]);
         LineLossSummary total = parts.Aggregate(LineLossSummary.Zero, (a, b) => a + b);
@@ -111,19 +113,30 @@ public sealed class LineLossWorkflow(LoadMonitor monitor, ArchiveStore archive, 
     public static async Task<LineLossSummary> LineLossEvaluationBatch([OrchestrationTrigger] TaskOrchestrationContext context)
     {
         LineLossBatchInput input = context.GetInput<LineLossBatchInput>() ?? throw new InvalidOperationException("A line-loss batch needs its input.");
-        LineLossSummary[] parts = await DurableFanOut.ActivitiesAsync<LineLossAreaInput, LineLossSummary>(
-            context, nameof(EvaluateAreaLineLoss), input.Areas.Select(a => new LineLossAreaInput(input.Day, a)));
+        LineLossSummary[] parts = await DurableFanOut.ActivitiesAsync<LineLossAreasInput, LineLossSummary>(
+            context, nameof(EvaluateAreasLineLoss), input.AreaGroups.Select(group => new LineLossAreasInput(input.Day, group)));
         return parts.Aggregate(LineLossSummary.Zero, (a, b) => a + b);
     }
 
     [Function(nameof(ListLineLossAreas))]
-    public async Task<IReadOnlyList<string[]>> ListLineLossAreas([ActivityTrigger] LineLossEvaluationInput input)
+    public async Task<IReadOnlyList<string[][]>> ListLineLossAreas([ActivityTrigger] LineLossEvaluationInput input)
     {
         IReadOnlyList<string> areas = await archive.AreaCodesAsync(input.Areas is { Count: > 0 } chosen ? chosen : null, CancellationToken.None);
-        return [.. areas.Chunk(options.Value.AreasPerBatch)];
+        LoadOptions o = options.Value;
+        return [.. areas.Chunk(o.AreasPerBatch).Select(batch => batch.Chunk(o.AreasPerActivity).ToArray())];
     }
 
-    [Function(nameof(EvaluateAreaLineLoss))]
-    public Task<LineLossSummary> EvaluateAreaLineLoss([ActivityTrigger] LineLossAreaInput input) =>
-        monitor.EvaluateLineLossAsync(input.Area, input.Day, CancellationToken.None);
+    /// <summary>Evaluates a group of areas, <see cref="AreasInParallel"/> at a time (each is reads, a fold and a few writes: I/O-bound).</summary>
+    [Function(nameof(EvaluateAreasLineLoss))]
+    public async Task<LineLossSummary> EvaluateAreasLineLoss([ActivityTrigger] LineLossAreasInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        LineLossSummary[] parts = new LineLossSummary[input.Areas.Length];
+        await Parallel.ForEachAsync(Enumerable.Range(0, parts.Length), new ParallelOptions { MaxDegreeOfParallelism = AreasInParallel }, async (i, ct) =>
+            parts[i] = await monitor.EvaluateLineLossAsync(input.Areas[i], input.Day, ct));
+        return parts.Aggregate(LineLossSummary.Zero, (a, b) => a + b);
+    }
+
+    /// <summary>Areas one activity evaluates at the same time.</summary>
+    const int AreasInParallel = 4;
 }

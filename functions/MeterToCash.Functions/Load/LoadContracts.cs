@@ -60,11 +60,11 @@ public sealed record LineLossEvaluationRequest(string? Day, IReadOnlyList<string
 /// <summary>Input of an evaluation.</summary>
 public sealed record LineLossEvaluationInput(DateOnly Day, IReadOnlyList<string>? Areas);
 
-/// <summary>One sub-orchestration's share of an evaluation.</summary>
-public sealed record LineLossBatchInput(DateOnly Day, string[] Areas);
+/// <summary>One sub-orchestration's share of an evaluation: its areas in groups, one activity per group.</summary>
+public sealed record LineLossBatchInput(DateOnly Day, string[][] AreaGroups);
 
-/// <summary>One area of an evaluation.</summary>
-public sealed record LineLossAreaInput(DateOnly Day, string Area);
+/// <summary>One activity's areas of an evaluation.</summary>
+public sealed record LineLossAreasInput(DateOnly Day, string[] Areas);
 
 /// <summary>The state of an evaluation as the API reports it.</summary>
 public sealed record LineLossEvaluationStatusDto(string Id, string Status, string Day, LineLossSummary? Summary, string? Failure);

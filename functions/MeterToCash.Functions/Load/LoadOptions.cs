@@ -60,6 +60,10 @@ public sealed class LoadOptions
     [Range(1, 1000)]
     public int AreasPerBatch { get; set; } = 50;
 
+    /// <summary>Transformer areas per activity inside a line-loss batch.</summary>
+    [Range(1, 100)]
+    public int AreasPerActivity { get; set; } = 10;
+
     /// <summary>The domain's load-rate settings.</summary>
     public LoadRateSettings LoadRate => new(PowerFactor, HeavyShare, OverloadShare, HeavyIntervals);
 

@@ -15,7 +15,7 @@ namespace MeterToCash.Functions.Ledger;
 /// </summary>
 /// <remarks>
 /// <para>
-/// A posting reads the account's partition, replays it (<see cref="LedgerState.Replay"/>), runs the operation and appends
+/// A posting reads the account's entries (one point read of the head's snapshot), replays them (<see cref="LedgerState.Replay"/>), runs the operation and appends
 /// the entry conditional on the head read. When another writer appended first the append writes nothing; the posting is
 /// read and run again (at most <see cref="MaxAttempts"/> times, with a growing, jittered pause), so concurrent writers to
 /// one account serialise into a gapless sequence. Within one instance, postings to one account first queue on a
@@ -145,7 +145,7 @@ public sealed class AccountLedger(LedgerStore store, TimeProvider time, ILogger<
                 return LedgerPostResult.Refused(state, LedgerRefusal.EntryIdInvalid, $"The entry id is longer than {LedgerStore.MaxEntryIdBytes} UTF-8 bytes.");
             }
 
-            if (await store.AppendAsync(accountNo, entry, result.State.Balance, stored.HeadETag, ct) == LedgerAppend.Appended)
+            if (await store.AppendAsync(accountNo, stored.Entries, entry, result.State.Balance, stored.HeadETag, ct) == LedgerAppend.Appended)
             {
                 logger.EntryPosted(accountNo, entry.Sequence, entry.EntryId, entry.Kind, entry.Amount.Fen, attempt);
                 return result;

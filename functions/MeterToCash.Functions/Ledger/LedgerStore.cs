@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
 using Azure;
@@ -16,15 +17,25 @@ public sealed record StoredLedger(IReadOnlyList<LedgerEntry> Entries, ETag? Head
 /// <list type="bullet">
 /// <item>one row per entry, RowKey <c>e{sequence:D12}</c>, the entry's fields as columns (money as Int64 fen, allocations as one JSON column);</item>
 /// <item>one idempotency row per entry id, RowKey <c>i{base64url(UTF-8 entry id)}</c>, so ids with characters Table keys forbid stay keys, and a second entry with the same id cannot be added even by a writer that misread the partition;</item>
-/// <item>one <c>head</c> row: the last sequence and the balance in fen, whose ETag serialises writers.</item>
+/// <item>one <c>head</c> row: the last sequence, the balance in fen and a snapshot of every entry (gzipped JSON), whose
+/// ETag serialises writers.</item>
 /// </list>
 /// </summary>
 /// <remarks>
-/// An append is one entity-group transaction (add the entry row, add the id row, update the head with the ETag read or add
-/// it when new): it lands whole or not at all. It fails with <see cref="LedgerAppend.Conflict"/> when another writer got
-/// there first (409 a row exists, 412 the head changed); the caller reads again and re-runs its posting.
-/// Row keys sort <c>e…</c> &lt; <c>head</c> &lt; <c>i…</c>, so a read of the entries and the head is one range query
-/// (RowKey &lt; <c>i</c>) that skips the idempotency rows.
+/// <para>
+/// An append is one entity-group transaction (add the entry row, add the id row, replace the head with the ETag read or
+/// add it when new): it lands whole or not at all. It fails with <see cref="LedgerAppend.Conflict"/> when another writer
+/// got there first (409 a row exists, 412 the head changed); the caller reads again and re-runs its posting.
+/// </para>
+/// <para>
+/// A read is one point read of the head: its snapshot holds the entries the head's sequence counts, written in the same
+/// transaction as the entry rows, so the two cannot disagree. A posting then costs a point read and a transaction
+/// whatever the account's history or the table's size. The entry rows stay the record a statement or an auditor reads
+/// row by row. A head without a usable snapshot (one whose compressed entries would pass
+/// <see cref="MaxSnapshotBytes"/>, a few thousand entries) is read the long way: row keys sort <c>e…</c> &lt;
+/// <c>head</c> &lt; <c>i…</c>, so the entries and the head are one range query (RowKey &lt; <c>i</c>) that skips the
+/// idempotency rows.
+/// </para>
 /// </remarks>
 public sealed class LedgerStore(TableServiceClient service)
 {
@@ -37,7 +48,10 @@ public sealed class LedgerStore(TableServiceClient service)
 
     const int MaxReads = 10;
 
-    static readonly JsonSerializerOptions AllocationJson = new(JsonSerializerDefaults.Web);
+    /// <summary>Largest snapshot kept in the head (bytes, compressed): under the 64 KiB a binary table property may hold.</summary>
+    public const int MaxSnapshotBytes = 60 * 1024;
+
+    static readonly JsonSerializerOptions SnapshotJson = new(JsonSerializerDefaults.Web);
 
     readonly TableClient table = service.GetTableClient(TableName);
 
@@ -48,10 +62,28 @@ public sealed class LedgerStore(TableServiceClient service)
     public static string EntryRowKey(long sequence) => EntryPrefix + sequence.ToString("D12", CultureInfo.InvariantCulture);
 
     /// <summary>
-    /// Reads an account's entries and head in one range query. A read that raced a writer across pages (the head ahead
-    /// of the entries it listed) is read again, so the entries and the ETag returned belong together.
+    /// Reads an account's entries and head: the head's snapshot (one point read), or, for a head without one, the range
+    /// query of <see cref="ReadRowsAsync"/>.
     /// </summary>
     public async Task<StoredLedger> ReadAsync(string accountNo, CancellationToken cancellationToken)
+    {
+        NullableResponse<TableEntity> head = await table.GetEntityIfExistsAsync<TableEntity>(accountNo, HeadRowKey, cancellationToken: cancellationToken);
+        if (!head.HasValue)
+        {
+            return new StoredLedger([], null);
+        }
+
+        long lastSequence = head.Value!.GetInt64("LastSequence") ?? 0;
+        return head.Value.GetBinary("Entries") is { } snapshot && Unpack(snapshot) is { } entries && entries.Count == lastSequence
+            ? new StoredLedger(entries, head.Value.ETag)
+            : await ReadRowsAsync(accountNo, cancellationToken);
+    }
+
+    /// <summary>
+    /// Reads an account's entry rows and head in one range query. A read that raced a writer across pages (the head ahead
+    /// of the entries it listed) is read again, so the entries and the ETag returned belong together.
+    /// </summary>
+    public async Task<StoredLedger> ReadRowsAsync(string accountNo, CancellationToken cancellationToken)
     {
         for (int read = 1; ; read++)
         {
@@ -93,17 +125,24 @@ public sealed class LedgerStore(TableServiceClient service)
     }
 
     /// <summary>
-    /// Appends <paramref name="entry"/> (sequence = entries read + 1) with the head as it is after it, in one transaction
-    /// conditional on the head read (<paramref name="headETag"/>, null: no head yet).
+    /// Appends <paramref name="entry"/> (sequence = entries read + 1) with the head as it is after it (its snapshot:
+    /// <paramref name="before"/> and the entry), in one transaction conditional on the head read
+    /// (<paramref name="headETag"/>, null: no head yet).
     /// </summary>
-    public async Task<LedgerAppend> AppendAsync(string accountNo, LedgerEntry entry, Money balanceAfter, ETag? headETag, CancellationToken cancellationToken)
+    public async Task<LedgerAppend> AppendAsync(string accountNo, IReadOnlyList<LedgerEntry> before, LedgerEntry entry, Money balanceAfter, ETag? headETag, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(before);
         ArgumentNullException.ThrowIfNull(entry);
         TableEntity head = new(accountNo, HeadRowKey)
         {
             ["LastSequence"] = entry.Sequence,
             ["BalanceFen"] = balanceAfter.Fen,
         };
+        if (Pack([.. before, entry]) is { } snapshot)
+        {
+            head["Entries"] = snapshot;
+        }
+
         TableEntity id = new(accountNo, IdRowKey(entry.EntryId))
         {
             ["EntryId"] = entry.EntryId,
@@ -130,49 +169,61 @@ public sealed class LedgerStore(TableServiceClient service)
 
     static TableEntity ToEntity(string accountNo, LedgerEntry entry)
     {
+        EntryRecord record = EntryRecord.From(entry);
         TableEntity row = new(accountNo, EntryRowKey(entry.Sequence))
         {
-            ["Sequence"] = entry.Sequence,
-            ["EntryId"] = entry.EntryId,
-            ["Kind"] = entry.Kind.ToString(),
-            ["AmountFen"] = entry.Amount.Fen,
-            // Round-trip text: exact to the tick, so an idempotent repeat compares equal after a read.
-            ["PostedAt"] = entry.PostedAt.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture),
-            ["CreditChangeFen"] = entry.CreditChange.Fen,
+            ["Sequence"] = record.Sequence,
+            ["EntryId"] = record.EntryId,
+            ["Kind"] = record.Kind,
+            ["AmountFen"] = record.AmountFen,
+            ["PostedAt"] = record.PostedAt,
+            ["CreditChangeFen"] = record.CreditChangeFen,
         };
-        SetIfNotNull(row, "BillId", entry.BillId);
-        SetIfNotNull(row, "IssuedOn", Day(entry.IssuedOn));
-        SetIfNotNull(row, "DueDate", Day(entry.DueDate));
-        SetIfNotNull(row, "LateFeeThrough", Day(entry.LateFeeThrough));
-        SetIfNotNull(row, "ReversesEntryId", entry.ReversesEntryId);
-        SetIfNotNull(row, "Text", entry.Text);
-        if (entry.Allocations.Count > 0)
+        SetIfNotNull(row, "BillId", record.BillId);
+        SetIfNotNull(row, "IssuedOn", record.IssuedOn);
+        SetIfNotNull(row, "DueDate", record.DueDate);
+        SetIfNotNull(row, "LateFeeThrough", record.LateFeeThrough);
+        SetIfNotNull(row, "ReversesEntryId", record.ReversesEntryId);
+        SetIfNotNull(row, "Text", record.Text);
+        if (record.Allocations is { } allocations)
         {
-            row["Allocations"] = JsonSerializer.Serialize(entry.Allocations.Select(a => new AllocationRow(a.BillId, a.LateFee.Fen, a.Principal.Fen)), AllocationJson);
+            row["Allocations"] = JsonSerializer.Serialize(allocations, SnapshotJson);
         }
 
         return row;
     }
 
-    static LedgerEntry ToEntry(TableEntity row)
+    static LedgerEntry ToEntry(TableEntity row) => new EntryRecord(
+        row.GetInt64("Sequence") ?? 0,
+        row.GetString("EntryId"),
+        row.GetString("Kind"),
+        row.GetInt64("AmountFen") ?? 0,
+        row.GetString("PostedAt"),
+        row.GetInt64("CreditChangeFen") ?? 0,
+        row.GetString("BillId"),
+        row.GetString("IssuedOn"),
+        row.GetString("DueDate"),
+        row.GetString("LateFeeThrough"),
+        row.GetString("ReversesEntryId"),
+        row.GetString("Text"),
+        row.GetString("Allocations") is { } json ? JsonSerializer.Deserialize<AllocationRow[]>(json, SnapshotJson) : null).ToEntry();
+
+    /// <summary>The head's snapshot of <paramref name="entries"/>: gzipped JSON, or null when it would pass <see cref="MaxSnapshotBytes"/>.</summary>
+    static byte[]? Pack(IReadOnlyList<LedgerEntry> entries)
     {
-        AllocationRow[] allocations = row.GetString("Allocations") is { } json
-            ? JsonSerializer.Deserialize<AllocationRow[]>(json, AllocationJson) ?? []
-            : [];
-        return new LedgerEntry(
-            row.GetInt64("Sequence") ?? 0,
-            row.GetString("EntryId"),
-            Enum.Parse<LedgerEntryKind>(row.GetString("Kind")),
-            new Money(row.GetInt64("AmountFen") ?? 0),
-            DateTimeOffset.ParseExact(row.GetString("PostedAt"), "O", CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind),
-            billId: row.GetString("BillId"),
-            issuedOn: ParseDay(row.GetString("IssuedOn")),
-            dueDate: ParseDay(row.GetString("DueDate")),
-            lateFeeThrough: ParseDay(row.GetString("LateFeeThrough")),
-            reversesEntryId: row.GetString("ReversesEntryId"),
-            allocations: allocations.Select(a => new LedgerAllocation(a.BillId, new Money(a.LateFeeFen), new Money(a.PrincipalFen))),
-            creditChange: new Money(row.GetInt64("CreditChangeFen") ?? 0),
-            text: row.GetString("Text"));
+        using MemoryStream packed = new();
+        using (GZipStream zip = new(packed, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            JsonSerializer.Serialize(zip, entries.Select(EntryRecord.From), SnapshotJson);
+        }
+
+        return packed.Length <= MaxSnapshotBytes ? packed.ToArray() : null;
+    }
+
+    static IReadOnlyList<LedgerEntry>? Unpack(byte[] snapshot)
+    {
+        using GZipStream zip = new(new MemoryStream(snapshot), CompressionMode.Decompress);
+        return JsonSerializer.Deserialize<EntryRecord[]>(zip, SnapshotJson)?.Select(r => r.ToEntry()).ToArray();
     }
 
     static void SetIfNotNull(TableEntity row, string name, string? value)
@@ -183,11 +234,48 @@ public sealed class LedgerStore(TableServiceClient service)
         }
     }
 
-    static string? Day(DateOnly? day) => day?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-
-    static DateOnly? ParseDay(string? text) => text is null ? null : DateOnly.ParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture);
-
     sealed record AllocationRow(string BillId, long LateFeeFen, long PrincipalFen);
+
+    /// <summary>An entry as stored: the columns of its row and the element of the head's snapshot, one mapping for both.</summary>
+    sealed record EntryRecord(
+        long Sequence, string EntryId, string Kind, long AmountFen, string PostedAt, long CreditChangeFen, string? BillId, string? IssuedOn, string? DueDate,
+        string? LateFeeThrough, string? ReversesEntryId, string? Text, AllocationRow[]? Allocations)
+    {
+        public static EntryRecord From(LedgerEntry entry) => new(
+            entry.Sequence,
+            entry.EntryId,
+            entry.Kind.ToString(),
+            entry.Amount.Fen,
+            // Round-trip text: exact to the tick, so an idempotent repeat compares equal after a read.
+            entry.PostedAt.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture),
+            entry.CreditChange.Fen,
+            entry.BillId,
+            Day(entry.IssuedOn),
+            Day(entry.DueDate),
+            Day(entry.LateFeeThrough),
+            entry.ReversesEntryId,
+            entry.Text,
+            entry.Allocations.Count > 0 ? [.. entry.Allocations.Select(a => new AllocationRow(a.BillId, a.LateFee.Fen, a.Principal.Fen))] : null);
+
+        public LedgerEntry ToEntry() => new(
+            Sequence,
+            EntryId,
+            Enum.Parse<LedgerEntryKind>(Kind),
+            new Money(AmountFen),
+            DateTimeOffset.ParseExact(PostedAt, "O", CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind),
+            billId: BillId,
+            issuedOn: ParseDay(IssuedOn),
+            dueDate: ParseDay(DueDate),
+            lateFeeThrough: ParseDay(LateFeeThrough),
+            reversesEntryId: ReversesEntryId,
+            allocations: (Allocations ?? []).Select(a => new LedgerAllocation(a.BillId, new Money(a.LateFeeFen), new Money(a.PrincipalFen))),
+            creditChange: new Money(CreditChangeFen),
+            text: Text);
+
+        static string? Day(DateOnly? day) => day?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+        static DateOnly? ParseDay(string? text) => text is null ? null : DateOnly.ParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+    }
 }
 
 /// <summary>What an append did.</summary>

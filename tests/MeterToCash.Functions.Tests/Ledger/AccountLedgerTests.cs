@@ -1,3 +1,4 @@
+using Azure.Data.Tables;
 using MeterToCash.Domain.Common;
 using MeterToCash.Domain.Ledger;
 using MeterToCash.Domain.Tariffs;
@@ -115,4 +116,54 @@ public class AccountLedgerTests(BackendFixture backend)
         Assert.Equal(Enumerable.Range(1, 20).Select(i => (long)i).Order(), results.Select(r => r.Entry!.Sequence).Order());
         Assert.Equal(-210L, LedgerState.Replay(stored).Balance.Fen);
     }
+    [Fact]
+    public async Task Read_AfterPostings_HeadSnapshotHoldsTheSameEntriesAsTheRows()
+    {
+        (AccountLedger ledger, LedgerStore store, _) = Services();
+        string account = CustomerJson.NextIds().AccountNo;
+        Posted(await ledger.ChargeAsync(account, "B1", new Money(10000), new DateOnly(2025, 3, 1), new DateOnly(2025, 3, 31), "charge:B1", "三月电费", default));
+        Posted(await ledger.AssessLateFeeAsync(account, "B1", new DateOnly(2025, 4, 10), OnePerMille, default));
+        Posted(await ledger.PayAsync(account, "pay:1", new Money(12345), new DateTimeOffset(2025, 4, 11, 9, 0, 0, TimeSpan.FromHours(8)), null, default));
+
+        StoredLedger snapshot = await store.ReadAsync(account, default), rows = await store.ReadRowsAsync(account, default);
+
+        Assert.Equal(3, snapshot.Entries.Count);
+        Assert.Equal(rows.HeadETag, snapshot.HeadETag);
+        Assert.Equal(rows.Entries.Select(Fields), snapshot.Entries.Select(Fields));
+    }
+
+    [Fact]
+    public async Task Post_HeadWithoutSnapshot_ReadsTheRowsAndTheNextPostingWritesOne()
+    {
+        (AccountLedger ledger, LedgerStore store, TableServiceClient tables) = Services();
+        string account = CustomerJson.NextIds().AccountNo;
+        DateTimeOffset paidAt = new(2025, 5, 2, 10, 30, 0, TimeSpan.FromHours(8));
+        Posted(await ledger.PayAsync(account, "pay:1", new Money(100), paidAt, null, default));
+        Posted(await ledger.PayAsync(account, "pay:2", new Money(200), paidAt, null, default));
+        // A head as a ledger keeps it whose snapshot would be too large: the sequence and balance only.
+        TableClient table = tables.GetTableClient(LedgerStore.TableName);
+        TableEntity head = (await table.GetEntityAsync<TableEntity>(account, "head")).Value;
+        head.Remove("Entries");
+        await table.UpdateEntityAsync(head, head.ETag, TableUpdateMode.Replace);
+
+        Assert.Equal([1L, 2L], (await store.ReadAsync(account, default)).Entries.Select(e => e.Sequence));
+        LedgerEntry third = Posted(await ledger.PayAsync(account, "pay:3", new Money(300), paidAt, null, default));
+
+        Assert.Equal(3, third.Sequence);
+        Assert.NotNull((await table.GetEntityAsync<TableEntity>(account, "head")).Value.GetBinary("Entries"));
+        Assert.Equal(-600L, LedgerState.Replay((await store.ReadAsync(account, default)).Entries).Balance.Fen);
+    }
+
+    (AccountLedger Ledger, LedgerStore Store, TableServiceClient Tables) Services()
+    {
+        IConfiguration configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { [StorageRegistration.ConnectionName] = backend.StorageConnectionString })
+            .Build();
+        ServiceProvider provider = new ServiceCollection().AddLogging().AddSingleton(configuration).AddMeterToCash(configuration).BuildServiceProvider();
+        return (provider.GetRequiredService<AccountLedger>(), provider.GetRequiredService<LedgerStore>(), new TableServiceClient(backend.StorageConnectionString));
+    }
+
+    static string Fields(LedgerEntry e) =>
+        $"{e.Sequence}|{e.EntryId}|{e.Kind}|{e.Amount.Fen}|{e.PostedAt:O}|{e.CreditChange.Fen}|{e.BillId}|{e.IssuedOn}|{e.DueDate}|{e.LateFeeThrough}|{e.ReversesEntryId}|{e.Text}|"
+        + string.Join(";", e.Allocations.Select(a => $"{a.BillId}:{a.LateFee.Fen}:{a.Principal.Fen}"));
 }

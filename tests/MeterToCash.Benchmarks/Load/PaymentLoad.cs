@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using System.IO.Compression;
 using System.Net;
 using System.Text.Json;
 using Azure;
@@ -18,8 +19,8 @@ namespace MeterToCash.Benchmarks.Load;
 /// </summary>
 /// <remarks>
 /// The storage requests of one payment, as <c>PaymentPoster</c> makes them: a nonce insert; the archive's two point reads
-/// (account index, customer); the claim (one 2-row transaction); the day row's point read; the ledger's partition read and
-/// its append (one 3-row transaction); the journal upsert; the completion (one merge + delete transaction). The ceiling
+/// (account index, customer); the claim (one 2-row transaction); the day row's point read; the ledger head's point read and
+/// its append (one 3-row transaction, the head carrying the snapshot of the entries); the journal upsert; the completion (one merge + delete transaction). The ceiling
 /// replays exactly these against tables of its own, with no HTTP, signing or JSON around them.
 /// </remarks>
 internal static class PaymentLoad
@@ -265,18 +266,12 @@ internal static class PaymentLoad
             await txns.GetEntityIfExistsAsync<TableEntity>("BANK-ICBC", "day|2026-12-04");
             while (true)
             {
-                ETag? head = null;
-                long last = 0;
-                await foreach (TableEntity row in ledger.QueryAsync<TableEntity>($"PartitionKey eq '{account}' and RowKey lt 'i'"))
-                {
-                    if (row.RowKey == "head")
-                    {
-                        head = row.ETag;
-                        last = row.GetInt64("LastSequence") ?? 0;
-                    }
-                }
-
-                TableEntity headRow = new(account, "head") { ["LastSequence"] = last + 1, ["BalanceFen"] = -100L };
+                // As LedgerStore reads and appends: a point read of the head (its snapshot of the entries), then the
+                // entry row, the id row and the head with the snapshot grown by one entry, in one transaction.
+                NullableResponse<TableEntity> read = await ledger.GetEntityIfExistsAsync<TableEntity>(account, "head");
+                ETag? head = read.HasValue ? read.Value!.ETag : null;
+                long last = read.HasValue ? read.Value!.GetInt64("LastSequence") ?? 0 : 0;
+                TableEntity headRow = new(account, "head") { ["LastSequence"] = last + 1, ["BalanceFen"] = -100L * (last + 1), ["Entries"] = Snapshot(account, last + 1) };
                 try
                 {
                     await ledger.SubmitTransactionAsync(
@@ -299,6 +294,22 @@ internal static class PaymentLoad
                 new(TableTransactionActionType.UpdateMerge, new TableEntity("BANK-ICBC", "t|" + key) { ["Status"] = "Posted", ["Answer"] = new string('a', 400) }, ETag.All),
                 new(TableTransactionActionType.Delete, new TableEntity("BANK-ICBC", "p|" + key), ETag.All),
             ]);
+        }
+
+        /// <summary>A head snapshot of <paramref name="count"/> payment entries, gzipped JSON as the ledger writes it.</summary>
+        static byte[] Snapshot(string account, long count)
+        {
+            using MemoryStream packed = new();
+            using (GZipStream zip = new(packed, CompressionLevel.Fastest, leaveOpen: true))
+            {
+                JsonSerializer.Serialize(zip, Enumerable.Range(1, (int)count).Select(i => new
+                {
+                    sequence = (long)i, entryId = $"pay:BANK-ICBC:{account}-{i}", kind = "Payment", amountFen = -100L,
+                    postedAt = "2026-12-04T02:00:00.0000000+00:00", creditChangeFen = 100L,
+                }));
+            }
+
+            return packed.ToArray();
         }
     }
 }

@@ -11,7 +11,6 @@ using MeterToCash.Tools;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Testing;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MeterToCash.Functions.Tests.Forecasting;
@@ -135,18 +134,12 @@ public class ForecastRunTests(BackendFixture backend) : IAsyncLifetime
     [Fact]
     public async Task ForecastLoad_InProcess_FansOutOverBatchesAndSkipsAreasWithoutHistory()
     {
-        IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        await using ServiceProvider provider = backend.AppServices(new Dictionary<string, string?>
         {
-            ["MeterToCashStorage"] = backend.StorageConnectionString,
             ["Forecast:DefaultStation"] = SimulatedWeather.DemoStation,
             ["Forecast:AreasPerBatch"] = "1",
             ["Forecast:AreasPerActivity"] = "1",
-        }).Build();
-        ServiceCollection services = new();
-        services.AddLogging();
-        services.AddSingleton(configuration);
-        services.AddMeterToCash(configuration);
-        await using ServiceProvider provider = services.BuildServiceProvider();
+        });
         ForecastWorkflow workflow = ActivatorUtilities.CreateInstance<ForecastWorkflow>(provider);
 
         await using DurableTaskTestHost host = await DurableTaskTestHost.StartAsync(registry => registry

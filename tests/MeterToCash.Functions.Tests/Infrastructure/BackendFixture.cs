@@ -1,4 +1,7 @@
+using MeterToCash.Functions.Infrastructure;
 using MeterToCash.Tools;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using MeterToCash.Tools.LocalStack;
 
 namespace MeterToCash.Functions.Tests.Infrastructure;
@@ -13,6 +16,18 @@ public sealed class BackendFixture : IAsyncLifetime
     public HttpClient Client { get; private set; } = null!;
 
     public string StorageConnectionString => Azurite.ConnectionString;
+
+    /// <summary>
+    /// The app's services composed as the app composes them (<c>AddMeterToCash</c>) on this fixture's Azurite, with
+    /// <paramref name="settings"/> on top (keys as in configuration, <c>Section:Key</c>): for in-process orchestrator
+    /// and service tests.
+    /// </summary>
+    public ServiceProvider AppServices(IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        Dictionary<string, string?> values = new(settings ?? new Dictionary<string, string?>()) { [StorageRegistration.ConnectionName] = StorageConnectionString };
+        IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+        return new ServiceCollection().AddLogging().AddSingleton(configuration).AddMeterToCash(configuration).BuildServiceProvider();
+    }
 
     public async Task InitializeAsync()
     {

@@ -12,7 +12,6 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Testing;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MeterToCash.Functions.Tests.Infrastructure;
@@ -87,15 +86,5 @@ public sealed class FailedRunStatusTests(BackendFixture backend)
 
     static T Create<T>(IServiceProvider services) => ActivatorUtilities.CreateInstance<T>(services);
 
-    ServiceProvider Services()
-    {
-        IConfiguration configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["MeterToCashStorage"] = backend.StorageConnectionString })
-            .Build();
-        ServiceCollection services = new();
-        services.AddLogging();
-        services.AddSingleton(configuration);
-        services.AddMeterToCash(configuration);
-        return services.BuildServiceProvider();
-    }
+    ServiceProvider Services() => backend.AppServices();
 }

@@ -4,7 +4,6 @@ using System.Text.Json;
 using Azure.Storage.Blobs;
 using MeterToCash.Functions.Ingestion;
 using MeterToCash.Functions.Tests.Infrastructure;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MeterToCash.Functions.Tests.Ingestion;
@@ -23,10 +22,7 @@ public sealed class MeterEventIngestionTests(BackendFixture backend) : IAsyncLif
 
     public Task InitializeAsync()
     {
-        IConfiguration configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["MeterToCashStorage"] = backend.StorageConnectionString })
-            .Build();
-        services = new ServiceCollection().AddLogging().AddSingleton(configuration).AddMeterToCash(configuration).BuildServiceProvider();
+        services = backend.AppServices();
         return Task.CompletedTask;
     }
 

@@ -2,11 +2,9 @@ using Azure.Data.Tables;
 using MeterToCash.Domain.Common;
 using MeterToCash.Domain.Ledger;
 using MeterToCash.Domain.Tariffs;
-using MeterToCash.Functions.Infrastructure;
 using MeterToCash.Functions.Ledger;
 using MeterToCash.Functions.Tests.Archive;
 using MeterToCash.Functions.Tests.Infrastructure;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MeterToCash.Functions.Tests.Ledger;
@@ -17,13 +15,7 @@ public class AccountLedgerTests(BackendFixture backend)
 {
     static readonly LateFeeRule OnePerMille = new() { DailyRate = 0.001m };
 
-    AccountLedger Ledger()
-    {
-        IConfiguration configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { [StorageRegistration.ConnectionName] = backend.StorageConnectionString })
-            .Build();
-        return new ServiceCollection().AddLogging().AddSingleton(configuration).AddMeterToCash(configuration).BuildServiceProvider().GetRequiredService<AccountLedger>();
-    }
+    AccountLedger Ledger() => backend.AppServices().GetRequiredService<AccountLedger>();
 
     static LedgerEntry Posted(LedgerPostResult result)
     {
@@ -156,10 +148,7 @@ public class AccountLedgerTests(BackendFixture backend)
 
     (AccountLedger Ledger, LedgerStore Store, TableServiceClient Tables) Services()
     {
-        IConfiguration configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { [StorageRegistration.ConnectionName] = backend.StorageConnectionString })
-            .Build();
-        ServiceProvider provider = new ServiceCollection().AddLogging().AddSingleton(configuration).AddMeterToCash(configuration).BuildServiceProvider();
+        ServiceProvider provider = backend.AppServices();
         return (provider.GetRequiredService<AccountLedger>(), provider.GetRequiredService<LedgerStore>(), new TableServiceClient(backend.StorageConnectionString));
     }
 

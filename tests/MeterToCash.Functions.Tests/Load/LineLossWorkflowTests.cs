@@ -6,7 +6,6 @@ using MeterToCash.Functions.Tests.Ingestion;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Testing;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MeterToCash.Functions.Tests.Load;
@@ -32,17 +31,7 @@ public class LineLossWorkflowTests(BackendFixture backend)
             areas.Add(area);
         }
 
-        IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["MeterToCashStorage"] = backend.StorageConnectionString,
-            ["Load:AreasPerBatch"] = "2",
-            ["Load:AreasPerActivity"] = "1",
-        }).Build();
-        ServiceCollection services = new();
-        services.AddLogging();
-        services.AddSingleton(configuration);
-        services.AddMeterToCash(configuration);
-        await using ServiceProvider provider = services.BuildServiceProvider();
+        await using ServiceProvider provider = backend.AppServices(new Dictionary<string, string?> { ["Load:AreasPerBatch"] = "2", ["Load:AreasPerActivity"] = "1" });
         LineLossWorkflow workflow = ActivatorUtilities.CreateInstance<LineLossWorkflow>(provider);
 
         await using DurableTaskTestHost host = await DurableTaskTestHost.StartAsync(registry => registry

@@ -1,9 +1,7 @@
 using MeterToCash.Domain.Common;
 using MeterToCash.Domain.MeterData;
 using MeterToCash.Functions.Tests.Infrastructure;
-using MeterToCash.Functions.Infrastructure;
 using MeterToCash.Functions.MeterData;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MeterToCash.Functions.Tests.MeterData;
@@ -15,13 +13,7 @@ public class MonthToDateStoreTests(BackendFixture backend)
     static readonly DateOnly Day = new(2025, 5, 14);
 
     /// <summary>The store as the app composes it (its meter directory and tariff bandings read the same Azurite).</summary>
-    MonthToDateStore Store()
-    {
-        IConfiguration configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { [StorageRegistration.ConnectionName] = backend.StorageConnectionString })
-            .Build();
-        return new ServiceCollection().AddLogging().AddSingleton(configuration).AddMeterToCash(configuration).BuildServiceProvider().GetRequiredService<MonthToDateStore>();
-    }
+    MonthToDateStore Store() => backend.AppServices().GetRequiredService<MonthToDateStore>();
 
     static StoredCurve Curve(string meter, decimal value)
     {

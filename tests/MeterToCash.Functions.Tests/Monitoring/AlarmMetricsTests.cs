@@ -1,7 +1,6 @@
 using MeterToCash.Domain.MeterData;
 using MeterToCash.Functions.Monitoring;
 using MeterToCash.Functions.Tests.Infrastructure;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MeterToCash.Functions.Tests.Monitoring;
@@ -14,10 +13,7 @@ public sealed class AlarmMetricsTests(BackendFixture backend) : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        IConfiguration configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["MeterToCashStorage"] = backend.StorageConnectionString })
-            .Build();
-        services = new ServiceCollection().AddLogging().AddSingleton(configuration).AddMeterToCash(configuration).BuildServiceProvider();
+        services = backend.AppServices();
         return Task.CompletedTask;
     }
 

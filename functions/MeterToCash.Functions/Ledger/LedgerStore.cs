@@ -32,7 +32,7 @@ public sealed record StoredLedger(IReadOnlyList<LedgerEntry> Entries, ETag? Head
 /// transaction as the entry rows, so the two cannot disagree. A posting then costs a point read and a transaction
 /// whatever the account's history or the table's size. The entry rows stay the record a statement or an auditor reads
 /// row by row. A head without a usable snapshot (one whose compressed entries would pass
-/// <see cref="MaxSnapshotBytes"/>, a few thousand entries) is read the long way: row keys sort <c>e…</c> &lt;
+/// <see cref="MaxSnapshotBytes"/>, about 2,500 entries at some 24 bytes each) is read the long way: row keys sort <c>e…</c> &lt;
 /// <c>head</c> &lt; <c>i…</c>, so the entries and the head are one range query (RowKey &lt; <c>i</c>) that skips the
 /// idempotency rows.
 /// </para>

@@ -47,19 +47,21 @@ public class BillingCycleRequestCountTests
         Dictionary<string, long> cycle = Since(await CountsAsync(admin), before);
 
         // Per account (one meter, three registers): its bill history; the registers at each of the period's two
-        // midnights, one range query each; the bill; its notification; the ledger read and append. Per batch: the
+        // midnights, one range query each; the bill; its notification; the ledger head's point read (its snapshot of the
+        // entries) and the append. Per batch: the
         // outbox row's add and delete. No outbox row is written or deleted per bill.
         Assert.Equal(Accounts, cycle.GetValueOrDefault("table Bills query"));
         Assert.Equal(2 * Accounts, cycle.GetValueOrDefault("table MeterRegisters query"));
         Assert.Equal(Accounts, cycle.GetValueOrDefault("table Bills insert"));
         Assert.Equal(Accounts, cycle.GetValueOrDefault("queue bill-notifications POST"));
-        Assert.Equal(Accounts, cycle.GetValueOrDefault("table Ledger query"));
+        Assert.Equal(Accounts, cycle.GetValueOrDefault("table Ledger point-read"));
         Assert.Equal(Accounts, cycle.GetValueOrDefault("table Ledger transaction"));
         Assert.Equal(1, cycle.GetValueOrDefault("table BillOutbox insert"));
         Assert.Equal(1, cycle.GetValueOrDefault("table BillOutbox delete"));
         Assert.False(cycle.ContainsKey("table Bills delete"), string.Join(", ", cycle));
         Assert.False(cycle.ContainsKey("table Bills transaction"), string.Join(", ", cycle));
         Assert.False(cycle.ContainsKey("table MeterRegisters point-read"), string.Join(", ", cycle));
+        Assert.False(cycle.ContainsKey("table Ledger query"), string.Join(", ", cycle));
 
         // Everything else is per cycle or per batch (plan, customers, tariff, calendar, due index, cycle records), not per account.
         long perAccount = 7 * Accounts + 2;

@@ -24,15 +24,54 @@ public enum WriteOutcome
 /// <summary>Reads and writes customers, the account and meter indexes, and the network tree in Azure Tables.</summary>
 public sealed class ArchiveStore(ArchiveTables tables, TimeProvider time)
 {
-    /// <summary>Finds a customer by account number through the account index; the index alone never proves existence.</summary>
+    /// <summary>Most accounts <see cref="FindAsync"/> remembers the area of; past it the memory is dropped whole (one index read per account again).</summary>
+    public const int MaxRememberedAreas = 200_000;
+
+    /// <summary>
+    /// The area each account's customer row was last found in. An account's row stays in the area it was created in
+    /// (an update replaces it there; an import refuses an account filed under another area), so this only saves the index
+    /// read; the customer read still decides: a row no longer there (an account removed) falls back to the index.
+    /// </summary>
+    readonly ConcurrentDictionary<string, string> accountAreas = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Finds a customer by account number: the customer row in the area the account index names (or the area this
+    /// instance last found it in, which saves the index read); the index alone never proves existence.
+    /// </summary>
     public async Task<StoredCustomer?> FindAsync(string accountNo, CancellationToken cancellationToken)
     {
+        if (accountAreas.TryGetValue(accountNo, out string? known) && await FindInAreaAsync(known, accountNo, cancellationToken) is { } remembered)
+        {
+            return remembered;
+        }
+
         NullableResponse<TableEntity> index = await tables.Index.GetEntityIfExistsAsync<TableEntity>(ArchiveKeys.AccountIndexPartition(accountNo), accountNo, ["AreaCode"], cancellationToken);
         if (!index.HasValue || index.Value!.GetString("AreaCode") is not { } area)
         {
+            accountAreas.TryRemove(accountNo, out _);
             return null;
         }
 
+        StoredCustomer? found = await FindInAreaAsync(area, accountNo, cancellationToken);
+        if (found is null)
+        {
+            accountAreas.TryRemove(accountNo, out _);
+        }
+        else
+        {
+            if (accountAreas.Count >= MaxRememberedAreas)
+            {
+                accountAreas.Clear();
+            }
+
+            accountAreas[accountNo] = area;
+        }
+
+        return found;
+    }
+
+    async Task<StoredCustomer?> FindInAreaAsync(string area, string accountNo, CancellationToken cancellationToken)
+    {
         NullableResponse<TableEntity> entity = await tables.Customers.GetEntityIfExistsAsync<TableEntity>(area, accountNo, cancellationToken: cancellationToken);
         return entity.HasValue ? new StoredCustomer(ToCustomer(entity.Value!), entity.Value!.ETag) : null;
     }

@@ -44,7 +44,7 @@ public class ChannelSigningTests(BackendFixture backend)
     {
         using HttpClient anonymous = Anonymous(backend.Host.BaseAddress);
         string account = await CustomerAsync(backend.Client);
-        int before = TxnRows(backend.StorageConnectionString);
+        int before = TxnRows(backend.StorageConnectionString, account);
         byte[] body = Encoding.UTF8.GetBytes(BankBody("SIG-" + account, account, 100));
         long now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
 
@@ -62,7 +62,7 @@ public class ChannelSigningTests(BackendFixture backend)
         // Unknown channel; the counter calling the bank's endpoint.
         await AssertRefusedAsync(anonymous, Signed(body, now, channel: "BANK-NOPE"), null, HttpStatusCode.Unauthorized, "channel-unknown", body);
         await AssertRefusedAsync(anonymous, Signed(body, now, channel: DemoChannels.Counter, secret: DemoChannels.CounterSecret), null, HttpStatusCode.Forbidden, "channel-not-permitted", body);
-        Assert.Equal(before, TxnRows(backend.StorageConnectionString));
+        Assert.Equal(before, TxnRows(backend.StorageConnectionString, account));
 
         // A replayed nonce: the first use posts, the second is refused and posts nothing more.
         List<KeyValuePair<string, string>> once = Signed(body, now);
@@ -71,9 +71,9 @@ public class ChannelSigningTests(BackendFixture backend)
             Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         }
 
-        int afterFirst = TxnRows(backend.StorageConnectionString);
+        int afterFirst = TxnRows(backend.StorageConnectionString, account);
         await AssertRefusedAsync(anonymous, once, null, HttpStatusCode.Unauthorized, "nonce-replayed", body);
-        Assert.Equal(afterFirst, TxnRows(backend.StorageConnectionString));
+        Assert.Equal(afterFirst, TxnRows(backend.StorageConnectionString, account));
         Assert.Single(await LedgerAsync(backend.Client, account));
     }
 
@@ -85,13 +85,13 @@ public class ChannelSigningTests(BackendFixture backend)
         string device = "KIOSK-D" + Random.Shared.Next(100000, 999999);
         string secret = (await RegisterKioskAsync(admin, device, enabled: false))!;
         string account = await CustomerAsync(backend.Client, "Prepaid");
-        int before = TxnRows(backend.StorageConnectionString);
+        int before = TxnRows(backend.StorageConnectionString, account);
         ChannelHttp kiosk = new(anonymous, device, secret);
         await ProblemAsync(kiosk, HttpMethod.Post, "/api/channels/kiosk/top-ups", $$"""{"deviceSeq":1,"accountNo":"{{account}}","amountFen":5000,"tender":"Cash","takenAt":"{{Now}}"}""", HttpStatusCode.Forbidden, "channel-disabled");
         // A kiosk on the bank's endpoint: not its kind.
         Assert.Null(await RegisterKioskAsync(admin, device, enabled: true));
         await ProblemAsync(kiosk, HttpMethod.Get, $"/api/channels/bank/accounts/{account}", null, HttpStatusCode.Forbidden, "channel-not-permitted");
-        Assert.Equal(before, TxnRows(backend.StorageConnectionString));
+        Assert.Equal(before, TxnRows(backend.StorageConnectionString, account));
         Assert.Empty(await LedgerAsync(backend.Client, account));
     }
 

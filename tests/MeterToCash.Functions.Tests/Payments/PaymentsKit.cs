@@ -94,6 +94,21 @@ internal static class PaymentsKit
         return service.GetTableClient("ChannelTxns").Query<TableEntity>(select: ["RowKey"]).Count() + service.GetTableClient("ChannelJournal").Query<TableEntity>(select: ["RowKey"]).Count();
     }
 
+    /// <summary>
+    /// Rows of the payment tables that concern <paramref name="mark"/> (an account number, or a unique part of a test's
+    /// transaction ids): rows of <c>ChannelTxns</c> and <c>ChannelJournal</c> whose RowKey contains it or whose AccountNo is
+    /// it. A "nothing written" check counting these is not disturbed by the minute sweep finishing other tests' stale
+    /// transactions in the same tables.
+    /// </summary>
+    public static int TxnRows(string connectionString, string mark)
+    {
+        TableServiceClient service = new(connectionString);
+        service.CreateTableIfNotExists("ChannelTxns");
+        service.CreateTableIfNotExists("ChannelJournal");
+        return new[] { "ChannelTxns", "ChannelJournal" }.Sum(table => service.GetTableClient(table).Query<TableEntity>(select: ["RowKey", "AccountNo"])
+            .Count(row => row.RowKey.Contains(mark, StringComparison.Ordinal) || row.GetString("AccountNo") == mark));
+    }
+
     public static HttpClient Anonymous(Uri baseAddress) => new() { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
 
     /// <summary>Registers a kiosk (master key); answers its secret.</summary>

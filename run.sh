@@ -104,10 +104,14 @@ dotnet tests/MeterToCash.Simulator/bin/Debug/net10.0/MeterToCash.Simulator.dll -
   > .azurite/simulator.log 2>&1 &
 pids+=($!)
 
-# Tomorrow's forecast and the customer segments now (the nightly timers make them at 02:15 and 02:45 China time).
-echo "==> Forecasting $TOMORROW for $SIM_AREAS and classifying their customers (POST /api/forecasts/runs, /api/segments/runs)"
-curl -fsS -X POST -H 'x-functions-key: local-function-key' -H 'Content-Type: application/json' \
-  -d "{\"day\":\"$TOMORROW\",\"areas\":[\"${SIM_AREAS//,/\",\"}\"]}" "http://127.0.0.1:$PORT/api/forecasts/runs" > /dev/null
+# The forecasts and the customer segments now (the nightly timers make them at 02:15 and 02:45 China time). Yesterday and
+# today are forecast too, each from the data before its day - 1 as the nightly run would have, so the dashboard's
+# default day (yesterday) and today's arriving curve have a forecast to compare with; issuedAt says when it was made.
+echo "==> Forecasting $YESTERDAY, $TODAY and $TOMORROW for $SIM_AREAS and classifying their customers (POST /api/forecasts/runs, /api/segments/runs)"
+for FORECAST_DAY in "$YESTERDAY" "$TODAY" "$TOMORROW"; do
+  curl -fsS -X POST -H 'x-functions-key: local-function-key' -H 'Content-Type: application/json' \
+    -d "{\"day\":\"$FORECAST_DAY\",\"areas\":[\"${SIM_AREAS//,/\",\"}\"]}" "http://127.0.0.1:$PORT/api/forecasts/runs" > /dev/null
+done
 curl -fsS -X POST -H 'x-functions-key: local-function-key' -H 'Content-Type: application/json' \
   -d "{\"areas\":[\"${SIM_AREAS//,/\",\"}\"]}" "http://127.0.0.1:$PORT/api/segments/runs" > /dev/null
 
@@ -131,7 +135,8 @@ Load rate and line loss (theft planted in ${THEFT_AREA:-no area} from $THEFT_FRO
   curl -s -H 'x-functions-key: local-function-key' 'http://127.0.0.1:$PORT/api/areas/TA0002/line-loss?from=$LAST_MONTH-10&to=$LAST_MONTH_END'
   curl -s -H 'x-functions-key: local-function-key' 'http://127.0.0.1:$PORT/api/line-loss/ranking?day=$LAST_MONTH_END'
   curl -s -H 'x-functions-key: local-function-key' 'http://127.0.0.1:$PORT/api/alarms?area=TA0002&department=RevenueProtection'
-Tomorrow's forecast next to the actuals (ready within a minute or two), a backtest, and a customer's segments:
+Forecasts next to the actuals (yesterday's complete, tomorrow's ahead; ready within a minute or two), a backtest, and a customer's segments:
+  curl -s -H 'x-functions-key: local-function-key' 'http://127.0.0.1:$PORT/api/areas/TA0001/forecast?day=$YESTERDAY'
   curl -s -H 'x-functions-key: local-function-key' 'http://127.0.0.1:$PORT/api/areas/TA0001/forecast?day=$TOMORROW'
   curl -s -X POST -H 'x-functions-key: local-function-key' -H 'Content-Type: application/json' -d '{"area":"TA0001","weeks":1}' http://127.0.0.1:$PORT/api/forecasts/backtests
   curl -s -H 'x-functions-key: local-function-key' http://127.0.0.1:$PORT/api/customers/3100000000/segments

@@ -145,7 +145,7 @@ public sealed class AccountLedger(LedgerStore store, TimeProvider time, ILogger<
                 return LedgerPostResult.Refused(state, LedgerRefusal.EntryIdInvalid, $"The entry id is longer than {LedgerStore.MaxEntryIdBytes} UTF-8 bytes.");
             }
 
-            if (await store.AppendAsync(accountNo, stored.Entries, entry, result.State.Balance, stored.HeadETag, ct) == LedgerAppend.Appended)
+            if (await store.AppendAsync(accountNo, stored, entry, result.State.Balance, ct) == LedgerAppend.Appended)
             {
                 logger.EntryPosted(accountNo, entry.Sequence, entry.EntryId, entry.Kind, entry.Amount.Fen, attempt);
                 return result;

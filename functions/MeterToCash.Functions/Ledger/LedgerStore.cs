@@ -10,7 +10,10 @@ using MeterToCash.Domain.Ledger;
 namespace MeterToCash.Functions.Ledger;
 
 /// <summary>An account's stored ledger as read: its entries in sequence order and the head row's ETag (null before the first entry).</summary>
-public sealed record StoredLedger(IReadOnlyList<LedgerEntry> Entries, ETag? HeadETag);
+/// <param name="Entries">The entries, in sequence order.</param>
+/// <param name="HeadETag">The head row's ETag; null before the first entry.</param>
+/// <param name="SnapshotTooLarge">Whether the head says its entries no longer fit a snapshot (<see cref="LedgerStore.MaxSnapshotBytes"/>): entries only grow, so the next append does not try again.</param>
+public sealed record StoredLedger(IReadOnlyList<LedgerEntry> Entries, ETag? HeadETag, bool SnapshotTooLarge = false);
 
 /// <summary>
 /// The <c>Ledger</c> table: one partition per account (PartitionKey = account number) holding
@@ -31,10 +34,11 @@ public sealed record StoredLedger(IReadOnlyList<LedgerEntry> Entries, ETag? Head
 /// A read is one point read of the head: its snapshot holds the entries the head's sequence counts, written in the same
 /// transaction as the entry rows, so the two cannot disagree. A posting then costs a point read and a transaction
 /// whatever the account's history or the table's size. The entry rows stay the record a statement or an auditor reads
-/// row by row. A head without a usable snapshot (one whose compressed entries would pass
-/// <see cref="MaxSnapshotBytes"/>, about 2,500 entries at some 24 bytes each) is read the long way: row keys sort <c>e…</c> &lt;
-/// <c>head</c> &lt; <c>i…</c>, so the entries and the head are one range query (RowKey &lt; <c>i</c>) that skips the
-/// idempotency rows.
+/// row by row. A head without a usable snapshot is read the long way: row keys sort <c>e…</c> &lt; <c>head</c> &lt;
+/// <c>i…</c>, so the entries and the head are one range query (RowKey &lt; <c>i</c>) that skips the idempotency rows.
+/// That is a head written before snapshots (the next append adds one) or one marked <c>SnapshotTooLarge</c>: its
+/// compressed entries passed <see cref="MaxSnapshotBytes"/> (about 2,500 entries at some 24 bytes each), and since
+/// entries only grow, later appends keep the mark instead of packing them again.
 /// </para>
 /// </remarks>
 public sealed class LedgerStore(TableServiceClient service)
@@ -47,6 +51,8 @@ public sealed class LedgerStore(TableServiceClient service)
     const string HeadRowKey = "head", EntryPrefix = "e", IdPrefix = "i";
 
     const int MaxReads = 10;
+
+    const string TooLargeColumn = "SnapshotTooLarge";
 
     /// <summary>Largest snapshot kept in the head (bytes, compressed): under the 64 KiB a binary table property may hold.</summary>
     public const int MaxSnapshotBytes = 60 * 1024;
@@ -74,9 +80,12 @@ public sealed class LedgerStore(TableServiceClient service)
         }
 
         long lastSequence = head.Value!.GetInt64("LastSequence") ?? 0;
-        return head.Value.GetBinary("Entries") is { } snapshot && Unpack(snapshot) is { } entries && entries.Count == lastSequence
-            ? new StoredLedger(entries, head.Value.ETag)
-            : await ReadRowsAsync(accountNo, cancellationToken);
+        if (head.Value.GetBinary("Entries") is { } snapshot && Unpack(snapshot) is { } entries && entries.Count == lastSequence)
+        {
+            return new StoredLedger(entries, head.Value.ETag);
+        }
+
+        return await ReadRowsAsync(accountNo, cancellationToken);
     }
 
     /// <summary>
@@ -105,7 +114,7 @@ public sealed class LedgerStore(TableServiceClient service)
             long headSequence = head?.GetInt64("LastSequence") ?? 0;
             if (headSequence == entries.Count)
             {
-                return new StoredLedger(entries, head?.ETag);
+                return new StoredLedger(entries, head?.ETag, head?.GetBoolean(TooLargeColumn) == true);
             }
 
             // Entries listed on one page, the head on a later one after another append: read again (a few times; a head
@@ -125,22 +134,26 @@ public sealed class LedgerStore(TableServiceClient service)
     }
 
     /// <summary>
-    /// Appends <paramref name="entry"/> (sequence = entries read + 1) with the head as it is after it (its snapshot:
-    /// <paramref name="before"/> and the entry), in one transaction conditional on the head read
-    /// (<paramref name="headETag"/>, null: no head yet).
+    /// Appends <paramref name="entry"/> (sequence = entries read + 1) after the ledger <paramref name="read"/>, with the
+    /// head as it is after it (its snapshot: the entries read and this one), in one transaction conditional on the head
+    /// read (no head yet: added).
     /// </summary>
-    public async Task<LedgerAppend> AppendAsync(string accountNo, IReadOnlyList<LedgerEntry> before, LedgerEntry entry, Money balanceAfter, ETag? headETag, CancellationToken cancellationToken)
+    public async Task<LedgerAppend> AppendAsync(string accountNo, StoredLedger read, LedgerEntry entry, Money balanceAfter, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(before);
+        ArgumentNullException.ThrowIfNull(read);
         ArgumentNullException.ThrowIfNull(entry);
         TableEntity head = new(accountNo, HeadRowKey)
         {
             ["LastSequence"] = entry.Sequence,
             ["BalanceFen"] = balanceAfter.Fen,
         };
-        if (Pack([.. before, entry]) is { } snapshot)
+        if (!read.SnapshotTooLarge && Pack([.. read.Entries, entry]) is { } snapshot)
         {
             head["Entries"] = snapshot;
+        }
+        else
+        {
+            head[TooLargeColumn] = true;
         }
 
         TableEntity id = new(accountNo, IdRowKey(entry.EntryId))
@@ -152,7 +165,7 @@ public sealed class LedgerStore(TableServiceClient service)
         [
             new(TableTransactionActionType.Add, ToEntity(accountNo, entry)),
             new(TableTransactionActionType.Add, id),
-            headETag is ETag etag
+            read.HeadETag is ETag etag
                 ? new(TableTransactionActionType.UpdateReplace, head, etag)
                 : new(TableTransactionActionType.Add, head),
         ];

@@ -146,6 +146,29 @@ public class AccountLedgerTests(BackendFixture backend)
         Assert.Equal(-600L, LedgerState.Replay((await store.ReadAsync(account, default)).Entries).Balance.Fen);
     }
 
+    [Fact]
+    public async Task Post_HeadMarkedSnapshotTooLarge_KeepsTheMarkAndIsReadFromTheRows()
+    {
+        (AccountLedger ledger, LedgerStore store, TableServiceClient tables) = Services();
+        string account = CustomerJson.NextIds().AccountNo;
+        DateTimeOffset paidAt = new(2025, 5, 2, 10, 30, 0, TimeSpan.FromHours(8));
+        Posted(await ledger.PayAsync(account, "pay:1", new Money(100), paidAt, null, default));
+        // As a head is left once its entries pass the snapshot limit: no snapshot, the mark.
+        TableClient table = tables.GetTableClient(LedgerStore.TableName);
+        TableEntity head = (await table.GetEntityAsync<TableEntity>(account, "head")).Value;
+        head.Remove("Entries");
+        head["SnapshotTooLarge"] = true;
+        await table.UpdateEntityAsync(head, head.ETag, TableUpdateMode.Replace);
+
+        Posted(await ledger.PayAsync(account, "pay:2", new Money(200), paidAt, null, default));
+
+        TableEntity after = (await table.GetEntityAsync<TableEntity>(account, "head")).Value;
+        Assert.Equal((true, (byte[]?)null), (after.GetBoolean("SnapshotTooLarge") == true, after.GetBinary("Entries")));
+        StoredLedger read = await store.ReadAsync(account, default);
+        Assert.True(read.SnapshotTooLarge);
+        Assert.Equal([1L, 2L], read.Entries.Select(e => e.Sequence));
+    }
+
     (AccountLedger Ledger, LedgerStore Store, TableServiceClient Tables) Services()
     {
         ServiceProvider provider = backend.AppServices();

@@ -56,7 +56,9 @@ public sealed class AreaLoadReader(LoadReader loads, ForecastStorage storage, Ti
             }
         }
 
-        Dictionary<DateOnly, AreaDayLoad> read = await ReadDaysAsync(areaCode, missing, cancellationToken);
+        Dictionary<DateOnly, AreaDayLoad> read = missing.Count == 0 ? []
+            : await loads.AreaAsync(areaCode, cancellationToken) is { } area ? await ReadDaysAsync(area, missing, cancellationToken)
+            : missing.ToDictionary(d => d, _ => new AreaDayLoad(Gaps(), 0));
         int usualMeters = cached.Values.Concat(read.Values).Select(d => d.Meters).DefaultIfEmpty(0).Max();
         bool Partial(AreaDayLoad load) => load.Meters < SlotCoverage * usualMeters;
         foreach ((DateOnly day, AreaDayLoad load) in cached.Concat(read))
@@ -67,24 +69,14 @@ public sealed class AreaLoadReader(LoadReader loads, ForecastStorage storage, Ti
         await KeepClosedDaysAsync(areaCode, [.. read.Where(r => !Partial(r.Value))], cancellationToken);
     }
 
-    /// <summary>One area-day (not cached): an area the archive does not have, or a day without data, is all gaps.</summary>
-    public async Task<AreaDayLoad> DayAsync(string areaCode, DateOnly day, CancellationToken cancellationToken) =>
-        (await ReadDaysAsync(areaCode, [day], cancellationToken))[day];
+    /// <summary>One area-day of an area the caller has read from the archive (not cached): a day without data is all gaps.</summary>
+    public async Task<AreaDayLoad> DayAsync(NetworkNode area, DateOnly day, CancellationToken cancellationToken) =>
+        (await ReadDaysAsync(area, [day], cancellationToken))[day];
 
-    async Task<Dictionary<DateOnly, AreaDayLoad>> ReadDaysAsync(string areaCode, IReadOnlyList<DateOnly> days, CancellationToken cancellationToken)
+    async Task<Dictionary<DateOnly, AreaDayLoad>> ReadDaysAsync(NetworkNode area, IReadOnlyList<DateOnly> days, CancellationToken cancellationToken)
     {
         Dictionary<DateOnly, AreaDayLoad> read = [];
-        if (days.Count == 0)
-        {
-            return read;
-        }
-
-        if (await loads.AreaAsync(areaCode, cancellationToken) is not { } area)
-        {
-            return days.ToDictionary(d => d, _ => new AreaDayLoad(Gaps(), 0));
-        }
-
-        IReadOnlyList<Meter> customerMeters = await loads.CustomerMetersAsync(areaCode, cancellationToken);
+        IReadOnlyList<Meter> customerMeters = await loads.CustomerMetersAsync(area.Code, cancellationToken);
         await Parallel.ForEachAsync(days, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken }, async (day, ct) =>
         {
             AreaDayLoad load = Load(await ReadingAsync(area, customerMeters, day, ct));

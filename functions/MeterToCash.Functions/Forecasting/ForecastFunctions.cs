@@ -118,13 +118,13 @@ public sealed class ForecastFunctions(
         }
 
         CancellationToken ct = request.HttpContext.RequestAborted;
-        if (await archive.FindNodeAsync(NetworkLevel.TransformerArea, areaCode, ct) is null)
+        if (await archive.FindNodeAsync(NetworkLevel.TransformerArea, areaCode, ct) is not { } area)
         {
             return Problems.NotFound($"No transformer area '{areaCode}' in the network archive.");
         }
 
         StoredForecast? forecast = await forecasts.FindAsync(areaCode, day, ct);
-        AreaDayLoad actual = day <= ChinaTime.LocalDay(time.GetUtcNow()) ? await loads.DayAsync(areaCode, day, ct) : new AreaDayLoad([.. Enumerable.Repeat(double.NaN, 96)], 0);
+        AreaDayLoad actual = day <= ChinaTime.LocalDay(time.GetUtcNow()) ? await loads.DayAsync(area, day, ct) : new AreaDayLoad([.. Enumerable.Repeat(double.NaN, 96)], 0);
         LoadDayKind kind = (await forecaster.KindsAsync(day, day, ct))(day);
         DateTimeOffset start = ChinaTime.DayStart(day);
         List<ForecastPointDto> points = [.. Enumerable.Range(0, AreaLoadSeries.SlotsPerDay).Select(s => new ForecastPointDto(

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.IO.Compression;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
@@ -305,7 +304,7 @@ internal static class BillingLoad
                 ["EntryId"] = entryId,
                 ["Sequence"] = 1L,
             };
-            TableEntity head = new(account, "head") { ["LastSequence"] = 1L, ["BalanceFen"] = fen, ["Entries"] = Snapshot(entry) };
+            TableEntity head = new(account, "head") { ["LastSequence"] = 1L, ["BalanceFen"] = fen, ["Entries"] = LedgerHeadSnapshot.Of([entry.Where(c => c.Key is not ("PartitionKey" or "RowKey" or "odata.etag" or "Timestamp")).ToDictionary(c => c.Key, c => c.Value)]) };
             await LandedOnceAsync(ledger.SubmitTransactionAsync(
                 [new(TableTransactionActionType.Add, entry), new(TableTransactionActionType.Add, id), new(TableTransactionActionType.Add, head)], ct));
 
@@ -346,18 +345,6 @@ internal static class BillingLoad
     /// An Add transaction that answers 409 was retried by the SDK after its first attempt landed (a timeout on a loaded
     /// machine): stored once, as the app's stores treat it. Counted and reported.
     /// </summary>
-    /// <summary>The head's snapshot of one entry row: gzipped JSON of its columns, as the ledger writes it.</summary>
-    static byte[] Snapshot(TableEntity entry)
-    {
-        using MemoryStream packed = new();
-        using (GZipStream zip = new(packed, CompressionLevel.Fastest, leaveOpen: true))
-        {
-            JsonSerializer.Serialize(zip, new[] { entry.Where(c => c.Key is not ("PartitionKey" or "RowKey" or "odata.etag" or "Timestamp")).ToDictionary(c => c.Key, c => c.Value) });
-        }
-
-        return packed.ToArray();
-    }
-
     static async Task LandedOnceAsync(Task transaction)
     {
         try

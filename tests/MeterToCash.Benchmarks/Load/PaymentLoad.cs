@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using System.IO.Compression;
 using System.Net;
 using System.Text.Json;
 using Azure;
@@ -277,7 +276,11 @@ internal static class PaymentLoad
                 NullableResponse<TableEntity> read = await ledger.GetEntityIfExistsAsync<TableEntity>(account, "head");
                 ETag? head = read.HasValue ? read.Value!.ETag : null;
                 long last = read.HasValue ? read.Value!.GetInt64("LastSequence") ?? 0 : 0;
-                TableEntity headRow = new(account, "head") { ["LastSequence"] = last + 1, ["BalanceFen"] = -100L * (last + 1), ["Entries"] = Snapshot(account, last + 1) };
+                TableEntity headRow = new(account, "head") { ["LastSequence"] = last + 1, ["BalanceFen"] = -100L * (last + 1), ["Entries"] = LedgerHeadSnapshot.Of(Enumerable.Range(1, (int)(last + 1)).Select(i => new
+                {
+                    sequence = (long)i, entryId = $"pay:BANK-ICBC:{account}-{i}", kind = "Payment", amountFen = -100L,
+                    postedAt = "2026-12-04T02:00:00.0000000+00:00", creditChangeFen = 100L,
+                })) };
                 try
                 {
                     await ledger.SubmitTransactionAsync(
@@ -300,22 +303,6 @@ internal static class PaymentLoad
                 new(TableTransactionActionType.UpdateMerge, new TableEntity("BANK-ICBC", "t|" + key) { ["Status"] = "Posted", ["Answer"] = new string('a', 400) }, ETag.All),
                 new(TableTransactionActionType.Delete, new TableEntity("BANK-ICBC", "p|" + key), ETag.All),
             ]);
-        }
-
-        /// <summary>A head snapshot of <paramref name="count"/> payment entries, gzipped JSON as the ledger writes it.</summary>
-        static byte[] Snapshot(string account, long count)
-        {
-            using MemoryStream packed = new();
-            using (GZipStream zip = new(packed, CompressionLevel.Fastest, leaveOpen: true))
-            {
-                JsonSerializer.Serialize(zip, Enumerable.Range(1, (int)count).Select(i => new
-                {
-                    sequence = (long)i, entryId = $"pay:BANK-ICBC:{account}-{i}", kind = "Payment", amountFen = -100L,
-                    postedAt = "2026-12-04T02:00:00.0000000+00:00", creditChangeFen = 100L,
-                }));
-            }
-
-            return packed.ToArray();
         }
     }
 }

@@ -18,11 +18,16 @@ public sealed record StoredLedger(IReadOnlyList<LedgerEntry> Entries, ETag? Head
 /// <summary>
 /// The <c>Ledger</c> table: one partition per account (PartitionKey = account number) holding
 /// <list type="bullet">
-/// <item>one row per entry, RowKey <c>e{sequence:D12}</c>, the entry's fields as columns (money as Int64 fen, allocations as one JSON column);</item>
+/// <item>one row per entry, RowKey <c>e{sequence:D12}|{account}</c>, the entry's fields as columns (money as Int64 fen, allocations as one JSON column);</item>
 /// <item>one idempotency row per entry id, RowKey <c>i{base64url(UTF-8 entry id)}</c>, so ids with characters Table keys forbid stay keys, and a second entry with the same id cannot be added even by a writer that misread the partition;</item>
-/// <item>one <c>head</c> row: the last sequence, the balance in fen and a snapshot of every entry (gzipped JSON), whose
-/// ETag serialises writers.</item>
+/// <item>one head row, RowKey <c>head|{account}</c>: the last sequence, the balance in fen and a snapshot of every entry
+/// (gzipped JSON), whose ETag serialises writers.</item>
 /// </list>
+/// The entry and head keys end with the account so that no two partitions share a row key. Azure does not need it (a
+/// key only has to be unique in its partition); Azurite, which every local run and test uses, finds a row by its
+/// RowKey first and then compares the PartitionKey of every row sharing it, so a key every account has (a plain
+/// <c>head</c>) would make each lookup scan one row per account. Rows of the unsuffixed form, from a local store
+/// written before, are not read: start such a store afresh (<c>FRESH=1 ./run.sh</c>).
 /// </summary>
 /// <remarks>
 /// <para>
@@ -34,7 +39,7 @@ public sealed record StoredLedger(IReadOnlyList<LedgerEntry> Entries, ETag? Head
 /// A read is one point read of the head: its snapshot holds the entries the head's sequence counts, written in the same
 /// transaction as the entry rows, so the two cannot disagree. A posting then costs a point read and a transaction
 /// whatever the account's history or the table's size. The entry rows stay the record a statement or an auditor reads
-/// row by row. A head without a usable snapshot is read the long way: row keys sort <c>e…</c> &lt; <c>head</c> &lt;
+/// row by row. A head without a usable snapshot is read the long way: row keys sort <c>e…</c> &lt; <c>head…</c> &lt;
 /// <c>i…</c>, so the entries and the head are one range query (RowKey &lt; <c>i</c>) that skips the idempotency rows.
 /// That is a head written before snapshots (the next append adds one) or one marked <c>SnapshotTooLarge</c>: its
 /// compressed entries passed <see cref="MaxSnapshotBytes"/> (about 2,500 entries at some 24 bytes each), and since
@@ -48,7 +53,7 @@ public sealed class LedgerStore(TableServiceClient service)
     /// <summary>Longest entry id the store keys (UTF-8 bytes): its base64url form must fit a 1 KiB RowKey.</summary>
     public const int MaxEntryIdBytes = 512;
 
-    const string HeadRowKey = "head", EntryPrefix = "e", IdPrefix = "i";
+    const string HeadPrefix = "head|", EntryPrefix = "e", IdPrefix = "i";
 
     const int MaxReads = 10;
 
@@ -64,8 +69,11 @@ public sealed class LedgerStore(TableServiceClient service)
     /// <summary>The idempotency row key of an entry id: <c>i</c> + base64url of its UTF-8 bytes (no padding).</summary>
     public static string IdRowKey(string entryId) => IdPrefix + Convert.ToBase64String(Encoding.UTF8.GetBytes(entryId)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
-    /// <summary>The entry row key of a sequence: <c>e{sequence:D12}</c>, so rows sort by sequence.</summary>
-    public static string EntryRowKey(long sequence) => EntryPrefix + sequence.ToString("D12", CultureInfo.InvariantCulture);
+    /// <summary>The entry row key of a sequence: <c>e{sequence:D12}|{account}</c>, so an account's rows sort by sequence.</summary>
+    public static string EntryRowKey(string accountNo, long sequence) => EntryPrefix + sequence.ToString("D12", CultureInfo.InvariantCulture) + "|" + accountNo;
+
+    /// <summary>The head row key of an account: <c>head|{account}</c>.</summary>
+    public static string HeadRowKey(string accountNo) => HeadPrefix + accountNo;
 
     /// <summary>
     /// Reads an account's entries and head: the head's snapshot (one point read), or, for a head without one, the range
@@ -73,7 +81,7 @@ public sealed class LedgerStore(TableServiceClient service)
     /// </summary>
     public async Task<StoredLedger> ReadAsync(string accountNo, CancellationToken cancellationToken)
     {
-        NullableResponse<TableEntity> head = await table.GetEntityIfExistsAsync<TableEntity>(accountNo, HeadRowKey, cancellationToken: cancellationToken);
+        NullableResponse<TableEntity> head = await table.GetEntityIfExistsAsync<TableEntity>(accountNo, HeadRowKey(accountNo), cancellationToken: cancellationToken);
         if (!head.HasValue)
         {
             return new StoredLedger([], null);
@@ -99,13 +107,14 @@ public sealed class LedgerStore(TableServiceClient service)
             List<LedgerEntry> entries = [];
             TableEntity? head = null;
             string filter = TableClient.CreateQueryFilter($"PartitionKey eq {accountNo} and RowKey lt {IdPrefix}");
+            string headKey = HeadRowKey(accountNo), entrySuffix = "|" + accountNo;
             await foreach (TableEntity row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
             {
-                if (row.RowKey == HeadRowKey)
+                if (row.RowKey == headKey)
                 {
                     head = row;
                 }
-                else if (row.RowKey.StartsWith(EntryPrefix, StringComparison.Ordinal))
+                else if (row.RowKey.StartsWith(EntryPrefix, StringComparison.Ordinal) && row.RowKey.EndsWith(entrySuffix, StringComparison.Ordinal))
                 {
                     entries.Add(ToEntry(row));
                 }
@@ -142,7 +151,7 @@ public sealed class LedgerStore(TableServiceClient service)
     {
         ArgumentNullException.ThrowIfNull(read);
         ArgumentNullException.ThrowIfNull(entry);
-        TableEntity head = new(accountNo, HeadRowKey)
+        TableEntity head = new(accountNo, HeadRowKey(accountNo))
         {
             ["LastSequence"] = entry.Sequence,
             ["BalanceFen"] = balanceAfter.Fen,
@@ -183,7 +192,7 @@ public sealed class LedgerStore(TableServiceClient service)
     static TableEntity ToEntity(string accountNo, LedgerEntry entry)
     {
         EntryRecord record = EntryRecord.From(entry);
-        TableEntity row = new(accountNo, EntryRowKey(entry.Sequence))
+        TableEntity row = new(accountNo, EntryRowKey(accountNo, entry.Sequence))
         {
             ["Sequence"] = record.Sequence,
             ["EntryId"] = record.EntryId,

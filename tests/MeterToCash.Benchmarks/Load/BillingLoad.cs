@@ -285,8 +285,8 @@ internal static class BillingLoad
                 ct));
             await notifications.SendMessageAsync(BinaryData.FromString(message), cancellationToken: ct);
 
-            // As LedgerStore appends a first entry: entry row, id row, head row (with its snapshot of the entry) added in one transaction.
-            TableEntity entry = new(account, "e000000000001")
+            // As LedgerStore appends a first entry (its row keys): entry row, id row, head row (with its snapshot of the entry) added in one transaction.
+            TableEntity entry = new(account, "e000000000001|" + account)
             {
                 ["Sequence"] = 1L,
                 ["EntryId"] = entryId,
@@ -304,7 +304,7 @@ internal static class BillingLoad
                 ["EntryId"] = entryId,
                 ["Sequence"] = 1L,
             };
-            TableEntity head = new(account, "head") { ["LastSequence"] = 1L, ["BalanceFen"] = fen, ["Entries"] = LedgerHeadSnapshot.Of([entry.Where(c => c.Key is not ("PartitionKey" or "RowKey" or "odata.etag" or "Timestamp")).ToDictionary(c => c.Key, c => c.Value)]) };
+            TableEntity head = new(account, "head|" + account) { ["LastSequence"] = 1L, ["BalanceFen"] = fen, ["Entries"] = LedgerHeadSnapshot.Of([entry.Where(c => c.Key is not ("PartitionKey" or "RowKey" or "odata.etag" or "Timestamp")).ToDictionary(c => c.Key, c => c.Value)]) };
             await LandedOnceAsync(ledger.SubmitTransactionAsync(
                 [new(TableTransactionActionType.Add, entry), new(TableTransactionActionType.Add, id), new(TableTransactionActionType.Add, head)], ct));
 

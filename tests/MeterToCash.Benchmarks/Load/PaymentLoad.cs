@@ -24,7 +24,7 @@ namespace MeterToCash.Benchmarks.Load;
 /// </remarks>
 internal static class PaymentLoad
 {
-    public static async Task RunAsync(int accounts, int[] concurrencies, int perRound, int stormSize, int oneAccountSize, int pacedPercent = 70)
+    public static async Task RunAsync(int accounts, int[] concurrencies, int perRound, int stormSize, int oneAccountSize, int pacedPercent = 70, int pacedRate = 0)
     {
         Console.WriteLine($"Payment load: {accounts:N0} accounts, concurrency {string.Join(", ", concurrencies)}, {perRound:N0} payments per round; {Environment.ProcessorCount} cores (shared with other builds: compare figures within this run)");
         await using Azurite azurite = await Azurite.StartAsync();
@@ -65,10 +65,11 @@ internal static class PaymentLoad
 
         // Paced: requests started at 70 % of the best rate, however long each takes (open loop).
         // After a pause, so the last ceiling round's table work in Azurite is not in it.
-        double paced = best * pacedPercent / 100.0;
+        // --paced-rate sets the rate itself, to compare two builds at the same offered load.
+        double paced = pacedRate > 0 ? pacedRate : best * pacedPercent / 100.0;
         await Task.Delay(TimeSpan.FromSeconds(5));
         Result p = await PacedAsync(bank, paced, TimeSpan.FromSeconds(30), i => NextBody(accountNos[i % accountNos.Length]));
-        Console.WriteLine($"  paced at {pacedPercent} % of the best rate ({paced:N1}/s for 30 s): {p.Count:N0} payments, achieved {p.Rate:N1}/s, p50 {p.P50:N1} ms, p99 {p.P99:N1} ms{(p.Errors > 0 ? $", {p.Errors} errors" : string.Empty)}");
+        Console.WriteLine($"  paced at {(pacedRate > 0 ? "a set rate" : $"{pacedPercent} % of the best rate")} ({paced:N1}/s for 30 s): {p.Count:N0} payments, achieved {p.Rate:N1}/s, p50 {p.P50:N1} ms, p99 {p.P99:N1} ms{(p.Errors > 0 ? $", {p.Errors} errors" : string.Empty)}");
 
         // Duplicate storm: one channelTxnId sent stormSize times at once.
         string stormAccount = accountNos[0], stormBody = Body("STORM-1", stormAccount, 4_321, day);
@@ -271,12 +272,12 @@ internal static class PaymentLoad
             await txns.GetEntityIfExistsAsync<TableEntity>("BANK-ICBC", "day|2026-12-04");
             while (true)
             {
-                // As LedgerStore reads and appends: a point read of the head (its snapshot of the entries), then the
-                // entry row, the id row and the head with the snapshot grown by one entry, in one transaction.
-                NullableResponse<TableEntity> read = await ledger.GetEntityIfExistsAsync<TableEntity>(account, "head");
+                // As LedgerStore reads and appends (its row keys): a point read of the head (its snapshot of the entries),
+                // then the entry row, the id row and the head with the snapshot grown by one entry, in one transaction.
+                NullableResponse<TableEntity> read = await ledger.GetEntityIfExistsAsync<TableEntity>(account, "head|" + account);
                 ETag? head = read.HasValue ? read.Value!.ETag : null;
                 long last = read.HasValue ? read.Value!.GetInt64("LastSequence") ?? 0 : 0;
-                TableEntity headRow = new(account, "head") { ["LastSequence"] = last + 1, ["BalanceFen"] = -100L * (last + 1), ["Entries"] = LedgerHeadSnapshot.Of(Enumerable.Range(1, (int)(last + 1)).Select(i => new
+                TableEntity headRow = new(account, "head|" + account) { ["LastSequence"] = last + 1, ["BalanceFen"] = -100L * (last + 1), ["Entries"] = LedgerHeadSnapshot.Of(Enumerable.Range(1, (int)(last + 1)).Select(i => new
                 {
                     sequence = (long)i, entryId = $"pay:BANK-ICBC:{account}-{i}", kind = "Payment", amountFen = -100L,
                     postedAt = "2026-12-04T02:00:00.0000000+00:00", creditChangeFen = 100L,
@@ -285,7 +286,7 @@ internal static class PaymentLoad
                 {
                     await ledger.SubmitTransactionAsync(
                     [
-                        new(TableTransactionActionType.Add, new TableEntity(account, $"e{last + 1:D12}") { ["EntryId"] = "pay:BANK-ICBC:" + key, ["Kind"] = "Payment", ["AmountFen"] = -100L, ["Allocations"] = "[]" }),
+                        new(TableTransactionActionType.Add, new TableEntity(account, $"e{last + 1:D12}|{account}") { ["EntryId"] = "pay:BANK-ICBC:" + key, ["Kind"] = "Payment", ["AmountFen"] = -100L, ["Allocations"] = "[]" }),
                         new(TableTransactionActionType.Add, new TableEntity(account, "i" + key) { ["Sequence"] = last + 1 }),
                         head is ETag etag ? new(TableTransactionActionType.UpdateReplace, headRow, etag) : new(TableTransactionActionType.Add, headRow),
                     ]);

@@ -134,7 +134,7 @@ public class AccountLedgerTests(BackendFixture backend)
         Posted(await ledger.PayAsync(account, "pay:2", new Money(200), paidAt, null, default));
         // A head as a ledger keeps it whose snapshot would be too large: the sequence and balance only.
         TableClient table = tables.GetTableClient(LedgerStore.TableName);
-        TableEntity head = (await table.GetEntityAsync<TableEntity>(account, "head")).Value;
+        TableEntity head = (await table.GetEntityAsync<TableEntity>(account, LedgerStore.HeadRowKey(account))).Value;
         head.Remove("Entries");
         await table.UpdateEntityAsync(head, head.ETag, TableUpdateMode.Replace);
 
@@ -142,7 +142,7 @@ public class AccountLedgerTests(BackendFixture backend)
         LedgerEntry third = Posted(await ledger.PayAsync(account, "pay:3", new Money(300), paidAt, null, default));
 
         Assert.Equal(3, third.Sequence);
-        Assert.NotNull((await table.GetEntityAsync<TableEntity>(account, "head")).Value.GetBinary("Entries"));
+        Assert.NotNull((await table.GetEntityAsync<TableEntity>(account, LedgerStore.HeadRowKey(account))).Value.GetBinary("Entries"));
         Assert.Equal(-600L, LedgerState.Replay((await store.ReadAsync(account, default)).Entries).Balance.Fen);
     }
 
@@ -155,18 +155,44 @@ public class AccountLedgerTests(BackendFixture backend)
         Posted(await ledger.PayAsync(account, "pay:1", new Money(100), paidAt, null, default));
         // As a head is left once its entries pass the snapshot limit: no snapshot, the mark.
         TableClient table = tables.GetTableClient(LedgerStore.TableName);
-        TableEntity head = (await table.GetEntityAsync<TableEntity>(account, "head")).Value;
+        TableEntity head = (await table.GetEntityAsync<TableEntity>(account, LedgerStore.HeadRowKey(account))).Value;
         head.Remove("Entries");
         head["SnapshotTooLarge"] = true;
         await table.UpdateEntityAsync(head, head.ETag, TableUpdateMode.Replace);
 
         Posted(await ledger.PayAsync(account, "pay:2", new Money(200), paidAt, null, default));
 
-        TableEntity after = (await table.GetEntityAsync<TableEntity>(account, "head")).Value;
+        TableEntity after = (await table.GetEntityAsync<TableEntity>(account, LedgerStore.HeadRowKey(account))).Value;
         Assert.Equal((true, (byte[]?)null), (after.GetBoolean("SnapshotTooLarge") == true, after.GetBinary("Entries")));
         StoredLedger read = await store.ReadAsync(account, default);
         Assert.True(read.SnapshotTooLarge);
         Assert.Equal([1L, 2L], read.Entries.Select(e => e.Sequence));
+    }
+
+    [Fact]
+    public async Task Post_TwoAccountsWithTheSameHistory_ShareNoRowKey()
+    {
+        (AccountLedger ledger, _, TableServiceClient tables) = Services();
+        string first = CustomerJson.NextIds().AccountNo, second = CustomerJson.NextIds().AccountNo;
+        DateTimeOffset paidAt = new(2025, 5, 2, 10, 30, 0, TimeSpan.FromHours(8));
+        foreach (string account in new[] { first, second })
+        {
+            Posted(await ledger.ChargeAsync(account, "B1", new Money(10000), new DateOnly(2025, 3, 1), new DateOnly(2025, 3, 31), "charge:B1:" + account, null, default));
+            Posted(await ledger.PayAsync(account, "pay:1:" + account, new Money(100), paidAt, null, default));
+        }
+
+        TableClient table = tables.GetTableClient(LedgerStore.TableName);
+        List<string> firstKeys = [], secondKeys = [];
+        await foreach (TableEntity row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {first} or PartitionKey eq {second}"), select: ["PartitionKey", "RowKey"]))
+        {
+            (row.PartitionKey == first ? firstKeys : secondKeys).Add(row.RowKey);
+        }
+
+        // Head, two entries and two id rows each, and not one row key in both partitions.
+        Assert.Equal((5, 5), (firstKeys.Count, secondKeys.Count));
+        Assert.Empty(firstKeys.Intersect(secondKeys));
+        Assert.Contains(LedgerStore.HeadRowKey(first), firstKeys);
+        Assert.Contains(LedgerStore.EntryRowKey(second, 2), secondKeys);
     }
 
     (AccountLedger Ledger, LedgerStore Store, TableServiceClient Tables) Services()

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Azure.Data.Tables;
+using MeterToCash.Functions.Ledger;
 using MeterToCash.Functions.Tests.Infrastructure;
 using MeterToCash.Tools;
 using MeterToCash.Tools.LocalStack;
@@ -87,7 +88,7 @@ public class PaymentCrashTests
             bool done = step switch
             {
                 "claim" => Exists(service, "ChannelTxns", $"PartitionKey eq '{DemoChannels.Icbc}' and RowKey eq 't|{txn}'"),
-                "ledger" => Exists(service, "Ledger", $"PartitionKey eq '{account}' and RowKey eq 'e000000000001'"),
+                "ledger" => Exists(service, "Ledger", $"PartitionKey eq '{account}' and RowKey eq '{LedgerStore.EntryRowKey(account, 1)}'"),
                 _ => Exists(service, "ChannelJournal", $"RowKey eq '{txn}|P'"),
             };
             if (done)

@@ -26,11 +26,11 @@ public sealed record CycleRef(string CycleId, string GroupCode, DateOnly PeriodS
 /// <para>Idempotent: an account that already has a bill for the period (any revision) gets that bill back and nothing is
 /// computed again, so a rerun batch, a retried activity or a cycle started twice bills once. Only what the feature owns
 /// is written here; the ledger charge of an issued bill is <see cref="BillLifecycle"/>'s.</para>
-/// <para>Reads per account: its bill history (one partition query), and per meter one range query of the registers at
-/// each of its span's two midnights (<see cref="RegisterStore.AtAsync"/>). The curves are read for a whole batch at
-/// once, after every account's registers are known: the batch is one area, so the curves of a day are one partition
-/// and <see cref="CurveStore.GetManyAsync"/> reads them with one range query per day instead of a point read per
-/// meter, channel and day.</para>
+/// <para>Reads per account: its bill history (one partition query). The register reads at the meters' span boundaries
+/// are read for the whole batch at once (<see cref="RegisterStore.AtManyAsync"/>: the batch is one area, so its frozen
+/// reads at a midnight are one query), and so are the curves, after every account's registers are known: the curves
+/// of a day are one partition and <see cref="CurveStore.GetManyAsync"/> reads them with one range query per day
+/// instead of a point read per meter, channel and day.</para>
 /// </remarks>
 public sealed class AccountBiller(
     BillStore bills,
@@ -55,19 +55,19 @@ public sealed class AccountBiller(
     {
         ArgumentNullException.ThrowIfNull(customers);
         BillEntry?[] existing = new BillEntry?[customers.Count];
-        AccountData?[] gathered = new AccountData?[customers.Count];
         IReadOnlyDictionary<string, Tariff?> tariffs = await TariffsAsync(customers.Select(c => TariffCodeOn(c, cycle)), cancellationToken);
+        IReadOnlyList<BillEntry>[] earlier = new IReadOnlyList<BillEntry>[customers.Count];
         ParallelOptions inParallel = new() { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(Enumerable.Range(0, customers.Count), inParallel, async (i, ct) =>
         {
-            IReadOnlyList<BillEntry> earlier = await bills.ListAsync(customers[i].AccountNo, ct);
-            existing[i] = earlier.Where(b => b.Bill.PeriodStart == cycle.PeriodStart).MaxBy(b => b.Bill.Revision);
-            gathered[i] = existing[i] is null ? await GatherAsync(customers[i], cycle, earlier, tariffs, ct) : null;
+            earlier[i] = await bills.ListAsync(customers[i].AccountNo, ct);
+            existing[i] = earlier[i].Where(b => b.Bill.PeriodStart == cycle.PeriodStart).MaxBy(b => b.Bill.Revision);
         });
 
-        IReadOnlyDictionary<CurveKey, StoredCurve?> stored = await ReadCurvesAsync(gathered.OfType<AccountData>(), cancellationToken);
         int[] toMake = [.. Enumerable.Range(0, customers.Count).Where(i => existing[i] is null)];
-        (StoredBill, BillStatus)[] made = [.. toMake.Select(i => Compute(gathered[i]!, stored, revision: 1, replaces: null)).Select(bill => (bill, StatusOf(bill)))];
+        AccountData[] gathered = await GatherAsync([.. toMake.Select(i => (customers[i], earlier[i]))], cycle, tariffs, parallelism, cancellationToken);
+        IReadOnlyDictionary<CurveKey, StoredCurve?> stored = await ReadCurvesAsync(gathered, cancellationToken);
+        (StoredBill, BillStatus)[] made = [.. gathered.Select(account => Compute(account, stored, revision: 1, replaces: null)).Select(bill => (bill, StatusOf(bill)))];
         BillEntry[] added = await bills.AddManyAsync(made, parallelism, cancellationToken);
         BillEntry[] entries = [.. existing.Select(e => e!)];
         for (int k = 0; k < toMake.Length; k++)
@@ -84,7 +84,7 @@ public sealed class AccountBiller(
         IReadOnlyList<BillEntry> earlier = await bills.ListAsync(customer.AccountNo, cancellationToken);
         int revision = earlier.Where(b => b.Bill.PeriodStart == replaced.Bill.PeriodStart).Max(b => b.Bill.Revision) + 1;
         CycleRef cycle = new(replaced.Bill.CycleId, replaced.Bill.GroupCode, replaced.Bill.PeriodStart, replaced.Bill.PeriodEnd);
-        AccountData data = await GatherAsync(customer, cycle, earlier, await TariffsAsync([TariffCodeOn(customer, cycle)], cancellationToken), cancellationToken);
+        AccountData data = (await GatherAsync([(customer, earlier)], cycle, await TariffsAsync([TariffCodeOn(customer, cycle)], cancellationToken), 1, cancellationToken))[0];
         StoredBill bill = Compute(data, await ReadCurvesAsync([data], cancellationToken), revision, replaced.Bill.BillId);
         return await bills.AddAsync(bill, StatusOf(bill), cancellationToken);
     }
@@ -127,14 +127,53 @@ public sealed class AccountBiller(
         return found;
     }
 
-    async Task<AccountData> GatherAsync(Customer customer, CycleRef cycle, IReadOnlyList<BillEntry> earlier, IReadOnlyDictionary<string, Tariff?> tariffs, CancellationToken cancellationToken)
+    /// <summary>
+    /// What each account's bill is computed from: its tariff and calendars, and each meter's span with its register reads
+    /// at the span's two midnights. The reads of all the accounts are asked for together (<see cref="RegisterStore.AtManyAsync"/>):
+    /// a batch is one area, so its boundary reads are one query per midnight.
+    /// </summary>
+    async Task<AccountData[]> GatherAsync(IReadOnlyList<(Customer Customer, IReadOnlyList<BillEntry> Earlier)> accounts, CycleRef cycle, IReadOnlyDictionary<string, Tariff?> tariffs, int parallelism, CancellationToken cancellationToken)
+    {
+        (AccountPlan Plan, IReadOnlyList<MeterPlan> Meters)[] planned = new (AccountPlan, IReadOnlyList<MeterPlan>)[accounts.Count];
+        for (int i = 0; i < accounts.Count; i++)
+        {
+            planned[i] = await PlanAsync(accounts[i].Customer, accounts[i].Earlier, cycle, tariffs, cancellationToken);
+        }
+
+        MeterPlan[] meters = [.. planned.SelectMany(p => p.Meters)];
+        IReadOnlyList<StoredRegister>[] reads = await registers.AtManyAsync(
+            [.. meters.SelectMany(m => new[] { m.AtSpanStart, m.AtSpanEnd })], parallelism, cancellationToken);
+        AccountData[] gathered = new AccountData[accounts.Count];
+        for (int i = 0, next = 0; i < accounts.Count; i++)
+        {
+            List<MeterSpan> spans = [];
+            foreach (MeterPlan meter in planned[i].Meters)
+            {
+                spans.Add(Span(meter, [.. reads[next].Concat(reads[next + 1]).Select(r => r.Reading)]));
+                next += 2;
+            }
+
+            AccountPlan plan = planned[i].Plan;
+            gathered[i] = new AccountData(plan.Customer, cycle, plan.Earlier, plan.TariffCode, plan.Tariff, plan.Calendars, spans);
+        }
+
+        return gathered;
+    }
+
+    /// <summary>An account before its meter data is read: its tariff (null: none, or not in the catalogue) and the calendars of the period's years.</summary>
+    sealed record AccountPlan(Customer Customer, IReadOnlyList<BillEntry> Earlier, string? TariffCode, Tariff? Tariff, IReadOnlyDictionary<int, HolidayCalendar?> Calendars);
+
+    /// <summary>A meter in service in the period, before its reads: its span (start inclusive, end exclusive) and the reads wanted at each end.</summary>
+    sealed record MeterPlan(ServicePoint Point, MeterId Meter, DateOnly SpanStart, DateOnly SpanEnd, bool Demand, RegistersAt AtSpanStart, RegistersAt AtSpanEnd);
+
+    async Task<(AccountPlan Plan, IReadOnlyList<MeterPlan> Meters)> PlanAsync(Customer customer, IReadOnlyList<BillEntry> earlier, CycleRef cycle, IReadOnlyDictionary<string, Tariff?> tariffs, CancellationToken cancellationToken)
     {
         DateOnly lastDay = cycle.PeriodEnd.AddDays(-1);
         string? tariffCode = TariffCodeOn(customer, cycle);
         Tariff? tariff = tariffCode is null ? null : tariffs[tariffCode];
         if (tariff is null)
         {
-            return new AccountData(customer, cycle, earlier, tariffCode, null, new Dictionary<int, HolidayCalendar?>(), []);
+            return (new AccountPlan(customer, earlier, tariffCode, null, new Dictionary<int, HolidayCalendar?>()), []);
         }
 
         bool demand = tariff.Versions.Any(v => v.Basic is { PricePerKwMonth: not null });
@@ -144,47 +183,46 @@ public sealed class AccountBiller(
             years[year] = await calendars.GetAsync(year, cancellationToken);
         }
 
-        List<MeterSpan> meters = [];
+        List<MeterPlan> meters = [];
         foreach (ServicePoint point in customer.ServicePoints)
         {
             foreach (Meter meter in point.Meters.Where(m => m.InstallDate < cycle.PeriodEnd && (m.RemovalDate is null || m.RemovalDate > cycle.PeriodStart)))
             {
-                meters.Add(await MeterSpanAsync(point, meter, cycle, demand, cancellationToken));
+                DateOnly spanStart = meter.InstallDate > cycle.PeriodStart ? meter.InstallDate : cycle.PeriodStart;
+                DateOnly spanEnd = meter.RemovalDate is { } removed && removed < cycle.PeriodEnd ? removed : cycle.PeriodEnd;
+                MeterId meterId = new(MeterDataKeys.Meter(meter.MeterNo.Value));
+                IReadOnlyList<(MeterChannel, RegisterBand)> recorded = RecordedRegisters(meter.Registers);
+                meters.Add(new MeterPlan(
+                    point,
+                    meterId,
+                    spanStart,
+                    spanEnd,
+                    demand,
+                    new RegistersAt(point.AreaCode, meterId, recorded, ChinaTime.DayStart(spanStart)),
+                    new RegistersAt(point.AreaCode, meterId, recorded, ChinaTime.DayStart(spanEnd))));
             }
         }
 
-        return new AccountData(customer, cycle, earlier, tariffCode, tariff, years, meters);
+        return (new AccountPlan(customer, earlier, tariffCode, tariff, years), meters);
     }
 
     /// <summary>
-    /// One meter's span and its register reads at the span's two midnights (one range query each, keeping the registers
-    /// the meter records by the archive's flags); the curve keys of the span's days (active and reactive import) when a
-    /// boundary total is missing or the tariff bills demand.
+    /// A meter's span with its register reads at the two midnights; the curve keys of the span's days (active and reactive
+    /// import) when a boundary total is missing or the tariff bills demand.
     /// </summary>
-    async Task<MeterSpan> MeterSpanAsync(ServicePoint point, Meter meter, CycleRef cycle, bool demand, CancellationToken cancellationToken)
+    static MeterSpan Span(MeterPlan meter, IReadOnlyList<RegisterReading> reads)
     {
-        DateOnly spanStart = meter.InstallDate > cycle.PeriodStart ? meter.InstallDate : cycle.PeriodStart;
-        DateOnly spanEnd = meter.RemovalDate is { } removed && removed < cycle.PeriodEnd ? removed : cycle.PeriodEnd;
-        MeterId meterId = new(MeterDataKeys.Meter(meter.MeterNo.Value));
-        IReadOnlyList<(MeterChannel, RegisterBand)> recorded = RecordedRegisters(meter.Registers);
-        List<RegisterReading> reads = [];
-        foreach (DateOnly boundary in new[] { spanStart, spanEnd })
-        {
-            IReadOnlyList<StoredRegister> found = await registers.AtAsync(meterId, recorded, ChinaTime.DayStart(boundary), cancellationToken);
-            reads.AddRange(found.Select(r => r.Reading));
-        }
-
         bool totalsAtBothEnds = reads.Count(r => r.Channel == MeterChannel.ActiveImport && r.Band == RegisterBand.Total) == 2;
         List<CurveKey> curveKeys = [];
-        if (!totalsAtBothEnds || demand)
+        if (!totalsAtBothEnds || meter.Demand)
         {
-            for (DateOnly day = spanStart; day < spanEnd; day = day.AddDays(1))
+            for (DateOnly day = meter.SpanStart; day < meter.SpanEnd; day = day.AddDays(1))
             {
-                curveKeys.AddRange(CurveChannels.Select(channel => new CurveKey(point.AreaCode, meterId, channel, day, 15)));
+                curveKeys.AddRange(CurveChannels.Select(channel => new CurveKey(meter.Point.AreaCode, meter.Meter, channel, day, 15)));
             }
         }
 
-        return new MeterSpan(meterId, reads, curveKeys);
+        return new MeterSpan(meter.Meter, reads, curveKeys);
     }
 
     /// <summary>The curves the accounts need, read together; an unreadable stored curve fails the read, as a single read would.</summary>

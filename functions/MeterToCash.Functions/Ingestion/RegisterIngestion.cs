@@ -14,7 +14,9 @@ public sealed record RegisterItem(int Index, ItemResult Result, ReadingPipeline.
 /// stored reads (<see cref="RegisterSeries"/>), check interval sums against the register advance where day curves cover
 /// the span, and add the reads that pass in one entity-group transaction. A read that is already stored identically is a
 /// Duplicate and writes nothing; a different value for a stored instant is quarantined (<c>ConflictRejected</c>: the
-/// first read wins, as for interval values); reads failing a rejecting rule are quarantined with the rule names.
+/// first read wins, as for interval values); reads failing a rejecting rule are quarantined with the rule names. When
+/// every meter is done, the added reads taken at a midnight are copied by area (<see cref="RegisterStore.CopyFrozenAsync"/>)
+/// for billing; a crash before the copy leaves billing to read those meters' own partitions.
 /// </summary>
 public sealed class RegisterIngestion(RegisterStore registers, CurveStore curves)
 {
@@ -49,18 +51,30 @@ public sealed class RegisterIngestion(RegisterStore registers, CurveStore curves
             list.Add(i);
         }
 
+        ConcurrentBag<(string AreaCode, StoredRegister Read)> stored = [];
         await Parallel.ForEachAsync(byMeter, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (m, ct) =>
         {
             MeterLocation location = locations[m.Key]!;
-            foreach (RegisterItem item in await ProcessMeterAsync(location, m.Value, reads, now, rawBlob, ct))
+            (List<RegisterItem> meterItems, List<StoredRegister> meterReads) = await ProcessMeterAsync(location, m.Value, reads, now, rawBlob, ct);
+            foreach (RegisterItem item in meterItems)
             {
                 items.Add(item);
             }
+
+            foreach (StoredRegister read in meterReads)
+            {
+                stored.Add((location.AreaCode, read));
+            }
         });
+        await registers.CopyFrozenAsync(stored, cancellationToken);
         return [.. items];
     }
 
-    async Task<List<RegisterItem>> ProcessMeterAsync(MeterLocation location, List<int> indexes, IReadOnlyList<RegisterReading> all, DateTimeOffset now, string rawBlob, CancellationToken cancellationToken)
+    /// <summary>
+    /// Validates and stores one meter's delivered reads; answers each read's outcome and the reads it added, which the
+    /// caller copies into the frozen-read copy.
+    /// </summary>
+    async Task<(List<RegisterItem> Items, List<StoredRegister> Stored)> ProcessMeterAsync(MeterLocation location, List<int> indexes, IReadOnlyList<RegisterReading> all, DateTimeOffset now, string rawBlob, CancellationToken cancellationToken)
     {
         MeterArchiveEntry entry = location.Entry;
         List<RegisterReading> reads = indexes.Select(i => all[i] with { Meter = entry.Meter }).ToList();
@@ -104,7 +118,7 @@ public sealed class RegisterIngestion(RegisterStore registers, CurveStore curves
             try
             {
                 await registers.AddAsync([.. toAdd.Select(a => a.Read)], cancellationToken);
-                return items;
+                return (items, [.. toAdd.Select(a => a.Read)]);
             }
             catch (RequestFailedException e) when (e.Status is 409 or 412 && attempt < MaxAttempts)
             {

@@ -42,6 +42,19 @@ public static class MeterDataKeys
     public const string MonthToDateTable = "MeterDayTotals", RegistersTable = "MeterRegisters", RejectionsTable = "VeeRejections";
 
     /// <summary>
+    /// <b>MeterFrozenRegisters</b> (the daily frozen reads, 日冻结, filed by area: a copy of every register read stored at a
+    /// China-local midnight): PartitionKey = <see cref="FrozenPartition"/> (<c>{areaCode}-{yyyyMMdd}</c>, the day the
+    /// midnight starts), RowKey = <see cref="FrozenRow"/> (<c>{METERNO}!{register code}</c>). Why: <b>MeterRegisters</b> is
+    /// partitioned by meter for validation, so billing a batch of an area's accounts read two partitions per meter; here the
+    /// boundary reads of a whole batch are one RowKey range of one partition per boundary. The copy is written after the
+    /// reads themselves are added (upsert, idempotent), so it can lack a read a crash left out but never holds one that is
+    /// not stored, and never a different value (a stored read is never replaced): <see cref="RegisterStore.AtManyAsync"/> falls back to the meter's own partition for
+    /// any meter whose wanted registers are not all here. '!' sorts below every character of a meter number, so a RowKey
+    /// range from the lowest meter to the highest holds every meter in between with all its registers.
+    /// </summary>
+    public const string FrozenRegistersTable = "MeterFrozenRegisters";
+
+    /// <summary>
     /// <b>MeterSpikeReferences</b> (each series' stored <see cref="SpikeReference"/>, see <see cref="SpikeReferenceStore"/>):
     /// PartitionKey = area code, RowKey = <see cref="SpikeReferencesRow"/>; one entity per area holds every series of the
     /// area with the day its window ends. Why: ingestion needs the references of a delivery's area, which is one point read
@@ -115,4 +128,21 @@ public static class MeterDataKeys
 
     public static string RegisterRow(MeterChannel channel, RegisterBand band, DateTimeOffset readAt) =>
         RegisterTime(readAt) + "~" + RegisterCode(channel, band);
+
+    /// <summary>True when an instant is a China-local midnight, the instant of a daily frozen read.</summary>
+    public static bool IsFrozenInstant(DateTimeOffset readAt) => ChinaTime.DayStart(ChinaTime.LocalDay(readAt)) == readAt;
+
+    /// <summary>PartitionKey of the frozen reads of an area at the midnight that starts <paramref name="day"/>.</summary>
+    public static string FrozenPartition(string areaCode, DateOnly day) =>
+        areaCode + "-" + day.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
+
+    /// <summary>RowKey of a meter's frozen read of one register: <c>{METERNO}!{channel}-{band}</c>.</summary>
+    public static string FrozenRow(string meterNo, MeterChannel channel, RegisterBand band) =>
+        Meter(meterNo) + "!" + RegisterCode(channel, band);
+
+    /// <summary>The lowest RowKey of a meter's frozen reads.</summary>
+    public static string FrozenRowsFrom(string meterNo) => Meter(meterNo) + "!";
+
+    /// <summary>Above every RowKey of a meter's frozen reads (register codes sort below '~').</summary>
+    public static string FrozenRowsTo(string meterNo) => Meter(meterNo) + "!~";
 }

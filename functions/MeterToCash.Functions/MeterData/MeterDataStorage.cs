@@ -46,6 +46,8 @@ public sealed class MeterDataStorage(TableServiceClient tables)
 
     public TableClient Registers { get; } = tables.GetTableClient(MeterDataKeys.RegistersTable);
 
+    public TableClient FrozenRegisters { get; } = tables.GetTableClient(MeterDataKeys.FrozenRegistersTable);
+
     public TableClient Rejections { get; } = tables.GetTableClient(MeterDataKeys.RejectionsTable);
 
     public TableClient SpikeReferences { get; } = tables.GetTableClient(MeterDataKeys.SpikeReferencesTable);

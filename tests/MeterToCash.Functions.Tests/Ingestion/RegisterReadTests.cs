@@ -67,6 +67,8 @@ public class RegisterReadTests(BackendFixture backend)
 
         await PostAsync(document);
         string[] etags = await ETagsAsync(table, meter);
+        string[] copied = await FrozenCopyETagsAsync(meter);
+        Assert.Equal(2, copied.Length); // both reads are at a midnight: copied for billing under the meter's area
         string before = (await GetJsonAsync($"api/meters/{meter}/registers?from=2025-05-03&to=2025-05-04")).GetRawText();
         JsonElement again = await PostAsync(document);
         JsonElement conflict = await PostAsync(Registers(meter, Register(ActiveImportTotalRegister, Midnight(day.AddDays(1)), 211m)));
@@ -74,6 +76,7 @@ public class RegisterReadTests(BackendFixture backend)
         Assert.Equal(2, again.GetProperty("counts").GetProperty("duplicate").GetInt32());
         Assert.Equal(0, again.GetProperty("counts").GetProperty("accepted").GetInt32());
         Assert.Equal(etags, await ETagsAsync(table, meter));
+        Assert.Equal(copied, await FrozenCopyETagsAsync(meter));
         Assert.Equal(before, (await GetJsonAsync($"api/meters/{meter}/registers?from=2025-05-03&to=2025-05-04")).GetRawText());
         JsonElement item = Assert.Single(conflict.GetProperty("items").EnumerateArray());
         Assert.Equal("Quarantined", item.GetProperty("status").GetString());
@@ -180,6 +183,20 @@ public class RegisterReadTests(BackendFixture backend)
         await foreach (TableEntity e in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {meter.ToUpperInvariant()}")))
         {
             etags.Add(e.RowKey + " " + e.ETag);
+        }
+
+        return [.. etags];
+    }
+
+    /// <summary>The meter's rows in the frozen-read copy, in every area and day, with their ETags.</summary>
+    async Task<string[]> FrozenCopyETagsAsync(string meter)
+    {
+        TableClient copy = new(backend.StorageConnectionString, "MeterFrozenRegisters");
+        string from = meter.ToUpperInvariant() + "!", to = meter.ToUpperInvariant() + "!~";
+        List<string> etags = [];
+        await foreach (TableEntity e in copy.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey ge {from} and RowKey lt {to}")))
+        {
+            etags.Add(e.PartitionKey + "/" + e.RowKey + " " + e.ETag);
         }
 
         return [.. etags];

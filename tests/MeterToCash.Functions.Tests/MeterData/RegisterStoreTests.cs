@@ -1,0 +1,142 @@
+using Azure.Data.Tables;
+using MeterToCash.Domain.Common;
+using MeterToCash.Domain.MeterData;
+using MeterToCash.Functions.MeterData;
+using MeterToCash.Functions.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace MeterToCash.Functions.Tests.MeterData;
+
+/// <summary>
+/// The frozen-read copy against Azurite: <see cref="RegisterStore.AtManyAsync"/> answers exactly what
+/// <see cref="RegisterStore.AtAsync"/> answers from each meter's own partition, whatever the copy holds.
+/// </summary>
+[Collection(BackendCollection.Name)]
+public class RegisterStoreTests(BackendFixture backend)
+{
+    static readonly DateTimeOffset Midnight = ChinaTime.DayStart(new DateOnly(2024, 3, 1));
+
+    static readonly (MeterChannel Channel, RegisterBand Band)[] ThreeRegisters =
+        [(MeterChannel.ActiveImport, RegisterBand.Total), (MeterChannel.ActiveImport, RegisterBand.Peak), (MeterChannel.ReactiveImport, RegisterBand.Total)];
+
+    RegisterStore Store() => backend.AppServices().GetRequiredService<RegisterStore>();
+
+    /// <summary>Unique meter numbers per test, so tests sharing the fixture's Azurite do not see each other's reads.</summary>
+    static string NewMeter(string suffix = "") => "RS" + Guid.NewGuid().ToString("N")[..10].ToUpperInvariant() + suffix;
+
+    static StoredRegister Read(string meter, MeterChannel channel, RegisterBand band, DateTimeOffset at, decimal value) => new(
+        new RegisterReading(new MeterId(meter), channel, band, at, value, MeterChannels.UnitOf(channel), ReadingQuality.Valid, 6),
+        ReadingQuality.Valid, 1m, value, null, null, null, VeeRules.None, VeeRules.None, null, "raw/test");
+
+    static StoredRegister[] ThreeReads(string meter, DateTimeOffset at, decimal offset) =>
+        [.. ThreeRegisters.Select((r, k) => Read(meter, r.Channel, r.Band, at, 100m + (10m * k) + offset))];
+
+    async Task<List<TableEntity>> CopiedRowsAsync(string area, DateOnly day)
+    {
+        TableClient table = new(backend.StorageConnectionString, MeterDataKeys.FrozenRegistersTable);
+        List<TableEntity> rows = [];
+        await foreach (TableEntity row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {MeterDataKeys.FrozenPartition(area, day)}")))
+        {
+            rows.Add(row);
+        }
+
+        return rows;
+    }
+
+    async Task AssertAnswersAsAtAsync(RegisterStore store, IReadOnlyList<RegistersAt> requests)
+    {
+        IReadOnlyList<StoredRegister>[] many = await store.AtManyAsync(requests, 4, default);
+        Assert.Equal(requests.Count, many.Length);
+        for (int i = 0; i < requests.Count; i++)
+        {
+            IReadOnlyList<StoredRegister> one = await store.AtAsync(requests[i].Meter, requests[i].Registers, requests[i].ReadAt, default);
+            Assert.Equal(one.Select(r => r.Reading), many[i].Select(r => r.Reading));
+        }
+    }
+
+    [Fact]
+    public async Task AtMany_EveryReadCopied_AnswersEachMeterAsItsPartitionDoes()
+    {
+        // Meter numbers where one is a prefix of another: '!' keeps each meter's rows together inside the RowKey range.
+        string area = "TRS" + Guid.NewGuid().ToString("N")[..6].ToUpperInvariant(), first = NewMeter(), second = first + "-2", third = NewMeter("Z");
+        RegisterStore store = Store();
+        StoredRegister[] reads = [.. new[] { first, second, third }.SelectMany((meter, m) => ThreeReads(meter, Midnight, m))];
+        foreach (IGrouping<string, StoredRegister> meter in reads.GroupBy(r => r.Reading.Meter.Value))
+        {
+            await store.AddAsync([.. meter], default);
+        }
+
+        await store.CopyFrozenAsync(reads.Select(r => (area, r)), default);
+
+        RegistersAt[] requests = [.. new[] { first, second, third }.Select(meter => new RegistersAt(area, new MeterId(meter), ThreeRegisters, Midnight))];
+        IReadOnlyList<StoredRegister>[] answers = await store.AtManyAsync(requests, 4, default);
+        Assert.All(answers, answer => Assert.Equal(3, answer.Count));
+        await AssertAnswersAsAtAsync(store, requests);
+    }
+
+    [Fact]
+    public async Task AtMany_CopyLacksARegister_ReadsTheMeterPartitionInstead()
+    {
+        string area = "TRS" + Guid.NewGuid().ToString("N")[..6].ToUpperInvariant(), meter = NewMeter();
+        RegisterStore store = Store();
+        StoredRegister[] reads = ThreeReads(meter, Midnight, 0m);
+        await store.AddAsync(reads, default);
+        await store.CopyFrozenAsync(reads.Take(2).Select(r => (area, r)), default); // as if a crash left the reactive read out
+
+        RegistersAt request = new(area, new MeterId(meter), ThreeRegisters, Midnight);
+        IReadOnlyList<StoredRegister> answer = (await store.AtManyAsync([request], 4, default))[0];
+
+        Assert.Equal(reads.Select(r => r.Reading), answer.Select(r => r.Reading));
+    }
+
+    [Fact]
+    public async Task AtMany_MeterFiledUnderAnotherArea_ReadsTheMeterPartitionInstead()
+    {
+        string oldArea = "TRS" + Guid.NewGuid().ToString("N")[..6].ToUpperInvariant(), newArea = oldArea + "N", meter = NewMeter();
+        RegisterStore store = Store();
+        StoredRegister[] reads = ThreeReads(meter, Midnight, 0m);
+        await store.AddAsync(reads, default);
+        await store.CopyFrozenAsync(reads.Select(r => (oldArea, r)), default);
+
+        IReadOnlyList<StoredRegister> answer = (await store.AtManyAsync([new RegistersAt(newArea, new MeterId(meter), ThreeRegisters, Midnight)], 4, default))[0];
+
+        Assert.Equal(reads.Select(r => r.Reading), answer.Select(r => r.Reading));
+    }
+
+    [Fact]
+    public async Task AtMany_NotAtMidnightOrNothingWanted_AnswersAsItsPartitionDoes()
+    {
+        string area = "TRS" + Guid.NewGuid().ToString("N")[..6].ToUpperInvariant(), meter = NewMeter();
+        DateTimeOffset noon = Midnight.AddHours(12);
+        RegisterStore store = Store();
+        StoredRegister[] reads = ThreeReads(meter, noon, 0m);
+        await store.AddAsync(reads, default);
+        await store.CopyFrozenAsync(reads.Select(r => (area, r)), default);
+
+        Assert.Empty(await CopiedRowsAsync(area, ChinaTime.LocalDay(noon))); // only midnight reads are copied
+        RegistersAt[] requests = [new(area, new MeterId(meter), ThreeRegisters, noon), new(area, new MeterId(meter), [], Midnight), new(area, new MeterId(meter), ThreeRegisters, Midnight)];
+        IReadOnlyList<StoredRegister>[] answers = await store.AtManyAsync(requests, 4, default);
+
+        Assert.Equal(reads.Select(r => r.Reading), answers[0].Select(r => r.Reading));
+        Assert.Empty(answers[1]);
+        Assert.Empty(answers[2]); // nothing was read at that midnight
+        await AssertAnswersAsAtAsync(store, requests);
+    }
+
+    [Fact]
+    public async Task CopyFrozen_SameReadsTwice_OneRowPerRegister()
+    {
+        string area = "TRS" + Guid.NewGuid().ToString("N")[..6].ToUpperInvariant(), meter = NewMeter();
+        RegisterStore store = Store();
+        StoredRegister[] reads = ThreeReads(meter, Midnight, 0m);
+        await store.AddAsync(reads, default);
+
+        await store.CopyFrozenAsync(reads.Select(r => (area, r)), default);
+        await store.CopyFrozenAsync([.. reads.Select(r => (area, r)), .. reads.Select(r => (area, r))], default);
+
+        List<TableEntity> rows = await CopiedRowsAsync(area, ChinaTime.LocalDay(Midnight));
+        Assert.Equal(
+            ThreeRegisters.Select(r => MeterDataKeys.FrozenRow(meter, r.Channel, r.Band)).Order(StringComparer.Ordinal),
+            rows.Select(r => r.RowKey).Order(StringComparer.Ordinal));
+    }
+}

@@ -41,9 +41,9 @@ internal static class BillingLoad
     /// <summary>NCRONTAB (seconds first): midnight of 1 January, so no timer lands in a measured phase.</summary>
     const string NotDuringTheRun = "0 0 0 1 1 *";
 
-    public static async Task RunAsync(int accounts, int areas, int baselineAccounts, int accountsPerBatch, int ceilingAccounts)
+    public static async Task RunAsync(int accounts, int areas, int baselineAccounts, int accountsPerBatch, int ceilingAccounts, IReadOnlyDictionary<string, string> hostEnvironment)
     {
-        Console.WriteLine($"Billing load: {accounts:N0} accounts (one meter each) over {areas} areas, period {Period}, {accountsPerBatch} accounts per activity; baseline (a) one account per activity on {baselineAccounts:N0} accounts; {Environment.ProcessorCount} cores");
+        Console.WriteLine($"Billing load: {accounts:N0} accounts (one meter each) over {areas} areas, period {Period}, {accountsPerBatch} accounts per activity; baseline (a) one account per activity on {baselineAccounts:N0} accounts; {Environment.ProcessorCount} cores{(hostEnvironment.Count == 0 ? "" : "; LocalHosts with " + string.Join(", ", hostEnvironment.Select(kv => kv.Key + "=" + kv.Value)))}");
         await using Azurite azurite = await Azurite.StartAsync();
         TableServiceClient tables = new(azurite.ConnectionString);
         QueueServiceClient queues = new(azurite.ConnectionString);
@@ -56,6 +56,10 @@ internal static class BillingLoad
             ["Billing__AccountsPerBatch"] = accountsPerBatch.ToString(CultureInfo.InvariantCulture),
             ["LocalHost__CountStorageRequests"] = "true",
         };
+        foreach (KeyValuePair<string, string> pair in hostEnvironment)
+        {
+            settings[pair.Key] = pair.Value;
+        }
 
         // Seeding (not measured): reference data, network, the archive import, the registers through the pipeline, the groups.
         Stopwatch seeding = Stopwatch.StartNew();

@@ -139,4 +139,26 @@ public class RegisterStoreTests(BackendFixture backend)
             ThreeRegisters.Select(r => MeterDataKeys.FrozenRow(meter, r.Channel, r.Band)).Order(StringComparer.Ordinal),
             rows.Select(r => r.RowKey).Order(StringComparer.Ordinal));
     }
+
+    [Fact]
+    public async Task CopyFrozen_MoreReadsThanOneTransactionHolds_CopiesEveryRead()
+    {
+        // 80 meters × 3 registers at one midnight of one area: 240 rows, three entity-group transactions of at most 100.
+        string area = "TRS" + Guid.NewGuid().ToString("N")[..6].ToUpperInvariant();
+        string[] meters = [.. Enumerable.Range(0, 80).Select(_ => NewMeter())];
+        RegisterStore store = Store();
+        StoredRegister[] reads = [.. meters.SelectMany((meter, m) => ThreeReads(meter, Midnight, m))];
+        foreach (IGrouping<string, StoredRegister> meter in reads.GroupBy(r => r.Reading.Meter.Value))
+        {
+            await store.AddAsync([.. meter], default);
+        }
+
+        await store.CopyFrozenAsync(reads.Select(r => (area, r)), default);
+
+        Assert.Equal(reads.Length, (await CopiedRowsAsync(area, ChinaTime.LocalDay(Midnight))).Count);
+        RegistersAt[] requests = [.. meters.Select(meter => new RegistersAt(area, new MeterId(meter), ThreeRegisters, Midnight))];
+        IReadOnlyList<StoredRegister>[] answers = await store.AtManyAsync(requests, 4, default);
+        Assert.Equal(reads.Select(r => r.Reading).OrderBy(r => r.Meter.Value, StringComparer.Ordinal).ThenBy(r => r.Channel).ThenBy(r => r.Band),
+            answers.SelectMany(a => a).Select(r => r.Reading).OrderBy(r => r.Meter.Value, StringComparer.Ordinal).ThenBy(r => r.Channel).ThenBy(r => r.Band));
+    }
 }

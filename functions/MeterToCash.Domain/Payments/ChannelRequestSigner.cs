@@ -31,6 +31,19 @@ public static class ChannelRequestSigner
     /// <summary>The prefix of a version-1 signature.</summary>
     public const string SignaturePrefix = "v1=";
 
+    /// <summary>How far a request's timestamp may be from the server's clock, either way (inclusive): 300 s.</summary>
+    public static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(300);
+
+    /// <summary>
+    /// True when a request timestamp (Unix seconds) is within <see cref="ClockSkew"/> of <paramref name="now"/>, both
+    /// ends inclusive: at most 300 s old and at most 300 s ahead. A timestamp beyond the range of
+    /// <see cref="DateTimeOffset"/> is outside.
+    /// </summary>
+    public static bool IsWithinClockSkew(long timestamp, DateTimeOffset now) =>
+        timestamp >= DateTimeOffset.MinValue.ToUnixTimeSeconds()
+        && timestamp <= DateTimeOffset.MaxValue.ToUnixTimeSeconds()
+        && (now - DateTimeOffset.FromUnixTimeSeconds(timestamp)).Duration() <= ClockSkew;
+
     /// <summary>The lower-case hex SHA-256 of <paramref name="body"/> (empty: of the empty string).</summary>
     public static string BodyHash(ReadOnlySpan<byte> body) => Convert.ToHexStringLower(SHA256.HashData(body));
 

@@ -67,11 +67,10 @@ public sealed class ChannelRequestVerifier(ChannelDirectory channels, PaymentSto
 
         DateTimeOffset now = time.GetUtcNow();
         if (!long.TryParse(timestampText, NumberStyles.None, CultureInfo.InvariantCulture, out long timestamp)
-            || timestamp > DateTimeOffset.MaxValue.ToUnixTimeSeconds()
-            || (now - DateTimeOffset.FromUnixTimeSeconds(timestamp)).Duration() > PaymentOptions.ClockSkew)
+            || !ChannelRequestSigner.IsWithinClockSkew(timestamp, now))
         {
             logger.ChannelRefused(channel.Id, PaymentProblems.TimestampOutOfWindow);
-            return (null, Refuse(401, PaymentProblems.TimestampOutOfWindow, string.Create(CultureInfo.InvariantCulture, $"X-MTC-Timestamp must be Unix seconds within ±{PaymentOptions.ClockSkew.TotalSeconds:0} s of the server's clock (now {now.ToUnixTimeSeconds()}).")));
+            return (null, Refuse(401, PaymentProblems.TimestampOutOfWindow, string.Create(CultureInfo.InvariantCulture, $"X-MTC-Timestamp must be Unix seconds within ±{ChannelRequestSigner.ClockSkew.TotalSeconds:0} s of the server's clock (now {now.ToUnixTimeSeconds()}).")));
         }
 
         if (!ChannelRequestSigner.IsNonce(nonce))

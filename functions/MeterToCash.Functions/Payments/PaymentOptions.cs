@@ -10,9 +10,6 @@ public sealed class PaymentOptions
     /// <summary>Largest channel request body, bytes (64 KiB); 413 <c>body-too-large</c> above.</summary>
     public const int MaxBodyBytes = 64 * 1024;
 
-    /// <summary>How far a request's timestamp may be from the server's clock, either way (inclusive).</summary>
-    public static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(300);
-
     /// <summary>How long a nonce is remembered: 15 minutes, more than the ±300 s window a signed request is accepted in.</summary>
     public static readonly TimeSpan NonceLifetime = TimeSpan.FromMinutes(15);
 

@@ -8,6 +8,32 @@ public class ChannelRequestSignerTests
 {
     const string Secret = "cbef/Dkn642QpEYbA/hHZH8wlFz9Sy5evuLh5FcRUDc=";
 
+    static readonly DateTimeOffset Now = DateTimeOffset.FromUnixTimeSeconds(1764800000);
+
+    [Theory]
+    [InlineData(0, true)]
+    [InlineData(-300, true)]
+    [InlineData(300, true)]
+    [InlineData(-301, false)]
+    [InlineData(301, false)]
+    public void IsWithinClockSkew_300SecondsEitherWay_BothEndsInclusive(long offsetSeconds, bool within) =>
+        Assert.Equal(within, ChannelRequestSigner.IsWithinClockSkew(1764800000 + offsetSeconds, Now));
+
+    [Fact]
+    public void IsWithinClockSkew_ServerClockBetweenSeconds_ComparesExactInstants()
+    {
+        // 300.5 s after the timestamp is outside; 299.5 s is inside.
+        Assert.False(ChannelRequestSigner.IsWithinClockSkew(1764800000 - 300, Now.AddMilliseconds(500)));
+        Assert.True(ChannelRequestSigner.IsWithinClockSkew(1764800000 - 299, Now.AddMilliseconds(500)));
+    }
+
+    [Theory]
+    [InlineData(long.MaxValue)]
+    [InlineData(long.MinValue)]
+    [InlineData(253402300800)] // 10000-01-01: beyond DateTimeOffset
+    public void IsWithinClockSkew_TimestampBeyondTheCalendar_Outside(long timestamp) =>
+        Assert.False(ChannelRequestSigner.IsWithinClockSkew(timestamp, Now));
+
     [Fact]
     public void StringToSign_SevenPartsJoinedByLf_BodyHashOfRawBytes()
     {

@@ -285,7 +285,7 @@ internal static class BillingLoad
 
             string message = $$"""{"billId":"{{billId}}","accountNo":"{{account}}","period":"2026-10-01/2026-11-01","totalFen":{{fen}},"dueDate":"2026-12-19","documentUrl":"/api/bills/{{billId}}/document"}""";
             await LandedOnceAsync(bills.AddEntityAsync(
-                new TableEntity(account, "20261001-r01")
+                new TableEntity(account, "20261001-r01|" + account)
                 {
                     ["Document"] = documents[i % documents.Count],
                     ["Status"] = "Issued",

@@ -128,18 +128,14 @@ public sealed class AccountBiller(
     }
 
     /// <summary>
-    /// What each account's bill is computed from: its tariff and calendars, and each meter's span with its register reads
-    /// at the span's two midnights. The reads of all the accounts are asked for together (<see cref="RegisterStore.AtManyAsync"/>):
+    /// What each account's bill is computed from: its tariff, the calendars of the period's years (read once for all the
+    /// accounts), and each meter's span with its register reads at the span's two midnights. The reads of all the accounts are asked for together (<see cref="RegisterStore.AtManyAsync"/>):
     /// a batch is one area, so its boundary reads are one query per midnight.
     /// </summary>
     async Task<AccountData[]> GatherAsync(IReadOnlyList<(Customer Customer, IReadOnlyList<BillEntry> Earlier)> accounts, CycleRef cycle, IReadOnlyDictionary<string, Tariff?> tariffs, int parallelism, CancellationToken cancellationToken)
     {
-        (AccountPlan Plan, IReadOnlyList<MeterPlan> Meters)[] planned = new (AccountPlan, IReadOnlyList<MeterPlan>)[accounts.Count];
-        for (int i = 0; i < accounts.Count; i++)
-        {
-            planned[i] = await PlanAsync(accounts[i].Customer, accounts[i].Earlier, cycle, tariffs, cancellationToken);
-        }
-
+        IReadOnlyDictionary<int, HolidayCalendar?> years = await CalendarsAsync(cycle, cancellationToken);
+        (AccountPlan Plan, IReadOnlyList<MeterPlan> Meters)[] planned = [.. accounts.Select(a => Plan(a.Customer, a.Earlier, cycle, tariffs))];
         MeterPlan[] meters = [.. planned.SelectMany(p => p.Meters)];
         IReadOnlyList<StoredRegister>[] reads = await registers.AtManyAsync(
             [.. meters.SelectMany(m => new[] { m.AtSpanStart, m.AtSpanEnd })], parallelism, cancellationToken);
@@ -154,35 +150,40 @@ public sealed class AccountBiller(
             }
 
             AccountPlan plan = planned[i].Plan;
-            gathered[i] = new AccountData(plan.Customer, cycle, plan.Earlier, plan.TariffCode, plan.Tariff, plan.Calendars, spans);
+            gathered[i] = new AccountData(plan.Customer, cycle, plan.Earlier, plan.TariffCode, plan.Tariff, years, spans);
         }
 
         return gathered;
     }
 
-    /// <summary>An account before its meter data is read: its tariff (null: none, or not in the catalogue) and the calendars of the period's years.</summary>
-    sealed record AccountPlan(Customer Customer, IReadOnlyList<BillEntry> Earlier, string? TariffCode, Tariff? Tariff, IReadOnlyDictionary<int, HolidayCalendar?> Calendars);
+    /// <summary>An account before its meter data is read: its tariff (null: none, or not in the catalogue).</summary>
+    sealed record AccountPlan(Customer Customer, IReadOnlyList<BillEntry> Earlier, string? TariffCode, Tariff? Tariff);
 
     /// <summary>A meter in service in the period, before its reads: its span (start inclusive, end exclusive) and the reads wanted at each end.</summary>
     sealed record MeterPlan(ServicePoint Point, MeterId Meter, DateOnly SpanStart, DateOnly SpanEnd, bool Demand, RegistersAt AtSpanStart, RegistersAt AtSpanEnd);
 
-    async Task<(AccountPlan Plan, IReadOnlyList<MeterPlan> Meters)> PlanAsync(Customer customer, IReadOnlyList<BillEntry> earlier, CycleRef cycle, IReadOnlyDictionary<string, Tariff?> tariffs, CancellationToken cancellationToken)
+    /// <summary>The holiday calendars of the years the cycle's period touches (null: none published for a year).</summary>
+    async Task<IReadOnlyDictionary<int, HolidayCalendar?>> CalendarsAsync(CycleRef cycle, CancellationToken cancellationToken)
     {
-        DateOnly lastDay = cycle.PeriodEnd.AddDays(-1);
-        string? tariffCode = TariffCodeOn(customer, cycle);
-        Tariff? tariff = tariffCode is null ? null : tariffs[tariffCode];
-        if (tariff is null)
-        {
-            return (new AccountPlan(customer, earlier, tariffCode, null, new Dictionary<int, HolidayCalendar?>()), []);
-        }
-
-        bool demand = tariff.Versions.Any(v => v.Basic is { PricePerKwMonth: not null });
         Dictionary<int, HolidayCalendar?> years = [];
-        for (int year = cycle.PeriodStart.Year; year <= lastDay.Year; year++)
+        for (int year = cycle.PeriodStart.Year; year <= cycle.PeriodEnd.AddDays(-1).Year; year++)
         {
             years[year] = await calendars.GetAsync(year, cancellationToken);
         }
 
+        return years;
+    }
+
+    static (AccountPlan Plan, IReadOnlyList<MeterPlan> Meters) Plan(Customer customer, IReadOnlyList<BillEntry> earlier, CycleRef cycle, IReadOnlyDictionary<string, Tariff?> tariffs)
+    {
+        string? tariffCode = TariffCodeOn(customer, cycle);
+        Tariff? tariff = tariffCode is null ? null : tariffs[tariffCode];
+        if (tariff is null)
+        {
+            return (new AccountPlan(customer, earlier, tariffCode, null), []);
+        }
+
+        bool demand = tariff.Versions.Any(v => v.Basic is { PricePerKwMonth: not null });
         List<MeterPlan> meters = [];
         foreach (ServicePoint point in customer.ServicePoints)
         {
@@ -203,7 +204,7 @@ public sealed class AccountBiller(
             }
         }
 
-        return (new AccountPlan(customer, earlier, tariffCode, tariff, years), meters);
+        return (new AccountPlan(customer, earlier, tariffCode, tariff), meters);
     }
 
     /// <summary>

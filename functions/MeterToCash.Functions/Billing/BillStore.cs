@@ -22,7 +22,8 @@ public sealed record CycleBill(string AccountNo, string BillId, BillStatus Statu
 /// the checks) and a bill is a point read from its id <c>{account}-{yyyyMMdd}-r{nn}</c>. The row key ends with the
 /// account, as the ledger's do, so no two accounts' bills share one: Azurite looks a row up by RowKey and then compares
 /// every row with that RowKey, and with a shared <c>{period}-r01</c> each bill insert compared every bill of the period.
-/// On Azure the suffix costs only bytes. A local store written before it needs <c>FRESH=1 ./run.sh</c>. The document (the
+/// On Azure the suffix costs only bytes. Rows without it, from a local store written before, are not read: start such a
+/// store afresh (<c>FRESH=1 ./run.sh</c>). The document (the
 /// <see cref="StoredBill"/> as JSON, gzipped into a binary column: lines and sources run to tens of KB) is written once
 /// with Add and never replaced; only <c>Status</c>, <c>StatusBy</c> and <c>StatusAt</c> change, once, under the entity's
 /// ETag. </para>
@@ -200,10 +201,15 @@ public sealed class BillStore(TableServiceClient tables, QueueServiceClient queu
     public async Task<IReadOnlyList<BillEntry>> ListAsync(string accountNo, CancellationToken cancellationToken)
     {
         List<BillEntry> found = [];
-        // Bill row keys start with the period's digits; the outbox rows ("o~…") sort after them.
+        // Bill row keys start with the period's digits; the outbox rows ("o~…") sort after them. Rows without the account
+        // suffix are from a store written before it, and are not read (as the ledger's).
+        string suffix = "|" + accountNo;
         await foreach (TableEntity entity in bills.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {accountNo} and RowKey lt {OutboxPrefix}"), cancellationToken: cancellationToken))
         {
-            found.Add(Read(entity));
+            if (entity.RowKey.EndsWith(suffix, StringComparison.Ordinal))
+            {
+                found.Add(Read(entity));
+            }
         }
 
         return found;

@@ -51,7 +51,7 @@ public sealed class RegisterIngestion(RegisterStore registers, CurveStore curves
             list.Add(i);
         }
 
-        ConcurrentBag<(string AreaCode, StoredRegister Read)> stored = [];
+        ConcurrentBag<(string AreaCode, StoredRegister Read)> added = [];
         await Parallel.ForEachAsync(byMeter, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (m, ct) =>
         {
             MeterLocation location = locations[m.Key]!;
@@ -63,10 +63,10 @@ public sealed class RegisterIngestion(RegisterStore registers, CurveStore curves
 
             foreach (StoredRegister read in meterReads)
             {
-                stored.Add((location.AreaCode, read));
+                added.Add((location.AreaCode, read));
             }
         });
-        await registers.CopyFrozenAsync(stored, cancellationToken);
+        await registers.CopyFrozenAsync(added, cancellationToken);
         return [.. items];
     }
 
@@ -74,7 +74,7 @@ public sealed class RegisterIngestion(RegisterStore registers, CurveStore curves
     /// Validates and stores one meter's delivered reads; answers each read's outcome and the reads it added, which the
     /// caller copies into the frozen-read copy.
     /// </summary>
-    async Task<(List<RegisterItem> Items, List<StoredRegister> Stored)> ProcessMeterAsync(MeterLocation location, List<int> indexes, IReadOnlyList<RegisterReading> all, DateTimeOffset now, string rawBlob, CancellationToken cancellationToken)
+    async Task<(List<RegisterItem> Items, List<StoredRegister> Added)> ProcessMeterAsync(MeterLocation location, List<int> indexes, IReadOnlyList<RegisterReading> all, DateTimeOffset now, string rawBlob, CancellationToken cancellationToken)
     {
         MeterArchiveEntry entry = location.Entry;
         List<RegisterReading> reads = indexes.Select(i => all[i] with { Meter = entry.Meter }).ToList();

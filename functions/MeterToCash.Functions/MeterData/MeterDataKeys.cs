@@ -48,9 +48,10 @@ public static class MeterDataKeys
     /// partitioned by meter for validation, so billing a batch of an area's accounts read two partitions per meter; here the
     /// boundary reads of a whole batch are one RowKey range of one partition per boundary. The copy is written after the
     /// reads themselves are added (upsert, idempotent), so it can lack a read a crash left out but never holds one that is
-    /// not stored, and never a different value (a stored read is never replaced): <see cref="RegisterStore.AtManyAsync"/> falls back to the meter's own partition for
-    /// any meter whose wanted registers are not all here. '!' sorts below every character of a meter number, so a RowKey
-    /// range from the lowest meter to the highest holds every meter in between with all its registers.
+    /// not stored, and never a different value (a stored read is never replaced): <see cref="RegisterStore.AtManyAsync"/>
+    /// falls back to the meter's own partition for any meter whose wanted registers are not all here. '!' sorts below
+    /// every character of a meter number, so a RowKey range from the lowest meter to the highest holds every meter in
+    /// between with all its registers.
     /// </summary>
     public const string FrozenRegistersTable = "MeterFrozenRegisters";
 

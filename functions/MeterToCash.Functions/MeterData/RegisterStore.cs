@@ -209,7 +209,7 @@ public sealed class RegisterStore(MeterDataStorage storage)
                 List<StoredRegister> found = [];
                 foreach ((MeterChannel channel, RegisterBand band) in request.Registers)
                 {
-                    if (copied.TryGetValue(MeterDataKeys.FrozenRow(request.Meter.Value, channel, band), out StoredRegister? read) && read.Reading.ReadAt == request.ReadAt)
+                    if (copied.TryGetValue(MeterDataKeys.FrozenRow(request.Meter.Value, channel, band), out StoredRegister? read))
                     {
                         found.Add(read);
                     }

@@ -149,7 +149,6 @@ internal static class BillingLoad
         Console.WriteLine(retriedWrites == 0 ? string.Empty : $"  ({retriedWrites} transactions of the ceiling rounds were retried by the SDK after their first attempt landed)");
         Console.WriteLine($"  (b) raw Azurite ceiling, per account: bill (document), queue message, ledger transaction (entry, id, head); per {WritesBatch} accounts: batch outbox row add and delete, due-index and cycle-record transactions; {Parallelism} accounts in flight, {ceilingSize:N0} accounts per round, best of {string.Join(" / ", rounds.Select(r => r.ToString("N0", CultureInfo.InvariantCulture)))}: {ceiling,8:N0} accounts/s; CPU per account {ceilingCpu.Per(ceilingCount, 0)}");
 
-
         double ofCeiling = main.Rate / ceiling, timesBaseline = main.Rate / baseline.Rate;
         Console.WriteLine($"  gate: {ofCeiling:P1} of the ceiling (≥ 50 %: {(ofCeiling >= 0.5 ? "met" : "not met")}), {timesBaseline:N1}× one activity per account (≥ 10×: {(timesBaseline >= 10 ? "met" : "not met")})");
         double cpuPerAccount = main.Cpu.Total.TotalMicroseconds / main.Accounts;

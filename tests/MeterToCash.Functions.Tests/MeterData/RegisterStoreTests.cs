@@ -31,6 +31,15 @@ public class RegisterStoreTests(BackendFixture backend)
     static StoredRegister[] ThreeReads(string meter, DateTimeOffset at, decimal offset) =>
         [.. ThreeRegisters.Select((r, k) => Read(meter, r.Channel, r.Band, at, 100m + (10m * k) + offset))];
 
+    /// <summary>Stores reads of several meters, one meter's at a time (as the ingestion does).</summary>
+    static async Task AddByMeterAsync(RegisterStore store, IEnumerable<StoredRegister> reads)
+    {
+        foreach (IGrouping<string, StoredRegister> meter in reads.GroupBy(r => r.Reading.Meter.Value))
+        {
+            await store.AddAsync([.. meter], default);
+        }
+    }
+
     async Task<List<TableEntity>> CopiedRowsAsync(string area, DateOnly day)
     {
         TableClient table = new(backend.StorageConnectionString, MeterDataKeys.FrozenRegistersTable);
@@ -61,10 +70,7 @@ public class RegisterStoreTests(BackendFixture backend)
         string area = "TRS" + Guid.NewGuid().ToString("N")[..6].ToUpperInvariant(), first = NewMeter(), second = first + "-2", third = NewMeter("Z");
         RegisterStore store = Store();
         StoredRegister[] reads = [.. new[] { first, second, third }.SelectMany((meter, m) => ThreeReads(meter, Midnight, m))];
-        foreach (IGrouping<string, StoredRegister> meter in reads.GroupBy(r => r.Reading.Meter.Value))
-        {
-            await store.AddAsync([.. meter], default);
-        }
+        await AddByMeterAsync(store, reads);
 
         await store.CopyFrozenAsync(reads.Select(r => (area, r)), default);
 
@@ -148,10 +154,7 @@ public class RegisterStoreTests(BackendFixture backend)
         string[] meters = [.. Enumerable.Range(0, 80).Select(_ => NewMeter())];
         RegisterStore store = Store();
         StoredRegister[] reads = [.. meters.SelectMany((meter, m) => ThreeReads(meter, Midnight, m))];
-        foreach (IGrouping<string, StoredRegister> meter in reads.GroupBy(r => r.Reading.Meter.Value))
-        {
-            await store.AddAsync([.. meter], default);
-        }
+        await AddByMeterAsync(store, reads);
 
         await store.CopyFrozenAsync(reads.Select(r => (area, r)), default);
 

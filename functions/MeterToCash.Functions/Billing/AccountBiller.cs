@@ -26,7 +26,8 @@ public sealed record CycleRef(string CycleId, string GroupCode, DateOnly PeriodS
 /// <para>Idempotent: an account that already has a bill for the period (any revision) gets that bill back and nothing is
 /// computed again, so a rerun batch, a retried activity or a cycle started twice bills once. Only what the feature owns
 /// is written here; the ledger charge of an issued bill is <see cref="BillLifecycle"/>'s.</para>
-/// <para>Reads per account: its bill history (one partition query). The register reads at the meters' span boundaries
+/// <para>Reads per batch: the accounts' bill histories, one range query over their partitions
+/// (<see cref="BillStore.ListManyAsync"/>; a batch's accounts are numbered together, so the range holds little else). The register reads at the meters' span boundaries
 /// are read for the whole batch at once (<see cref="RegisterStore.AtManyAsync"/>: the batch is one area, so its frozen
 /// reads at a midnight are one query), and so are the curves, after every account's registers are known: the curves
 /// of a day are one partition and <see cref="CurveStore.GetManyAsync"/> reads them with one range query per day
@@ -56,13 +57,11 @@ public sealed class AccountBiller(
         ArgumentNullException.ThrowIfNull(customers);
         BillEntry?[] existing = new BillEntry?[customers.Count];
         IReadOnlyDictionary<string, Tariff?> tariffs = await TariffsAsync(customers.Select(c => TariffCodeOn(c, cycle)), cancellationToken);
-        IReadOnlyList<BillEntry>[] earlier = new IReadOnlyList<BillEntry>[customers.Count];
-        ParallelOptions inParallel = new() { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken };
-        await Parallel.ForEachAsync(Enumerable.Range(0, customers.Count), inParallel, async (i, ct) =>
+        IReadOnlyList<BillEntry>[] earlier = await bills.ListManyAsync([.. customers.Select(c => c.AccountNo)], parallelism, cancellationToken);
+        for (int i = 0; i < customers.Count; i++)
         {
-            earlier[i] = await bills.ListAsync(customers[i].AccountNo, ct);
             existing[i] = earlier[i].Where(b => b.Bill.PeriodStart == cycle.PeriodStart).MaxBy(b => b.Bill.Revision);
-        });
+        }
 
         int[] toMake = [.. Enumerable.Range(0, customers.Count).Where(i => existing[i] is null)];
         AccountData[] gathered = await GatherAsync([.. toMake.Select(i => (customers[i], earlier[i]))], cycle, tariffs, parallelism, cancellationToken);

@@ -38,7 +38,7 @@ public sealed class BillLifecycle(
     /// <summary>
     /// Settles bills made together (a cycle's batch): the issued ones that owe something indexed under their due dates
     /// (<see cref="BillStore.IndexDueAsync"/>, one request per due date), then each charged (up to
-    /// <paramref name="parallelism"/> at a time), then every bill recorded in its cycle (one request per 100). The order
+    /// <paramref name="parallelism"/> at a time, the ledgers read together: <see cref="AccountLedger.ChargeManyAsync"/>), then every bill recorded in its cycle (one request per 100). The order
     /// keeps the invariants a crash between any two steps needs: a charged bill is always in the late-fee run's index (an
     /// index row whose charge is not posted yet is posted by the retry and skipped by the run until then), and a bill
     /// recorded in its cycle as issued is charged.
@@ -47,10 +47,12 @@ public sealed class BillLifecycle(
     {
         StoredBill[] toCharge = [.. entries.Where(e => e.Status == BillStatus.Issued && e.Bill.TotalFen > 0).Select(e => e.Bill)];
         await bills.IndexDueAsync(toCharge, cancellationToken);
-        await Parallel.ForEachAsync(
-            toCharge,
-            new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken },
-            async (bill, ct) => await ChargeAsync(bill, ct));
+        LedgerPostResult[] charged = await ledger.ChargeManyAsync([.. toCharge.Select(ChargeOf)], parallelism, cancellationToken);
+        for (int i = 0; i < toCharge.Length; i++)
+        {
+            Posted(charged[i], toCharge[i].BillId);
+        }
+
         foreach (IGrouping<string, BillEntry> cycle in entries.GroupBy(e => e.Bill.CycleId, StringComparer.Ordinal))
         {
             await bills.RecordInCycleAsync(cycle.Select(CycleRecord), cycle.Key, cancellationToken);
@@ -116,12 +118,15 @@ public sealed class BillLifecycle(
         return after;
     }
 
-    /// <summary>Posts the bill's charge once (its due-index row is written first, by the caller).</summary>
-    async Task ChargeAsync(StoredBill bill, CancellationToken cancellationToken)
-    {
-        string text = string.Create(CultureInfo.InvariantCulture, $"电费 {bill.PeriodStart:yyyy-MM-dd}–{bill.PeriodEnd.AddDays(-1):yyyy-MM-dd} (bill {bill.BillId})");
-        Posted(await ledger.ChargeAsync(bill.AccountNo, bill.BillId, new Money(bill.TotalFen), bill.IssuedOn, bill.DueDate, ChargeEntryId(bill.BillId), text, cancellationToken), bill.BillId);
-    }
+    /// <summary>A bill's charge: its principal, dates and statement text, under the entry id <see cref="ChargeEntryId"/>.</summary>
+    static LedgerCharge ChargeOf(StoredBill bill) => new(
+        bill.AccountNo,
+        bill.BillId,
+        new Money(bill.TotalFen),
+        bill.IssuedOn,
+        bill.DueDate,
+        ChargeEntryId(bill.BillId),
+        string.Create(CultureInfo.InvariantCulture, $"电费 {bill.PeriodStart:yyyy-MM-dd}–{bill.PeriodEnd.AddDays(-1):yyyy-MM-dd} (bill {bill.BillId})"));
 
     /// <summary>Reverses the bill's charge once, if it was ever posted (a held bill never was).</summary>
     async Task ReverseChargeAsync(StoredBill bill, CancellationToken cancellationToken)

@@ -19,7 +19,7 @@ public sealed record CycleBill(string AccountNo, string BillId, BillStatus Statu
 /// Bills and the cycles' account lists.
 /// <para><b>Bills</b>: PartitionKey = account number, RowKey = <c>{period start yyyyMMdd}-r{revision:D2}|{account}</c>, so an
 /// account's bills are one partition query in period order (statements, year-to-date kWh, the last twelve months for
-/// the checks) and a bill is a point read from its id <c>{account}-{yyyyMMdd}-r{nn}</c>. The row key ends with the
+/// the checks), a cycle batch's accounts one range query over their partitions (<see cref="ListManyAsync"/>), and a bill is a point read from its id <c>{account}-{yyyyMMdd}-r{nn}</c>. The row key ends with the
 /// account, as the ledger's do, so no two accounts' bills share one: Azurite looks a row up by RowKey and then compares
 /// every row with that RowKey, and with a shared <c>{period}-r01</c> each bill insert compared every bill of the period.
 /// On Azure the suffix costs only bytes. Rows without it, from a local store written before, are not read: start such a
@@ -200,19 +200,41 @@ public sealed class BillStore(TableServiceClient tables, QueueServiceClient queu
     /// <summary>Every bill of an account, oldest period first (all revisions).</summary>
     public async Task<IReadOnlyList<BillEntry>> ListAsync(string accountNo, CancellationToken cancellationToken)
     {
-        List<BillEntry> found = [];
-        // Bill row keys start with the period's digits; the outbox rows ("o~…") sort after them. Rows without the account
-        // suffix are from a store written before it, and are not read (as the ledger's).
-        string suffix = "|" + accountNo;
+        // Bill row keys start with the period's digits; the outbox rows ("o~…") sort after them.
+        List<TableEntity> rows = [];
         await foreach (TableEntity entity in bills.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {accountNo} and RowKey lt {OutboxPrefix}"), cancellationToken: cancellationToken))
         {
-            if (entity.RowKey.EndsWith(suffix, StringComparison.Ordinal))
-            {
-                found.Add(Read(entity));
-            }
+            rows.Add(entity);
         }
 
-        return found;
+        return BillsOf(accountNo, rows);
+    }
+
+    /// <summary>
+    /// The bills among an account's rows below the outbox prefix, in row order. Rows without the account suffix are from
+    /// a store written before it, and are not read (as the ledger's).
+    /// </summary>
+    static List<BillEntry> BillsOf(string accountNo, IEnumerable<TableEntity> rows)
+    {
+        string suffix = "|" + accountNo;
+        return [.. rows.Where(row => row.RowKey.EndsWith(suffix, StringComparison.Ordinal)).Select(Read)];
+    }
+
+    /// <summary>
+    /// Every bill of each account in <paramref name="accountNos"/>, in their order (each list as <see cref="ListAsync"/>
+    /// gives it): one range query over the accounts' partitions (<see cref="Infrastructure.PartitionRange"/>), then a
+    /// partition query for each account the range read did not read whole (up to <paramref name="parallelism"/> at a time).
+    /// </summary>
+    public async Task<IReadOnlyList<BillEntry>[]> ListManyAsync(IReadOnlyList<string> accountNos, int parallelism, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(accountNos);
+        Infrastructure.PartitionRange.Rows read = await Infrastructure.PartitionRange.ReadAsync(
+            bills, accountNos, TableClient.CreateQueryFilter($"RowKey lt {OutboxPrefix}"), cancellationToken);
+        IReadOnlyList<BillEntry>[] lists = new IReadOnlyList<BillEntry>[accountNos.Count];
+        ParallelOptions inParallel = new() { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(Enumerable.Range(0, accountNos.Count), inParallel, async (i, ct) =>
+            lists[i] = read.IsComplete(accountNos[i]) ? BillsOf(accountNos[i], read.Of(accountNos[i])) : await ListAsync(accountNos[i], ct));
+        return lists;
     }
 
     /// <summary>

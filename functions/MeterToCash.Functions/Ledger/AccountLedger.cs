@@ -58,6 +58,37 @@ public sealed class AccountLedger(LedgerStore store, TimeProvider time, ILogger<
         return PostAsync(accountNo, state => LedgerPostings.Charge(state, billId, amount, issuedOn, dueDate, entryId, PostedAtOf(state, entryId, now), text), ct);
     }
 
+    /// <summary>
+    /// Charges many bills (a billing batch's), each as <see cref="ChargeAsync"/> does, up to <paramref name="parallelism"/>
+    /// at a time, in the order of <paramref name="charges"/>. The accounts' ledgers are read first all together
+    /// (<see cref="LedgerStore.ReadManyAsync"/>: one range query instead of a point read per account); each posting runs
+    /// on its account's read and appends conditional on it, and one that meets a concurrent writer reads again and
+    /// retries as any posting does.
+    /// </summary>
+    public async Task<LedgerPostResult[]> ChargeManyAsync(IReadOnlyList<LedgerCharge> charges, int parallelism, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(charges);
+        foreach (LedgerCharge charge in charges)
+        {
+            CheckAccountNo(charge.AccountNo);
+        }
+
+        StoredLedger[] read = await store.ReadManyAsync([.. charges.Select(c => c.AccountNo)], parallelism, ct);
+        DateTimeOffset now = time.GetUtcNow();
+        LedgerPostResult[] results = new LedgerPostResult[charges.Count];
+        ParallelOptions inParallel = new() { MaxDegreeOfParallelism = parallelism, CancellationToken = ct };
+        await Parallel.ForEachAsync(Enumerable.Range(0, charges.Count), inParallel, async (i, token) =>
+        {
+            LedgerCharge charge = charges[i];
+            results[i] = await PostCoreAsync(
+                charge.AccountNo,
+                state => LedgerPostResult.From(LedgerPostings.Charge(state, charge.BillId, charge.Amount, charge.IssuedOn, charge.DueDate, charge.EntryId, PostedAtOf(state, charge.EntryId, now), charge.Text)),
+                token,
+                read[i]);
+        });
+        return results;
+    }
+
     /// <summary>Posts a payment received at <paramref name="paidAt"/> (<see cref="LedgerPostings.Pay"/>): oldest bill first, late fee before principal, the rest credit.</summary>
     public Task<LedgerPostResult> PayAsync(string accountNo, string entryId, Money amount, DateTimeOffset paidAt, string? text, CancellationToken ct) =>
         PostAsync(accountNo, state => LedgerPostings.Pay(state, entryId, amount, paidAt, text), ct);
@@ -124,14 +155,19 @@ public sealed class AccountLedger(LedgerStore store, TimeProvider time, ILogger<
         return store.HasEntryAsync(accountNo, entryId, ct);
     }
 
-    async Task<LedgerPostResult> PostCoreAsync(string accountNo, Func<LedgerState, LedgerPostResult> operation, CancellationToken ct)
+    /// <summary>
+    /// The posting loop: read, run, append conditional on the read. <paramref name="readBefore"/>, when given, is the
+    /// account's ledger read by the caller, used for the first attempt instead of reading it again; a stale one only
+    /// costs that attempt (its append conflicts).
+    /// </summary>
+    async Task<LedgerPostResult> PostCoreAsync(string accountNo, Func<LedgerState, LedgerPostResult> operation, CancellationToken ct, StoredLedger? readBefore = null)
     {
         CheckAccountNo(accountNo);
         using StripedGate.Releaser turn = await gate.EnterAsync(accountNo, ct);
         LedgerState state = LedgerState.Empty;
         for (int attempt = 1; attempt <= MaxAttempts; attempt++)
         {
-            StoredLedger stored = await store.ReadAsync(accountNo, ct);
+            StoredLedger stored = attempt == 1 && readBefore is not null ? readBefore : await store.ReadAsync(accountNo, ct);
             state = LedgerState.Replay(stored.Entries);
             LedgerPostResult result = operation(state);
             if (result.Outcome != PostingOutcome.Posted)

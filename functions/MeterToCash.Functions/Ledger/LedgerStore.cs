@@ -6,6 +6,7 @@ using Azure;
 using Azure.Data.Tables;
 using MeterToCash.Domain.Common;
 using MeterToCash.Domain.Ledger;
+using MeterToCash.Functions.Infrastructure;
 
 namespace MeterToCash.Functions.Ledger;
 
@@ -53,7 +54,7 @@ public sealed class LedgerStore(TableServiceClient service)
     /// <summary>Longest entry id the store keys (UTF-8 bytes): its base64url form must fit a 1 KiB RowKey.</summary>
     public const int MaxEntryIdBytes = 512;
 
-    const string HeadPrefix = "head|", EntryPrefix = "e", IdPrefix = "i";
+    const string HeadPrefix = "head|", HeadRangeEnd = "head}", EntryPrefix = "e", IdPrefix = "i";
 
     const int MaxReads = 10;
 
@@ -87,13 +88,40 @@ public sealed class LedgerStore(TableServiceClient service)
             return new StoredLedger([], null);
         }
 
-        long lastSequence = head.Value!.GetInt64("LastSequence") ?? 0;
-        if (head.Value.GetBinary("Entries") is { } snapshot && Unpack(snapshot) is { } entries && entries.Count == lastSequence)
-        {
-            return new StoredLedger(entries, head.Value.ETag);
-        }
+        return FromSnapshot(head.Value!) ?? await ReadRowsAsync(accountNo, cancellationToken);
+    }
 
-        return await ReadRowsAsync(accountNo, cancellationToken);
+    /// <summary>The ledger a head's snapshot holds, or null when it has none that counts the head's sequence.</summary>
+    static StoredLedger? FromSnapshot(TableEntity head)
+    {
+        long lastSequence = head.GetInt64("LastSequence") ?? 0;
+        return head.GetBinary("Entries") is { } snapshot && Unpack(snapshot) is { } entries && entries.Count == lastSequence
+            ? new StoredLedger(entries, head.ETag)
+            : null;
+    }
+
+    /// <summary>
+    /// Reads the ledgers of many accounts, in the order of <paramref name="accountNos"/>: their heads in one range query
+    /// over the accounts' partitions (<see cref="PartitionRange"/>, RowKey from <c>head|</c> to <c>head}</c>), each head's
+    /// snapshot unpacked as <see cref="ReadAsync"/> does. An account the range read did not read whole, or whose head has
+    /// no usable snapshot, is read by <see cref="ReadAsync"/> (up to <paramref name="parallelism"/> at a time).
+    /// </summary>
+    public async Task<StoredLedger[]> ReadManyAsync(IReadOnlyList<string> accountNos, int parallelism, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(accountNos);
+        PartitionRange.Rows heads = await PartitionRange.ReadAsync(
+            table, accountNos, TableClient.CreateQueryFilter($"RowKey ge {HeadPrefix} and RowKey lt {HeadRangeEnd}"), cancellationToken);
+        StoredLedger[] read = new StoredLedger[accountNos.Count];
+        ParallelOptions inParallel = new() { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(Enumerable.Range(0, accountNos.Count), inParallel, async (i, ct) =>
+        {
+            string accountNo = accountNos[i];
+            TableEntity? head = heads.Of(accountNo).FirstOrDefault(row => row.RowKey == HeadRowKey(accountNo));
+            read[i] = !heads.IsComplete(accountNo) ? await ReadAsync(accountNo, ct)
+                : head is null ? new StoredLedger([], null)
+                : FromSnapshot(head) ?? await ReadRowsAsync(accountNo, ct);
+        });
+        return read;
     }
 
     /// <summary>

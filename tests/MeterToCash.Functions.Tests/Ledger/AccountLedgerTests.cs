@@ -201,6 +201,70 @@ public class AccountLedgerTests(BackendFixture backend)
         return (provider.GetRequiredService<AccountLedger>(), provider.GetRequiredService<LedgerStore>(), new TableServiceClient(backend.StorageConnectionString));
     }
 
+    [Fact]
+    public async Task ReadMany_HeadsWithAndWithoutSnapshotsAndNoHead_AnswersAsReadAsyncDoes()
+    {
+        (AccountLedger ledger, LedgerStore store, TableServiceClient tables) = Services();
+        string[] accounts = [.. Enumerable.Range(0, 4).Select(_ => CustomerJson.NextIds().AccountNo)];
+        DateTimeOffset paidAt = new(2025, 5, 2, 10, 30, 0, TimeSpan.FromHours(8));
+        Posted(await ledger.ChargeAsync(accounts[0], "B1", new Money(10000), new DateOnly(2025, 3, 1), new DateOnly(2025, 3, 31), "charge:B1", null, default));
+        Posted(await ledger.PayAsync(accounts[0], "pay:1", new Money(2500), paidAt, null, default));
+        // accounts[1] has no entries. accounts[2]: a head without its snapshot; accounts[3]: one marked too large.
+        TableClient table = tables.GetTableClient(LedgerStore.TableName);
+        foreach ((string account, bool tooLarge) in new[] { (accounts[2], false), (accounts[3], true) })
+        {
+            Posted(await ledger.PayAsync(account, "pay:1", new Money(100), paidAt, null, default));
+            TableEntity head = (await table.GetEntityAsync<TableEntity>(account, LedgerStore.HeadRowKey(account))).Value;
+            head.Remove("Entries");
+            if (tooLarge)
+            {
+                head["SnapshotTooLarge"] = true;
+            }
+
+            await table.UpdateEntityAsync(head, head.ETag, TableUpdateMode.Replace);
+        }
+
+        string[] asked = [accounts[3], accounts[1], accounts[0], accounts[2]];
+        StoredLedger[] many = await store.ReadManyAsync(asked, 2, default);
+
+        Assert.Equal(asked.Length, many.Length);
+        for (int i = 0; i < asked.Length; i++)
+        {
+            StoredLedger one = await store.ReadAsync(asked[i], default);
+            Assert.Equal(one.Entries.Select(Fields), many[i].Entries.Select(Fields));
+            Assert.Equal((one.HeadETag, one.SnapshotTooLarge), (many[i].HeadETag, many[i].SnapshotTooLarge));
+        }
+
+        Assert.Equal((2, 0, 1, 1), (many[2].Entries.Count, many[1].Entries.Count, many[3].Entries.Count, many[0].Entries.Count));
+        Assert.Null(many[1].HeadETag);
+    }
+
+    [Fact]
+    public async Task ChargeMany_PaymentsPostedToTheSameAccountsMeanwhile_EveryChargeOnceAndRepeatReplays()
+    {
+        AccountLedger ledger = Ledger();
+        string[] accounts = [.. Enumerable.Range(0, 12).Select(_ => CustomerJson.NextIds().AccountNo)];
+        DateTimeOffset paidAt = new(2025, 5, 2, 10, 30, 0, TimeSpan.FromHours(8));
+        LedgerCharge[] charges = [.. accounts.Select((account, k) => new LedgerCharge(account, "B" + k, new Money(1000 + k), new DateOnly(2025, 5, 1), new DateOnly(2025, 5, 31), "charge:B" + k, null))];
+
+        // Payments race the batch's read of the heads: a charge whose read went stale meets the payment's append and posts again.
+        Task<LedgerPostResult[]> charging = ledger.ChargeManyAsync(charges, 4, default);
+        LedgerPostResult[] paid = await Task.WhenAll(accounts.Select(account => ledger.PayAsync(account, "pay:1", new Money(500), paidAt, null, default)));
+        LedgerPostResult[] charged = await charging;
+        LedgerPostResult[] again = await ledger.ChargeManyAsync(charges, 4, default);
+
+        Assert.All(paid, result => Posted(result));
+        Assert.All(charged, result => Posted(result));
+        Assert.All(again, result => Assert.Equal(PostingOutcome.Replayed, result.Outcome));
+        for (int k = 0; k < accounts.Length; k++)
+        {
+            IReadOnlyList<LedgerEntry> stored = await ledger.EntriesAsync(accounts[k], default);
+            Assert.Equal([1L, 2L], stored.Select(e => e.Sequence));
+            Assert.Equal(["charge:B" + k, "pay:1"], stored.Select(e => e.EntryId).Order(StringComparer.Ordinal));
+            Assert.Equal(1000L + k - 500L, LedgerState.Replay(stored).Balance.Fen);
+        }
+    }
+
     static string Fields(LedgerEntry e) =>
         $"{e.Sequence}|{e.EntryId}|{e.Kind}|{e.Amount.Fen}|{e.PostedAt:O}|{e.CreditChange.Fen}|{e.BillId}|{e.IssuedOn}|{e.DueDate}|{e.LateFeeThrough}|{e.ReversesEntryId}|{e.Text}|"
         + string.Join(";", e.Allocations.Select(a => $"{a.BillId}:{a.LateFee.Fen}:{a.Principal.Fen}"));

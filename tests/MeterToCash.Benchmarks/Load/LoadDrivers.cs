@@ -31,7 +31,7 @@ internal static class LoadDrivers
                 await IngestionLoad.RunAsync(Option("meters", 4_000), Option("days", 1), Option("areas", 40), Option("inflight", 8), Option("warmup", 8), hostEnvironment);
                 return 0;
             case "billing":
-                await BillingLoad.RunAsync(Option("accounts", 100_000), Option("areas", 40), Option("baseline-accounts", 2_000), Option("accounts-per-batch", 100), Option("ceiling-accounts", 2_000), hostEnvironment);
+                await BillingLoad.RunAsync(Option("accounts", 100_000), Option("areas", 40), Option("baseline-accounts", 2_000), Option("accounts-per-batch", 100), Option("ceiling-accounts", 2_000), Option("cycles", 3), (options.GetValueOrDefault("task-hub-storage") ?? "separate") != "shared", hostEnvironment);
                 return 0;
             case "payments":
                 await PaymentLoad.RunAsync(
@@ -53,7 +53,7 @@ internal static class LoadDrivers
                 await TableWriteCost.RunAsync(Option("meters", 8_000), Option("areas", 80), Option("rounds", 8), Option("warmup", 6));
                 return 0;
             default:
-                await Console.Error.WriteLineAsync("usage: load archive-import [--rows N] [--areas N] | load ingestion [--meters N] [--days N] [--areas N] [--inflight N] [--warmup DAYS] [--host-env K=V,K=V] | load table-writes [--meters N] [--areas N] [--rounds N] [--warmup N] | load payments [--accounts N] [--concurrency 1,4,16,32,64] [--per-round N] [--storm N] [--one-account N] | load billing [--accounts N] [--areas N] [--baseline-accounts N] [--accounts-per-batch N] [--ceiling-accounts N] [--host-env K=V,K=V] | load line-loss [--areas N] [--meters N] [--rounds N] | load recon [--lines N] [--payments N]");
+                await Console.Error.WriteLineAsync("usage: load archive-import [--rows N] [--areas N] | load ingestion [--meters N] [--days N] [--areas N] [--inflight N] [--warmup DAYS] [--host-env K=V,K=V] | load table-writes [--meters N] [--areas N] [--rounds N] [--warmup N] | load payments [--accounts N] [--concurrency 1,4,16,32,64] [--per-round N] [--storm N] [--one-account N] | load billing [--accounts N] [--areas N] [--baseline-accounts N] [--accounts-per-batch N] [--ceiling-accounts N] [--cycles N] [--task-hub-storage separate|shared] [--host-env K=V,K=V] | load line-loss [--areas N] [--meters N] [--rounds N] | load recon [--lines N] [--payments N]");
                 return 2;
         }
     }

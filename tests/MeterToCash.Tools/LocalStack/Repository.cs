@@ -8,7 +8,14 @@ public static class Repository
     /// <summary>Debug or Release: the caller starts the LocalHost built in the same configuration as itself.</summary>
     public static string Configuration { get; } = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
 
-    public static string LocalHostDll => Path.Combine(Root, "functions", "MeterToCash.LocalHost", "bin", Configuration, "net10.0", "MeterToCash.LocalHost.dll");
+    /// <summary>
+    /// The LocalHost build the tests and drivers start: <c>LOCALHOST_DLL</c> when set (a load driver against a ReadyToRun
+    /// publish, say), else the build in <see cref="Configuration"/>.
+    /// </summary>
+    public static string LocalHostDll =>
+        Environment.GetEnvironmentVariable("LOCALHOST_DLL") is { Length: > 0 } dll
+            ? dll
+            : Path.Combine(Root, "functions", "MeterToCash.LocalHost", "bin", Configuration, "net10.0", "MeterToCash.LocalHost.dll");
 
     public static string Azurite => Path.Combine(Root, "node_modules", "azurite", "dist", "src", "azurite.js");
 

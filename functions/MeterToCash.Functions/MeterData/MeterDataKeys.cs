@@ -42,8 +42,8 @@ public static class MeterDataKeys
     public const string MonthToDateTable = "MeterDayTotals", RegistersTable = "MeterRegisters", RejectionsTable = "VeeRejections";
 
     /// <summary>
-    /// <b>MeterFrozenRegisters</b> (the daily frozen reads, 日冻结, filed by area: a copy of every register read stored at a
-    /// China-local midnight): PartitionKey = <see cref="FrozenPartition"/> (<c>{areaCode}-{yyyyMMdd}</c>, the day the
+    /// <b>MeterFrozenRegisters{yyyyMM}</b> (the daily frozen reads, 日冻结, filed by area: a copy of every register read
+    /// stored at a China-local midnight, one table per month of the midnight's day): PartitionKey = <see cref="FrozenPartition"/> (<c>{areaCode}-{yyyyMMdd}</c>, the day the
     /// midnight starts), RowKey = <see cref="FrozenRow"/> (<c>{METERNO}!{register code}</c>). Why: <b>MeterRegisters</b> is
     /// partitioned by meter for validation, so billing a batch of an area's accounts read two partitions per meter; here the
     /// boundary reads of a whole batch are one RowKey range of one partition per boundary. The copy is written after the
@@ -51,9 +51,15 @@ public static class MeterDataKeys
     /// not stored, and never a different value (a stored read is never replaced): <see cref="RegisterStore.AtManyAsync"/>
     /// falls back to the meter's own partition for any meter whose wanted registers are not all here. '!' sorts below
     /// every character of a meter number, so a RowKey range from the lowest meter to the highest holds every meter in
-    /// between with all its registers.
+    /// between with all its registers. A table per month keeps what a query meets to one month's midnights on Azurite,
+    /// which answers every query by scanning its whole table (on Azure a query reads only its range), and lets
+    /// retention drop a month whole, as the curves' day tables are.
     /// </summary>
-    public const string FrozenRegistersTable = "MeterFrozenRegisters";
+    public static string FrozenRegistersTable(DateOnly day) =>
+        FrozenRegistersTablePrefix + day.ToString("yyyyMM", CultureInfo.InvariantCulture);
+
+    /// <summary>Prefix of the per-month frozen-read tables (<see cref="FrozenRegistersTable"/>).</summary>
+    public const string FrozenRegistersTablePrefix = "MeterFrozenRegisters";
 
     /// <summary>
     /// <b>MeterSpikeReferences</b> (each series' stored <see cref="SpikeReference"/>, see <see cref="SpikeReferenceStore"/>):

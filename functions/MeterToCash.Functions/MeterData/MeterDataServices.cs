@@ -12,7 +12,7 @@ public static class MeterDataServices
     {
         services.AddOptions<MeterDataOptions>().BindConfiguration(MeterDataOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<MeterDataStorage>();
-        services.AddStartupStorage(new StorageResources(Tables: [MeterDataKeys.MonthToDateTable, MeterDataKeys.RegistersTable, MeterDataKeys.FrozenRegistersTable, MeterDataKeys.RejectionsTable, MeterDataKeys.SpikeReferencesTable]));
+        services.AddStartupStorage(new StorageResources(Tables: [MeterDataKeys.MonthToDateTable, MeterDataKeys.RegistersTable, MeterDataKeys.RejectionsTable, MeterDataKeys.SpikeReferencesTable]));
         services.AddSingleton<MeterDirectory>();
         services.AddSingleton<CurveStore>();
         services.AddSingleton<TouBandings>();

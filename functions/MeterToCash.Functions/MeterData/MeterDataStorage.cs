@@ -4,10 +4,11 @@ using Azure.Data.Tables;
 
 namespace MeterToCash.Functions.MeterData;
 
-/// <summary>The meter-data tables, created once at start-up (<see cref="Infrastructure.StorageStartup"/>), except the per-day curve tables, created lazily before the first write to a day. Keys: <see cref="MeterDataKeys"/>.</summary>
+/// <summary>The meter-data tables, created once at start-up (<see cref="Infrastructure.StorageStartup"/>), except the per-day curve tables and the per-month frozen-read tables, created lazily before the first write to them. Keys: <see cref="MeterDataKeys"/>.</summary>
 public sealed class MeterDataStorage(TableServiceClient tables)
 {
     readonly ConcurrentDictionary<DateOnly, Lazy<Task>> curveTablesCreated = new();
+    readonly ConcurrentDictionary<string, Lazy<Task>> frozenTablesCreated = new(StringComparer.Ordinal);
 
     /// <summary>The curve table of a China-local day (it may not exist yet: readers treat a missing table as no curves).</summary>
     public TableClient Curves(DateOnly day) => tables.GetTableClient(MeterDataKeys.CurvesTable(day));
@@ -46,7 +47,12 @@ public sealed class MeterDataStorage(TableServiceClient tables)
 
     public TableClient Registers { get; } = tables.GetTableClient(MeterDataKeys.RegistersTable);
 
-    public TableClient FrozenRegisters { get; } = tables.GetTableClient(MeterDataKeys.FrozenRegistersTable);
+    /// <summary>The frozen-read table of the month of <paramref name="day"/> (it may not exist yet: readers treat a missing table as nothing copied).</summary>
+    public TableClient FrozenRegisters(DateOnly day) => tables.GetTableClient(MeterDataKeys.FrozenRegistersTable(day));
+
+    /// <summary>Creates the frozen-read table of the month of <paramref name="day"/> once per process, before the first copy into it.</summary>
+    public Task EnsureFrozenRegistersTableAsync(DateOnly day) =>
+        frozenTablesCreated.GetOrAdd(MeterDataKeys.FrozenRegistersTable(day), name => new Lazy<Task>(() => CreateTableAsync(tables, name))).Value;
 
     public TableClient Rejections { get; } = tables.GetTableClient(MeterDataKeys.RejectionsTable);
 

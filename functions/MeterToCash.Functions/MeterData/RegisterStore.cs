@@ -155,7 +155,7 @@ public sealed class RegisterStore(MeterDataStorage storage)
 
     /// <summary>
     /// The reads each request asks for, in request order (each list in the order of its registers). Requests at a
-    /// China-local midnight are answered from the frozen-read copy (<see cref="MeterDataKeys.FrozenRegistersTable"/>): one
+    /// China-local midnight are answered from the frozen-read copy (<see cref="MeterDataKeys.FrozenRegistersTable"/>, a table per month): one
     /// RowKey-range query per area and midnight, from the lowest meter asked to the highest. A request the copy does not
     /// answer with every register it wants (not at midnight, a read a crash left out of the copy, a meter filed under
     /// another area, or a register that was never read) is answered by <see cref="AtAsync"/> from the meter's own partition,
@@ -187,20 +187,27 @@ public sealed class RegisterStore(MeterDataStorage storage)
             }
         }
 
-        IEnumerable<IGrouping<string, int>> byPartition = atMidnight
-            .GroupBy(i => MeterDataKeys.FrozenPartition(requests[i].AreaCode, ChinaTime.LocalDay(requests[i].ReadAt)), StringComparer.Ordinal);
-        foreach (IGrouping<string, int> partition in byPartition)
+        IEnumerable<IGrouping<(string Partition, DateOnly Day), int>> byPartition = atMidnight
+            .GroupBy(i => (MeterDataKeys.FrozenPartition(requests[i].AreaCode, ChinaTime.LocalDay(requests[i].ReadAt)), ChinaTime.LocalDay(requests[i].ReadAt)));
+        foreach (IGrouping<(string Partition, DateOnly Day), int> partition in byPartition)
         {
             string[] meters = [.. partition.Select(i => MeterDataKeys.Meter(requests[i].Meter.Value)).Order(StringComparer.Ordinal)];
             string from = MeterDataKeys.FrozenRowsFrom(meters[0]), to = MeterDataKeys.FrozenRowsTo(meters[^1]);
-            string filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition.Key} and RowKey ge {from} and RowKey lt {to}");
+            string filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition.Key.Partition} and RowKey ge {from} and RowKey lt {to}");
             Dictionary<string, StoredRegister> copied = new(StringComparer.Ordinal);
-            await foreach (TableEntity e in storage.FrozenRegisters.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+            try
             {
-                if (FromEntity(e) is { } stored)
+                await foreach (TableEntity e in storage.FrozenRegisters(partition.Key.Day).QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
                 {
-                    copied[e.RowKey] = stored;
+                    if (FromEntity(e) is { } stored)
+                    {
+                        copied[e.RowKey] = stored;
+                    }
                 }
+            }
+            catch (RequestFailedException e) when (MeterDataStorage.IsMissingTable(e))
+            {
+                // No read of that month was ever copied: every meter falls back to its own partition.
             }
 
             foreach (int i in partition)
@@ -222,19 +229,25 @@ public sealed class RegisterStore(MeterDataStorage storage)
 
     /// <summary>
     /// Copies the reads among <paramref name="reads"/> that were taken at a China-local midnight into the frozen-read copy
-    /// of their area (<see cref="MeterDataKeys.FrozenRegistersTable"/>): upserts, one entity-group transaction per area-day
+    /// of their area (<see cref="MeterDataKeys.FrozenRegistersTable"/>, a table per month): upserts, one entity-group transaction per area-day
     /// and 100 reads, so writing the same reads again changes nothing. Called after the reads themselves are stored.
     /// </summary>
     public async Task CopyFrozenAsync(IEnumerable<(string AreaCode, StoredRegister Read)> reads, CancellationToken cancellationToken)
     {
-        IEnumerable<TableEntity[]> transactions = reads
+        IEnumerable<IGrouping<DateOnly, (string AreaCode, StoredRegister Read)>> byDay = reads
             .Where(r => MeterDataKeys.IsFrozenInstant(r.Read.Reading.ReadAt))
-            .Select(r => FrozenEntity(r.AreaCode, r.Read))
-            .GroupBy(e => e.PartitionKey, StringComparer.Ordinal)
-            .SelectMany(p => p.DistinctBy(e => e.RowKey, StringComparer.Ordinal).Chunk(MaxTransaction));
-        foreach (TableEntity[] chunk in transactions)
+            .GroupBy(r => ChinaTime.LocalDay(r.Read.Reading.ReadAt));
+        foreach (IGrouping<DateOnly, (string AreaCode, StoredRegister Read)> day in byDay)
         {
-            await storage.FrozenRegisters.SubmitTransactionAsync(chunk.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)), cancellationToken);
+            IEnumerable<TableEntity[]> transactions = day
+                .Select(r => FrozenEntity(r.AreaCode, r.Read))
+                .GroupBy(e => e.PartitionKey, StringComparer.Ordinal)
+                .SelectMany(p => p.DistinctBy(e => e.RowKey, StringComparer.Ordinal).Chunk(MaxTransaction));
+            await storage.EnsureFrozenRegistersTableAsync(day.Key);
+            foreach (TableEntity[] chunk in transactions)
+            {
+                await storage.FrozenRegisters(day.Key).SubmitTransactionAsync(chunk.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)), cancellationToken);
+            }
         }
     }
 

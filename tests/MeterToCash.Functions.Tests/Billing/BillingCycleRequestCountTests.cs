@@ -53,7 +53,7 @@ public class BillingCycleRequestCountTests
         // partition, no ledger head or bill history is read per account, and no outbox row is written or deleted per bill.
         Assert.Equal(1, cycle.GetValueOrDefault("table Bills query"));
         Assert.Equal(1, cycle.GetValueOrDefault("table Ledger query"));
-        Assert.Equal(2, cycle.GetValueOrDefault("table MeterFrozenRegisters query"));
+        Assert.Equal(2, cycle.Where(c => c.Key.StartsWith("table MeterFrozenRegisters", StringComparison.Ordinal) && c.Key.EndsWith(" query", StringComparison.Ordinal)).Sum(c => c.Value));
         Assert.False(cycle.ContainsKey("table MeterRegisters query"), string.Join(", ", cycle));
         Assert.Equal(Accounts, cycle.GetValueOrDefault("table Bills insert"));
         Assert.Equal(Accounts, cycle.GetValueOrDefault("queue bill-notifications POST"));

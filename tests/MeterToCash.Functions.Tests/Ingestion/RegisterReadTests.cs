@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
+using MeterToCash.Functions.MeterData;
 using MeterToCash.Functions.Tests.Infrastructure;
 using static MeterToCash.Functions.Tests.Ingestion.ReadingJson;
 
@@ -191,12 +192,16 @@ public class RegisterReadTests(BackendFixture backend)
     /// <summary>The meter's rows in the frozen-read copy, in every area and day, with their ETags.</summary>
     async Task<string[]> FrozenCopyETagsAsync(string meter)
     {
-        TableClient copy = new(backend.StorageConnectionString, "MeterFrozenRegisters");
+        TableServiceClient service = new(backend.StorageConnectionString);
         string from = meter.ToUpperInvariant() + "!", to = meter.ToUpperInvariant() + "!~";
         List<string> etags = [];
-        await foreach (TableEntity e in copy.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey ge {from} and RowKey lt {to}")))
+        string monthTables = TableServiceClient.CreateQueryFilter($"TableName ge {MeterDataKeys.FrozenRegistersTablePrefix} and TableName lt {MeterDataKeys.FrozenRegistersTablePrefix + "~"}");
+        await foreach (Azure.Data.Tables.Models.TableItem month in service.QueryAsync(monthTables))
         {
-            etags.Add(e.PartitionKey + "/" + e.RowKey + " " + e.ETag);
+            await foreach (TableEntity e in service.GetTableClient(month.Name).QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey ge {from} and RowKey lt {to}")))
+            {
+                etags.Add(month.Name + "/" + e.PartitionKey + "/" + e.RowKey + " " + e.ETag);
+            }
         }
 
         return [.. etags];

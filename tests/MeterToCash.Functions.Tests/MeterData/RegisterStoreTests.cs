@@ -42,11 +42,18 @@ public class RegisterStoreTests(BackendFixture backend)
 
     async Task<List<TableEntity>> CopiedRowsAsync(string area, DateOnly day)
     {
-        TableClient table = new(backend.StorageConnectionString, MeterDataKeys.FrozenRegistersTable);
+        TableClient table = new(backend.StorageConnectionString, MeterDataKeys.FrozenRegistersTable(day));
         List<TableEntity> rows = [];
-        await foreach (TableEntity row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {MeterDataKeys.FrozenPartition(area, day)}")))
+        try
         {
-            rows.Add(row);
+            await foreach (TableEntity row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {MeterDataKeys.FrozenPartition(area, day)}")))
+            {
+                rows.Add(row);
+            }
+        }
+        catch (Azure.RequestFailedException e) when (MeterDataStorage.IsMissingTable(e))
+        {
+            // Nothing of that month was ever copied.
         }
 
         return rows;
@@ -93,6 +100,39 @@ public class RegisterStoreTests(BackendFixture backend)
         IReadOnlyList<StoredRegister> answer = (await store.AtManyAsync([request], 4, default))[0];
 
         Assert.Equal(reads.Select(r => r.Reading), answer.Select(r => r.Reading));
+    }
+
+    [Fact]
+    public async Task AtMany_MonthWithoutACopyTable_ReadsTheMeterPartitionInstead()
+    {
+        // A month no test copies into, so its table is never created: reads stored before the copy existed.
+        DateTimeOffset midnight = ChinaTime.DayStart(new DateOnly(2019, 7, 1));
+        string area = "TRS" + Guid.NewGuid().ToString("N")[..6].ToUpperInvariant(), meter = NewMeter();
+        RegisterStore store = Store();
+        StoredRegister[] reads = ThreeReads(meter, midnight, 0m);
+        await store.AddAsync(reads, default);
+
+        RegistersAt request = new(area, new MeterId(meter), ThreeRegisters, midnight);
+        IReadOnlyList<StoredRegister> answer = (await store.AtManyAsync([request], 4, default))[0];
+
+        Assert.Equal(reads.Select(r => r.Reading), answer.Select(r => r.Reading));
+    }
+
+    [Fact]
+    public async Task CopyFrozen_MidnightsOfTwoMonths_EachInItsMonthTable()
+    {
+        string area = "TRS" + Guid.NewGuid().ToString("N")[..6].ToUpperInvariant(), meter = NewMeter();
+        DateTimeOffset nextMonth = ChinaTime.DayStart(new DateOnly(2024, 4, 1));
+        RegisterStore store = Store();
+        StoredRegister[] reads = [.. ThreeReads(meter, Midnight, 0m), .. ThreeReads(meter, nextMonth, 50m)];
+        await store.AddAsync(reads, default);
+
+        await store.CopyFrozenAsync(reads.Select(r => (area, r)), default);
+
+        Assert.Equal(3, (await CopiedRowsAsync(area, ChinaTime.LocalDay(Midnight))).Count);
+        Assert.Equal(3, (await CopiedRowsAsync(area, new DateOnly(2024, 4, 1))).Count);
+        Assert.NotEqual(MeterDataKeys.FrozenRegistersTable(ChinaTime.LocalDay(Midnight)), MeterDataKeys.FrozenRegistersTable(new DateOnly(2024, 4, 1)));
+        await AssertAnswersAsAtAsync(store, [new RegistersAt(area, new MeterId(meter), ThreeRegisters, Midnight), new RegistersAt(area, new MeterId(meter), ThreeRegisters, nextMonth)]);
     }
 
     [Fact]

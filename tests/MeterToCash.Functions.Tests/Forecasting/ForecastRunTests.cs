@@ -142,7 +142,7 @@ public class ForecastRunTests(BackendFixture backend) : IAsyncLifetime
         });
         ForecastWorkflow workflow = ActivatorUtilities.CreateInstance<ForecastWorkflow>(provider);
 
-        await using DurableTaskTestHost host = await DurableTaskTestHost.StartAsync(registry => registry
+        await using DurableTaskTestHost host = await InProcessDurable.StartAsync(registry => registry
             .AddOrchestratorFunc<ForecastRunInput, ForecastRunSummary>(nameof(ForecastWorkflow.ForecastLoad), (context, _) => ForecastWorkflow.ForecastLoad(context))
             .AddOrchestratorFunc<ForecastWork[], ForecastRunSummary>(nameof(ForecastWorkflow.ForecastLoadBatch), (context, _) => ForecastWorkflow.ForecastLoadBatch(context))
             .AddActivityFunc<ForecastRunInput, IReadOnlyList<ForecastWork[]>>(nameof(ForecastWorkflow.PlanForecast), (_, input) => workflow.PlanForecast(input))

@@ -41,9 +41,8 @@ public sealed class FailedRunStatusTests(BackendFixture backend)
     {
         StatusEndpoint endpoint = Endpoint(workflow);
         await using ServiceProvider services = Services();
-        await using DurableTaskTestHost host = await DurableTaskTestHost.StartAsync(
-            registry => registry.AddOrchestratorFunc<object?, object?>(endpoint.Orchestrator, FailWithoutMessage),
-            new DurableTaskTestHostOptions { Port = ChildProcess.FreePort() });
+        await using DurableTaskTestHost host = await InProcessDurable.StartAsync(
+            registry => registry.AddOrchestratorFunc<object?, object?>(endpoint.Orchestrator, FailWithoutMessage));
         await host.Client.ScheduleNewOrchestrationInstanceAsync(endpoint.Orchestrator, endpoint.Input, new StartOrchestrationOptions(endpoint.Id));
         using CancellationTokenSource timeout = new(TimeSpan.FromMinutes(1));
         OrchestrationMetadata failed = await host.Client.WaitForInstanceCompletionAsync(endpoint.Id, getInputsAndOutputs: true, timeout.Token);

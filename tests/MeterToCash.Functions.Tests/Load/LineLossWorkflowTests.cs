@@ -34,7 +34,7 @@ public class LineLossWorkflowTests(BackendFixture backend)
         await using ServiceProvider provider = backend.AppServices(new Dictionary<string, string?> { ["Load:AreasPerBatch"] = "2", ["Load:AreasPerActivity"] = "1" });
         LineLossWorkflow workflow = ActivatorUtilities.CreateInstance<LineLossWorkflow>(provider);
 
-        await using DurableTaskTestHost host = await DurableTaskTestHost.StartAsync(registry => registry
+        await using DurableTaskTestHost host = await InProcessDurable.StartAsync(registry => registry
             .AddOrchestratorFunc<LineLossEvaluationInput, LineLossSummary>(nameof(LineLossWorkflow.LineLossEvaluation), (context, _) => LineLossWorkflow.LineLossEvaluation(context))
             .AddOrchestratorFunc<LineLossBatchInput, LineLossSummary>(nameof(LineLossWorkflow.LineLossEvaluationBatch), (context, _) => LineLossWorkflow.LineLossEvaluationBatch(context))
             .AddActivityFunc<LineLossEvaluationInput, IReadOnlyList<string[][]>>(nameof(LineLossWorkflow.ListLineLossAreas), (_, input) => workflow.ListLineLossAreas(input))

@@ -52,11 +52,8 @@ public sealed class AccountLedger(LedgerStore store, TimeProvider time, ILogger<
     }
 
     /// <summary>Charges a bill's principal (<see cref="LedgerPostings.Charge"/>), posted now; credit on the account pays it at once.</summary>
-    public Task<LedgerPostResult> ChargeAsync(string accountNo, string billId, Money amount, DateOnly issuedOn, DateOnly dueDate, string entryId, string? text, CancellationToken ct)
-    {
-        DateTimeOffset now = time.GetUtcNow();
-        return PostAsync(accountNo, state => LedgerPostings.Charge(state, billId, amount, issuedOn, dueDate, entryId, PostedAtOf(state, entryId, now), text), ct);
-    }
+    public Task<LedgerPostResult> ChargeAsync(string accountNo, string billId, Money amount, DateOnly issuedOn, DateOnly dueDate, string entryId, string? text, CancellationToken ct) =>
+        PostCoreAsync(accountNo, Charging(new LedgerCharge(accountNo, billId, amount, issuedOn, dueDate, entryId, text), time.GetUtcNow()), ct);
 
     /// <summary>
     /// Charges many bills (a billing batch's), each as <see cref="ChargeAsync"/> does, up to <paramref name="parallelism"/>
@@ -78,16 +75,13 @@ public sealed class AccountLedger(LedgerStore store, TimeProvider time, ILogger<
         LedgerPostResult[] results = new LedgerPostResult[charges.Count];
         ParallelOptions inParallel = new() { MaxDegreeOfParallelism = parallelism, CancellationToken = ct };
         await Parallel.ForEachAsync(Enumerable.Range(0, charges.Count), inParallel, async (i, token) =>
-        {
-            LedgerCharge charge = charges[i];
-            results[i] = await PostCoreAsync(
-                charge.AccountNo,
-                state => LedgerPostResult.From(LedgerPostings.Charge(state, charge.BillId, charge.Amount, charge.IssuedOn, charge.DueDate, charge.EntryId, PostedAtOf(state, charge.EntryId, now), charge.Text)),
-                token,
-                read[i]);
-        });
+            results[i] = await PostCoreAsync(charges[i].AccountNo, Charging(charges[i], now), token, read[i]));
         return results;
     }
+
+    /// <summary>The posting of a charge (<see cref="LedgerPostings.Charge"/>) at <paramref name="now"/>, or at the stored entry's time for a repeat.</summary>
+    static Func<LedgerState, LedgerPostResult> Charging(LedgerCharge charge, DateTimeOffset now) =>
+        state => LedgerPostResult.From(LedgerPostings.Charge(state, charge.BillId, charge.Amount, charge.IssuedOn, charge.DueDate, charge.EntryId, PostedAtOf(state, charge.EntryId, now), charge.Text));
 
     /// <summary>Posts a payment received at <paramref name="paidAt"/> (<see cref="LedgerPostings.Pay"/>): oldest bill first, late fee before principal, the rest credit.</summary>
     public Task<LedgerPostResult> PayAsync(string accountNo, string entryId, Money amount, DateTimeOffset paidAt, string? text, CancellationToken ct) =>

@@ -7,18 +7,17 @@ namespace MeterToCash.Functions.MeterData;
 /// <summary>The meter-data tables, created once at start-up (<see cref="Infrastructure.StorageStartup"/>), except the per-day curve tables and the per-month frozen-read tables, created lazily before the first write to them. Keys: <see cref="MeterDataKeys"/>.</summary>
 public sealed class MeterDataStorage(TableServiceClient tables)
 {
-    readonly ConcurrentDictionary<DateOnly, Lazy<Task>> curveTablesCreated = new();
-    readonly ConcurrentDictionary<string, Lazy<Task>> frozenTablesCreated = new(StringComparer.Ordinal);
+    /// <summary>The tables created lazily by this process (a day's curves, a month's frozen reads), by name.</summary>
+    readonly ConcurrentDictionary<string, Lazy<Task>> tablesCreated = new(StringComparer.Ordinal);
 
     /// <summary>The curve table of a China-local day (it may not exist yet: readers treat a missing table as no curves).</summary>
     public TableClient Curves(DateOnly day) => tables.GetTableClient(MeterDataKeys.CurvesTable(day));
 
     /// <summary>Creates a day's curve table once per process, before the first write to it.</summary>
-    public Task EnsureCurvesTableAsync(DateOnly day) =>
-        curveTablesCreated.GetOrAdd(day, d => new Lazy<Task>(() => CreateTableAsync(tables, MeterDataKeys.CurvesTable(d)))).Value;
+    public Task EnsureCurvesTableAsync(DateOnly day) => EnsureTableAsync(MeterDataKeys.CurvesTable(day));
 
     /// <summary>Forgets that a day's curve table was created, so the next write creates it again.</summary>
-    public void ForgetCurvesTable(DateOnly day) => curveTablesCreated.TryRemove(day, out _);
+    public void ForgetCurvesTable(DateOnly day) => tablesCreated.TryRemove(MeterDataKeys.CurvesTable(day), out _);
 
     /// <summary>The days whose curve table exists (for retention).</summary>
     public async IAsyncEnumerable<DateOnly> ListCurveTableDaysAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
@@ -51,8 +50,10 @@ public sealed class MeterDataStorage(TableServiceClient tables)
     public TableClient FrozenRegisters(DateOnly day) => tables.GetTableClient(MeterDataKeys.FrozenRegistersTable(day));
 
     /// <summary>Creates the frozen-read table of the month of <paramref name="day"/> once per process, before the first copy into it.</summary>
-    public Task EnsureFrozenRegistersTableAsync(DateOnly day) =>
-        frozenTablesCreated.GetOrAdd(MeterDataKeys.FrozenRegistersTable(day), name => new Lazy<Task>(() => CreateTableAsync(tables, name))).Value;
+    public Task EnsureFrozenRegistersTableAsync(DateOnly day) => EnsureTableAsync(MeterDataKeys.FrozenRegistersTable(day));
+
+    /// <summary>Creates a table once per process (a concurrent creator elsewhere is harmless).</summary>
+    Task EnsureTableAsync(string name) => tablesCreated.GetOrAdd(name, created => new Lazy<Task>(() => CreateTableAsync(tables, created))).Value;
 
     public TableClient Rejections { get; } = tables.GetTableClient(MeterDataKeys.RejectionsTable);
 

@@ -187,13 +187,13 @@ public sealed class RegisterStore(MeterDataStorage storage)
             }
         }
 
-        IEnumerable<IGrouping<(string Partition, DateOnly Day), int>> byPartition = atMidnight
-            .GroupBy(i => (MeterDataKeys.FrozenPartition(requests[i].AreaCode, ChinaTime.LocalDay(requests[i].ReadAt)), ChinaTime.LocalDay(requests[i].ReadAt)));
-        foreach (IGrouping<(string Partition, DateOnly Day), int> partition in byPartition)
+        IEnumerable<IGrouping<(string AreaCode, DateOnly Day), int>> byAreaDay = atMidnight
+            .GroupBy(i => (requests[i].AreaCode, ChinaTime.LocalDay(requests[i].ReadAt)));
+        foreach (IGrouping<(string AreaCode, DateOnly Day), int> partition in byAreaDay)
         {
             string[] meters = [.. partition.Select(i => MeterDataKeys.Meter(requests[i].Meter.Value)).Order(StringComparer.Ordinal)];
             string from = MeterDataKeys.FrozenRowsFrom(meters[0]), to = MeterDataKeys.FrozenRowsTo(meters[^1]);
-            string filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition.Key.Partition} and RowKey ge {from} and RowKey lt {to}");
+            string filter = TableClient.CreateQueryFilter($"PartitionKey eq {MeterDataKeys.FrozenPartition(partition.Key.AreaCode, partition.Key.Day)} and RowKey ge {from} and RowKey lt {to}");
             Dictionary<string, StoredRegister> copied = new(StringComparer.Ordinal);
             try
             {

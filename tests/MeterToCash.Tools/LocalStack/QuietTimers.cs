@@ -1,7 +1,7 @@
-namespace MeterToCash.Benchmarks.Load;
+namespace MeterToCash.Tools.LocalStack;
 
-/// <summary>LocalHost settings that keep the app's timers out of a measured run: each schedule set to 1 January.</summary>
-internal static class QuietTimers
+/// <summary>LocalHost settings that keep the app's timers out of a measured run or a counted test: each schedule set to 1 January.</summary>
+public static class QuietTimers
 {
     /// <summary>A schedule that does not fire during a run.</summary>
     public const string NotDuringTheRun = "0 0 0 1 1 *";

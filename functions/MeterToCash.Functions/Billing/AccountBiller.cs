@@ -26,8 +26,9 @@ public sealed record CycleRef(string CycleId, string GroupCode, DateOnly PeriodS
 /// <para>Idempotent: an account that already has a bill for the period (any revision) gets that bill back and nothing is
 /// computed again, so a rerun batch, a retried activity or a cycle started twice bills once. Only what the feature owns
 /// is written here; the ledger charge of an issued bill is <see cref="BillLifecycle"/>'s.</para>
-/// <para>Reads per batch: the accounts' bill histories, one range query over their partitions
-/// (<see cref="BillStore.ListManyAsync"/>; a batch's accounts are numbered together, so the range holds little else). The register reads at the meters' span boundaries
+/// <para>Reads per batch: the accounts' earlier bills, one range query over their partitions that returns each bill's
+/// status and kWh, not its document (<see cref="BillStore.ListEarlierManyAsync"/>; a batch's accounts are numbered
+/// together, so the range holds little else); an account already billed for the period (a rerun) then reads that bill. The register reads at the meters' span boundaries
 /// are read for the whole batch at once (<see cref="RegisterStore.AtManyAsync"/>: the batch is one area, so its frozen
 /// reads at a midnight are one query), and so are the curves, after every account's registers are known: the curves
 /// of a day are one partition and <see cref="CurveStore.GetManyAsync"/> reads them with one range query per day
@@ -55,13 +56,9 @@ public sealed class AccountBiller(
     public async Task<BillEntry[]> BillAsync(IReadOnlyList<Customer> customers, CycleRef cycle, int parallelism, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(customers);
-        BillEntry?[] existing = new BillEntry?[customers.Count];
         IReadOnlyDictionary<string, Tariff?> tariffs = await TariffsAsync(customers.Select(c => TariffCodeOn(c, cycle)), cancellationToken);
-        IReadOnlyList<BillEntry>[] earlier = await bills.ListManyAsync([.. customers.Select(c => c.AccountNo)], parallelism, cancellationToken);
-        for (int i = 0; i < customers.Count; i++)
-        {
-            existing[i] = earlier[i].Where(b => b.Bill.PeriodStart == cycle.PeriodStart).MaxBy(b => b.Bill.Revision);
-        }
+        IReadOnlyList<EarlierBill>[] earlier = await bills.ListEarlierManyAsync([.. customers.Select(c => c.AccountNo)], parallelism, cancellationToken);
+        BillEntry?[] existing = await ExistingAsync(earlier, cycle, parallelism, cancellationToken);
 
         int[] toMake = [.. Enumerable.Range(0, customers.Count).Where(i => existing[i] is null)];
         AccountData[] gathered = await GatherAsync([.. toMake.Select(i => (customers[i], earlier[i]))], cycle, tariffs, parallelism, cancellationToken);
@@ -77,11 +74,29 @@ public sealed class AccountBiller(
         return entries;
     }
 
+    /// <summary>
+    /// Each account's stored bill for the cycle's period (its latest revision), read by id, or null for an account not
+    /// billed for it yet.
+    /// </summary>
+    async Task<BillEntry?[]> ExistingAsync(IReadOnlyList<EarlierBill>[] earlier, CycleRef cycle, int parallelism, CancellationToken cancellationToken)
+    {
+        BillEntry?[] existing = new BillEntry?[earlier.Length];
+        ParallelOptions inParallel = new() { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(Enumerable.Range(0, earlier.Length), inParallel, async (i, ct) =>
+        {
+            if (earlier[i].Where(b => b.PeriodStart == cycle.PeriodStart).MaxBy(b => b.Revision) is { } latest)
+            {
+                existing[i] = await bills.FindAsync(latest.BillId, ct) ?? throw new InvalidOperationException($"Bill {latest.BillId} is listed but cannot be read.");
+            }
+        });
+        return existing;
+    }
+
     /// <summary>A new revision of the account's bill for the period (a rebill after a cancellation or a correction).</summary>
     public async Task<BillEntry> RebillAsync(Customer customer, BillEntry replaced, CancellationToken cancellationToken)
     {
-        IReadOnlyList<BillEntry> earlier = await bills.ListAsync(customer.AccountNo, cancellationToken);
-        int revision = earlier.Where(b => b.Bill.PeriodStart == replaced.Bill.PeriodStart).Max(b => b.Bill.Revision) + 1;
+        IReadOnlyList<EarlierBill> earlier = [.. (await bills.ListAsync(customer.AccountNo, cancellationToken)).Select(EarlierBill.Of)];
+        int revision = earlier.Where(b => b.PeriodStart == replaced.Bill.PeriodStart).Max(b => b.Revision) + 1;
         CycleRef cycle = new(replaced.Bill.CycleId, replaced.Bill.GroupCode, replaced.Bill.PeriodStart, replaced.Bill.PeriodEnd);
         AccountData data = (await GatherAsync([(customer, earlier)], cycle, await TariffsAsync([TariffCodeOn(customer, cycle)], cancellationToken), 1, cancellationToken))[0];
         StoredBill bill = Compute(data, await ReadCurvesAsync([data], cancellationToken), revision, replaced.Bill.BillId);
@@ -94,7 +109,7 @@ public sealed class AccountBiller(
     sealed record AccountData(
         Customer Customer,
         CycleRef Cycle,
-        IReadOnlyList<BillEntry> Earlier,
+        IReadOnlyList<EarlierBill> Earlier,
         string? TariffCode,
         Tariff? Tariff,
         IReadOnlyDictionary<int, HolidayCalendar?> Calendars,
@@ -131,7 +146,7 @@ public sealed class AccountBiller(
     /// accounts), and each meter's span with its register reads at the span's two midnights. The reads of all the accounts are asked for together (<see cref="RegisterStore.AtManyAsync"/>):
     /// a batch is one area, so its boundary reads are one query per midnight.
     /// </summary>
-    async Task<AccountData[]> GatherAsync(IReadOnlyList<(Customer Customer, IReadOnlyList<BillEntry> Earlier)> accounts, CycleRef cycle, IReadOnlyDictionary<string, Tariff?> tariffs, int parallelism, CancellationToken cancellationToken)
+    async Task<AccountData[]> GatherAsync(IReadOnlyList<(Customer Customer, IReadOnlyList<EarlierBill> Earlier)> accounts, CycleRef cycle, IReadOnlyDictionary<string, Tariff?> tariffs, int parallelism, CancellationToken cancellationToken)
     {
         IReadOnlyDictionary<int, HolidayCalendar?> years = await CalendarsAsync(cycle, cancellationToken);
         (AccountPlan Plan, IReadOnlyList<MeterPlan> Meters)[] planned = [.. accounts.Select(a => Plan(a.Customer, a.Earlier, cycle, tariffs))];
@@ -156,7 +171,7 @@ public sealed class AccountBiller(
     }
 
     /// <summary>An account before its meter data is read: its tariff (null: none, or not in the catalogue).</summary>
-    sealed record AccountPlan(Customer Customer, IReadOnlyList<BillEntry> Earlier, string? TariffCode, Tariff? Tariff);
+    sealed record AccountPlan(Customer Customer, IReadOnlyList<EarlierBill> Earlier, string? TariffCode, Tariff? Tariff);
 
     /// <summary>A meter in service in the period, before its reads: its span (start inclusive, end exclusive) and the reads wanted at each end.</summary>
     sealed record MeterPlan(ServicePoint Point, MeterId Meter, DateOnly SpanStart, DateOnly SpanEnd, bool Demand, RegistersAt AtSpanStart, RegistersAt AtSpanEnd);
@@ -173,7 +188,7 @@ public sealed class AccountBiller(
         return years;
     }
 
-    static (AccountPlan Plan, IReadOnlyList<MeterPlan> Meters) Plan(Customer customer, IReadOnlyList<BillEntry> earlier, CycleRef cycle, IReadOnlyDictionary<string, Tariff?> tariffs)
+    static (AccountPlan Plan, IReadOnlyList<MeterPlan> Meters) Plan(Customer customer, IReadOnlyList<EarlierBill> earlier, CycleRef cycle, IReadOnlyDictionary<string, Tariff?> tariffs)
     {
         string? tariffCode = TariffCodeOn(customer, cycle);
         Tariff? tariff = tariffCode is null ? null : tariffs[tariffCode];
@@ -243,7 +258,7 @@ public sealed class AccountBiller(
 
     StoredBill Compute(AccountData account, IReadOnlyDictionary<CurveKey, StoredCurve?> storedCurves, int revision, string? replaces)
     {
-        (Customer customer, CycleRef cycle, IReadOnlyList<BillEntry> earlier, string? tariffCode, Tariff? tariff, IReadOnlyDictionary<int, HolidayCalendar?> years, IReadOnlyList<MeterSpan> meters) = account;
+        (Customer customer, CycleRef cycle, IReadOnlyList<EarlierBill> earlier, string? tariffCode, Tariff? tariff, IReadOnlyDictionary<int, HolidayCalendar?> years, IReadOnlyList<MeterSpan> meters) = account;
         DateOnly lastDay = cycle.PeriodEnd.AddDays(-1);
         List<BillReason> reasons = [];
         if (tariff is null)
@@ -260,8 +275,8 @@ public sealed class AccountBiller(
             m.Reads,
             [.. m.CurveKeys.Select(k => storedCurves[k]!).Where(c => c.ETag is not null).Select(c => c.Curve)]))];
         decimal yearToDate = earlier
-            .Where(b => b.Status == BillStatus.Issued && b.Bill.PeriodStart.Year == cycle.PeriodStart.Year && b.Bill.PeriodStart < cycle.PeriodStart)
-            .Sum(b => b.Bill.Determinants?.TotalKwh ?? 0m);
+            .Where(b => b.Status == BillStatus.Issued && b.PeriodStart.Year == cycle.PeriodStart.Year && b.PeriodStart < cycle.PeriodStart)
+            .Sum(b => b.TotalKwh ?? 0m);
         decimal? kva = customer.ServicePoints.Sum(p => p.ContractedCapacityKva);
         DeterminantsResult result = DeterminantsBuilder.Build(new BillingInput(cycle.Period, customer.ServicePoints, data, version.Energy.IsTimeOfUse, classifier, kva, yearToDate));
         IReadOnlyList<BillMeterSource> sources = [.. result.Sources.Select(Source)];
@@ -279,8 +294,8 @@ public sealed class AccountBiller(
         }
 
         IReadOnlyList<decimal> lastTwelve = [.. earlier
-            .Where(b => b.Status == BillStatus.Issued && b.Bill.PeriodStart < cycle.PeriodStart && b.Bill.PeriodStart >= cycle.PeriodStart.AddMonths(-12))
-            .Select(b => b.Bill.Determinants?.TotalKwh ?? 0m)];
+            .Where(b => b.Status == BillStatus.Issued && b.PeriodStart < cycle.PeriodStart && b.PeriodStart >= cycle.PeriodStart.AddMonths(-12))
+            .Select(b => b.TotalKwh ?? 0m)];
         BillCheckInput checks = new(result.Determinants!.TotalKwh, lastTwelve, occupied: true, rating.Bill.Total, result.EstimatedShare, tariffCode)
         {
             ClassCeilingKwh = ClassUsage.CeilingKwh(customer.Class, cycle.Period.Days, customer.ServicePoints.Count),

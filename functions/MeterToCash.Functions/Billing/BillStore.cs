@@ -12,6 +12,20 @@ namespace MeterToCash.Functions.Billing;
 /// <summary>A stored bill with its status and the ETag its status changes are conditional on.</summary>
 public sealed record BillEntry(StoredBill Bill, BillStatus Status, string? StatusBy, DateTimeOffset? StatusAt, ETag ETag);
 
+/// <summary>
+/// What a cycle reads of an account's earlier bill: its id, period start, revision, status and billed kWh (the
+/// determinants' total, kWh after the multiplier; null when the bill has none, e.g. one held for missing data).
+/// </summary>
+public sealed record EarlierBill(string BillId, DateOnly PeriodStart, int Revision, BillStatus Status, decimal? TotalKwh)
+{
+    /// <summary>The summary of a bill read whole.</summary>
+    public static EarlierBill Of(BillEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return new(entry.Bill.BillId, entry.Bill.PeriodStart, entry.Bill.Revision, entry.Status, entry.Bill.Determinants?.TotalKwh);
+    }
+}
+
 /// <summary>A cycle's record of one account: which bill, its status and total, the reasons it was held.</summary>
 public sealed record CycleBill(string AccountNo, string BillId, BillStatus Status, long TotalFen, IReadOnlyList<BillReason> Reasons);
 
@@ -19,14 +33,16 @@ public sealed record CycleBill(string AccountNo, string BillId, BillStatus Statu
 /// Bills and the cycles' account lists.
 /// <para><b>Bills</b>: PartitionKey = account number, RowKey = <c>{period start yyyyMMdd}-r{revision:D2}|{account}</c>, so an
 /// account's bills are one partition query in period order (statements, year-to-date kWh, the last twelve months for
-/// the checks), a cycle batch's accounts one range query over their partitions (<see cref="ListManyAsync"/>), and a bill is a point read from its id <c>{account}-{yyyyMMdd}-r{nn}</c>. The row key ends with the
+/// the checks), a cycle batch's accounts one range query over their partitions (<see cref="ListEarlierManyAsync"/>), and a bill is a point read from its id <c>{account}-{yyyyMMdd}-r{nn}</c>. The row key ends with the
 /// account, as the ledger's do, so no two accounts' bills share one: Azurite looks a row up by RowKey and then compares
 /// every row with that RowKey, and with a shared <c>{period}-r01</c> each bill insert compared every bill of the period.
 /// On Azure the suffix costs only bytes. Rows without it, from a local store written before, are not read: start such a
 /// store afresh (<c>FRESH=1 ./run.sh</c>). The document (the
 /// <see cref="StoredBill"/> as JSON, gzipped into a binary column: lines and sources run to tens of KB) is written once
 /// with Add and never replaced; only <c>Status</c>, <c>StatusBy</c> and <c>StatusAt</c> change, once, under the entity's
-/// ETag. </para>
+/// ETag. Beside it the row carries <c>TotalKwh</c> (the determinants' total as an invariant decimal string, empty when the
+/// bill has none), so a cycle reads an account's history as <see cref="EarlierBill"/>s with a <c>$select</c> of
+/// <c>Status</c> and <c>TotalKwh</c>, without the documents; a row written before the column is read whole.</para>
 /// <para><b>BillingCycleBills</b>: PartitionKey = cycle id, RowKey = account: the cycle's progress and its held bills are
 /// one partition query; written with upsert after the bill, so a rerun of a batch rewrites the same rows.</para>
 /// <para><b>Bill-ready outbox</b>: when a bill becomes Issued on its own (stored Issued alone by <see cref="AddAsync"/>: a
@@ -54,7 +70,8 @@ public sealed record CycleBill(string AccountNo, string BillId, BillStatus Statu
 public sealed class BillStore(TableServiceClient tables, QueueServiceClient queues, ILogger<BillStore> logger)
 {
     public const string BillsTable = "Bills", CycleBillsTable = "BillingCycleBills", DueTable = "BillsDue", OutboxTable = "BillOutbox", NotificationQueue = "bill-notifications";
-    const string OutboxPrefix = "o~", OutboxEnd = "o\u007f";
+    const string OutboxPrefix = "o~", OutboxEnd = "o\u007f", TotalKwhColumn = "TotalKwh";
+    static readonly string[] EarlierColumns = ["Status", TotalKwhColumn];
     const int MaxTransaction = 100;
 
     /// <summary>Bill ids per batch outbox row: 200 ids of at most 64 characters stay under a string property's 32K characters.</summary>
@@ -221,20 +238,52 @@ public sealed class BillStore(TableServiceClient tables, QueueServiceClient queu
     }
 
     /// <summary>
-    /// Every bill of each account in <paramref name="accountNos"/>, in their order (each list as <see cref="ListAsync"/>
-    /// gives it): one range query over the accounts' partitions (<see cref="Infrastructure.PartitionRange"/>), then a
-    /// partition query for each account the range read did not read whole (up to <paramref name="parallelism"/> at a time).
+    /// The earlier bills of each account in <paramref name="accountNos"/>, in their order (each list in the order
+    /// <see cref="ListAsync"/> gives): one range query over the accounts' partitions
+    /// (<see cref="Infrastructure.PartitionRange"/>) that returns only the summary columns, then for each account the range
+    /// read did not read whole, or with a row written before the summary column, its bills read whole
+    /// (<see cref="ListAsync"/>, up to <paramref name="parallelism"/> at a time).
     /// </summary>
-    public async Task<IReadOnlyList<BillEntry>[]> ListManyAsync(IReadOnlyList<string> accountNos, int parallelism, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<EarlierBill>[]> ListEarlierManyAsync(IReadOnlyList<string> accountNos, int parallelism, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(accountNos);
         Infrastructure.PartitionRange.Rows read = await Infrastructure.PartitionRange.ReadAsync(
-            bills, accountNos, TableClient.CreateQueryFilter($"RowKey lt {OutboxPrefix}"), cancellationToken);
-        IReadOnlyList<BillEntry>[] lists = new IReadOnlyList<BillEntry>[accountNos.Count];
+            bills, accountNos, TableClient.CreateQueryFilter($"RowKey lt {OutboxPrefix}"), EarlierColumns, cancellationToken);
+        IReadOnlyList<EarlierBill>[] lists = new IReadOnlyList<EarlierBill>[accountNos.Count];
         ParallelOptions inParallel = new() { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(Enumerable.Range(0, accountNos.Count), inParallel, async (i, ct) =>
-            lists[i] = read.IsComplete(accountNos[i]) ? BillsOf(accountNos[i], read.Of(accountNos[i])) : await ListAsync(accountNos[i], ct));
+            lists[i] = (read.IsComplete(accountNos[i]) ? EarlierOf(accountNos[i], read.Of(accountNos[i])) : null)
+                ?? [.. (await ListAsync(accountNos[i], ct)).Select(EarlierBill.Of)]);
         return lists;
+    }
+
+    /// <summary>
+    /// The summaries of an account's bill rows read with the summary columns (rows without the account suffix skipped, as
+    /// in <see cref="BillsOf"/>); null when a bill row has no <c>TotalKwh</c> column.
+    /// </summary>
+    static List<EarlierBill>? EarlierOf(string accountNo, IEnumerable<TableEntity> rows)
+    {
+        string suffix = "|" + accountNo;
+        List<EarlierBill> earlier = [];
+        foreach (TableEntity row in rows.Where(row => row.RowKey.EndsWith(suffix, StringComparison.Ordinal)))
+        {
+            if (row.GetString(TotalKwhColumn) is not { } kwh)
+            {
+                return null;
+            }
+
+            // Row key {yyyyMMdd}-r{nn}|{account}.
+            DateOnly periodStart = DateOnly.ParseExact(row.RowKey[..8], "yyyyMMdd", CultureInfo.InvariantCulture);
+            int revision = int.Parse(row.RowKey.AsSpan(10, 2), NumberStyles.None, CultureInfo.InvariantCulture);
+            earlier.Add(new EarlierBill(
+                BillId(accountNo, periodStart, revision),
+                periodStart,
+                revision,
+                Enum.Parse<BillStatus>(row.GetString("Status")!),
+                kwh.Length == 0 ? null : decimal.Parse(kwh, NumberStyles.Number, CultureInfo.InvariantCulture)));
+        }
+
+        return earlier;
     }
 
     /// <summary>
@@ -319,6 +368,7 @@ public sealed class BillStore(TableServiceClient tables, QueueServiceClient queu
         ["Status"] = status.ToString(),
         ["CycleId"] = bill.CycleId,
         ["TotalFen"] = bill.TotalFen,
+        [TotalKwhColumn] = bill.Determinants?.TotalKwh.ToString(CultureInfo.InvariantCulture) ?? string.Empty,
     };
 
     /// <summary>

@@ -27,7 +27,14 @@ public static class PartitionRange
     /// <see cref="TableClient.CreateQueryFilter(System.FormattableString)"/>) of every partition in
     /// <paramref name="partitionKeys"/>, read with one range query (several pages when the rows are many).
     /// </summary>
-    public static async Task<Rows> ReadAsync(TableClient table, IReadOnlyCollection<string> partitionKeys, string rowFilter, CancellationToken cancellationToken)
+    public static Task<Rows> ReadAsync(TableClient table, IReadOnlyCollection<string> partitionKeys, string rowFilter, CancellationToken cancellationToken) =>
+        ReadAsync(table, partitionKeys, rowFilter, select: null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="ReadAsync(TableClient, IReadOnlyCollection{string}, string, CancellationToken)"/>, returning only the
+    /// columns in <paramref name="select"/> (null: every column); PartitionKey and RowKey are always returned.
+    /// </summary>
+    public static async Task<Rows> ReadAsync(TableClient table, IReadOnlyCollection<string> partitionKeys, string rowFilter, IReadOnlyList<string>? select, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(table);
         ArgumentNullException.ThrowIfNull(partitionKeys);
@@ -40,7 +47,8 @@ public static class PartitionRange
 
         string filter = TableClient.CreateQueryFilter($"PartitionKey ge {wanted[0]} and PartitionKey le {wanted[^1]}") + " and (" + rowFilter + ")";
         long foreignBudget = (long)wanted.Length * ForeignRowsPerPartition, foreign = 0;
-        await foreach (TableEntity row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        IEnumerable<string>? columns = select is null ? null : ["PartitionKey", "RowKey", .. select];
+        await foreach (TableEntity row in table.QueryAsync<TableEntity>(filter, select: columns, cancellationToken: cancellationToken))
         {
             if (found.TryGetValue(row.PartitionKey, out List<TableEntity>? rows))
             {

@@ -1,4 +1,5 @@
 using Azure.Data.Tables;
+using MeterToCash.Domain.Tariffs;
 using MeterToCash.Functions.Billing;
 using MeterToCash.Functions.Infrastructure;
 using MeterToCash.Functions.Tests.Infrastructure;
@@ -6,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace MeterToCash.Functions.Tests.Billing;
 
-/// <summary>A batch's bill histories read together (<see cref="BillStore.ListManyAsync"/>) against Azurite: the same as one partition query per account.</summary>
+/// <summary>A batch's earlier bills read together (<see cref="BillStore.ListEarlierManyAsync"/>) against Azurite: the same as one partition query per account.</summary>
 [Collection(BackendCollection.Name)]
 public class BillStoreListTests(BackendFixture backend)
 {
@@ -33,6 +34,7 @@ public class BillStoreListTests(BackendFixture backend)
         IssuedOn = periodStart.AddMonths(1),
         DueDate = periodStart.AddMonths(1).AddDays(20),
         CreatedAt = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero),
+        Determinants = revision == 1 ? null : new BillDeterminants { Period = new BillingPeriod(periodStart, periodStart.AddMonths(1)), TotalKwh = 1234.5m + periodStart.Month },
     };
 
     static async Task AddAsync(BillStore store, string account, int periods, int revisions = 1)
@@ -48,18 +50,18 @@ public class BillStoreListTests(BackendFixture backend)
 
     static async Task AssertListsAsListAsync(BillStore store, string[] accounts)
     {
-        IReadOnlyList<BillEntry>[] many = await store.ListManyAsync(accounts, 2, default);
+        IReadOnlyList<EarlierBill>[] many = await store.ListEarlierManyAsync(accounts, 2, default);
 
         Assert.Equal(accounts.Length, many.Length);
         for (int i = 0; i < accounts.Length; i++)
         {
             IReadOnlyList<BillEntry> one = await store.ListAsync(accounts[i], default);
-            Assert.Equal(one.Select(b => (b.Bill.BillId, b.Status, b.ETag)), many[i].Select(b => (b.Bill.BillId, b.Status, b.ETag)));
+            Assert.Equal(one.Select(EarlierBill.Of), many[i]);
         }
     }
 
     [Fact]
-    public async Task ListMany_AccountsWithRevisionsNoneAndALegacyRow_ListsWhatListAsyncLists()
+    public async Task ListEarlierMany_AccountsWithRevisionsNoneAndALegacyRow_ListsWhatListAsyncLists()
     {
         BillStore store = Store();
         string prefix = NewPrefix();
@@ -70,12 +72,31 @@ public class BillStoreListTests(BackendFixture backend)
         await new TableClient(backend.StorageConnectionString, BillStore.BillsTable).AddEntityAsync(new TableEntity(withLegacy, "20251201-r01") { ["Status"] = "Issued" });
 
         await AssertListsAsListAsync(store, [withLegacy, none, prefixOfAnother, withRevisions]);
-        IReadOnlyList<BillEntry>[] many = await store.ListManyAsync([withRevisions, none, withLegacy], 2, default);
+        IReadOnlyList<EarlierBill>[] many = await store.ListEarlierManyAsync([withRevisions, none, withLegacy], 2, default);
         Assert.Equal((4, 0, 1), (many[0].Count, many[1].Count, many[2].Count));
+        Assert.Equal([null, 1235.5m, null, 1236.5m], many[0].Select(b => b.TotalKwh));
     }
 
     [Fact]
-    public async Task ListMany_MoreOtherBillsBetweenThanTheBudget_FallsBackAndListsTheSame()
+    public async Task ListEarlierMany_ABillRowWrittenBeforeTheSummaryColumn_ReadsThatAccountWhole()
+    {
+        BillStore store = Store();
+        string prefix = NewPrefix();
+        string before = prefix + "1", after = prefix + "2";
+        await AddAsync(store, before, periods: 2, revisions: 2);
+        await AddAsync(store, after, periods: 2, revisions: 2);
+        TableClient bills = new(backend.StorageConnectionString, BillStore.BillsTable);
+        TableEntity row = (await bills.GetEntityAsync<TableEntity>(before, "20260201-r02|" + before)).Value;
+        row.Remove("TotalKwh");
+        await bills.UpsertEntityAsync(row, TableUpdateMode.Replace);
+
+        await AssertListsAsListAsync(store, [before, after]);
+        IReadOnlyList<EarlierBill>[] many = await store.ListEarlierManyAsync([before, after], 2, default);
+        Assert.Equal(1236.5m, many[0][^1].TotalKwh);
+    }
+
+    [Fact]
+    public async Task ListEarlierMany_MoreOtherBillsBetweenThanTheBudget_FallsBackAndListsTheSame()
     {
         BillStore store = Store();
         string prefix = NewPrefix();

@@ -147,9 +147,10 @@ internal static class PaymentLoad
     static async Task<Result> PacedAsync(ChannelHttp bank, double rate, TimeSpan duration, Func<int, string> body)
     {
         ConcurrentBag<double> latencies = [];
-        ConcurrentBag<(double At, double Ms)> slow = [];
+        ConcurrentBag<(double At, double Ms)> slow = [], all = [];
         int errors = 0;
         List<Task> inFlight = [];
+        Console.WriteLine($"    paced phase starts at {DateTimeOffset.UtcNow:HH:mm:ss.fff} UTC");
         Stopwatch clock = Stopwatch.StartNew();
         int total = (int)(rate * duration.TotalSeconds);
         for (int i = 0; i < total; i++)
@@ -166,6 +167,7 @@ internal static class PaymentLoad
             {
                 (double ms, string? error) = await PayAsync(bank, b);
                 latencies.Add(ms);
+                all.Add((startedAt, ms));
                 if (ms > SlowMs)
                 {
                     slow.Add((startedAt, ms));
@@ -179,6 +181,11 @@ internal static class PaymentLoad
         }
 
         await Task.WhenAll(inFlight);
+        if (Environment.GetEnvironmentVariable("PAYMENTS_PACED_DUMP") is { Length: > 0 } dump)
+        {
+            // Every paced request (seconds after the phase started, latency ms), to lay the tail against other timelines.
+            await File.WriteAllLinesAsync(dump, all.OrderBy(x => x.At).Select(x => string.Create(CultureInfo.InvariantCulture, $"{x.At:F3} {x.Ms:F1}")));
+        }
 
         // Where the tail is: slow requests clustered in a few seconds are a stall of a process, spread out they are queueing.
         string seconds = string.Join(", ", slow.GroupBy(x => (int)x.At).OrderBy(g => g.Key).Select(g => $"{g.Key}s×{g.Count()} (max {g.Max(x => x.Ms):N0} ms)"));

@@ -136,7 +136,7 @@ public sealed class RegisterStore(MeterDataStorage storage)
         Dictionary<string, int> wanted = new(StringComparer.Ordinal);
         foreach ((MeterChannel channel, RegisterBand band) in registers)
         {
-            wanted.TryAdd(MeterDataKeys.RegisterRow(channel, band, readAt), wanted.Count);
+            wanted.TryAdd(MeterDataKeys.RegisterRow(meter.Value, channel, band, readAt), wanted.Count);
         }
 
         string filter = TableClient.CreateQueryFilter($"PartitionKey eq {pk} and RowKey gt {time + "~"} and RowKey lt {time + "~~"}");
@@ -281,7 +281,7 @@ public sealed class RegisterStore(MeterDataStorage storage)
     {
         RegisterReading read = r.Reading;
         // Decimals as invariant strings: Azure Tables has no decimal type and a double would not add up exactly.
-        return new TableEntity(MeterDataKeys.RegisterPartition(read.Meter.Value), MeterDataKeys.RegisterRow(read.Channel, read.Band, read.ReadAt))
+        return new TableEntity(MeterDataKeys.RegisterPartition(read.Meter.Value), MeterDataKeys.RegisterRow(read.Meter.Value, read.Channel, read.Band, read.ReadAt))
         {
             ["Meter"] = read.Meter.Value,
             ["Channel"] = ReadingTypeCodes.ChannelCode(read.Channel),

@@ -71,6 +71,35 @@ public class RegisterStoreTests(BackendFixture backend)
     }
 
     [Fact]
+    public async Task Add_TwoMetersReadAtTheSameInstant_ShareNoRowKeyAndEachAnswersItsOwn()
+    {
+        RegisterStore store = Store();
+        string first = NewMeter(), second = NewMeter();
+        await AddByMeterAsync(store, [.. ThreeReads(first, Midnight, 0m), .. ThreeReads(second, Midnight, 5m)]);
+
+        TableClient registers = new(backend.StorageConnectionString, MeterDataKeys.RegistersTable);
+        List<string> firstKeys = [], secondKeys = [];
+        await foreach (TableEntity row in registers.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {first}"), select: ["RowKey"]))
+        {
+            firstKeys.Add(row.RowKey);
+        }
+
+        await foreach (TableEntity row in registers.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {second}"), select: ["RowKey"]))
+        {
+            secondKeys.Add(row.RowKey);
+        }
+
+        Assert.Equal(3, firstKeys.Count);
+        Assert.Equal(3, secondKeys.Count);
+        Assert.Empty(firstKeys.Intersect(secondKeys, StringComparer.Ordinal));
+        Assert.All(firstKeys, key => Assert.EndsWith("|" + first, key, StringComparison.Ordinal));
+        IReadOnlyList<StoredRegister> atFirst = await store.AtAsync(new MeterId(first), ThreeRegisters, Midnight, default);
+        IReadOnlyList<StoredRegister> atSecond = await store.AtAsync(new MeterId(second), ThreeRegisters, Midnight, default);
+        Assert.Equal([100m, 110m, 120m], atFirst.Select(r => r.Reading.Value));
+        Assert.Equal([105m, 115m, 125m], atSecond.Select(r => r.Reading.Value));
+    }
+
+    [Fact]
     public async Task AtMany_EveryReadCopied_AnswersEachMeterAsItsPartitionDoes()
     {
         // Meter numbers where one is a prefix of another: '!' keeps each meter's rows together inside the RowKey range.

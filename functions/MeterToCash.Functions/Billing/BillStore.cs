@@ -231,10 +231,13 @@ public sealed class BillStore(TableServiceClient tables, QueueServiceClient queu
     /// The bills among an account's rows below the outbox prefix, in row order. Rows without the account suffix are from
     /// a store written before it, and are not read (as the ledger's).
     /// </summary>
-    static List<BillEntry> BillsOf(string accountNo, IEnumerable<TableEntity> rows)
+    static List<BillEntry> BillsOf(string accountNo, IEnumerable<TableEntity> rows) => [.. OwnRows(accountNo, rows).Select(Read)];
+
+    /// <summary>The rows whose key ends with the account (<c>…|{account}</c>); rows without the suffix are from a store written before it.</summary>
+    static IEnumerable<TableEntity> OwnRows(string accountNo, IEnumerable<TableEntity> rows)
     {
         string suffix = "|" + accountNo;
-        return [.. rows.Where(row => row.RowKey.EndsWith(suffix, StringComparison.Ordinal)).Select(Read)];
+        return rows.Where(row => row.RowKey.EndsWith(suffix, StringComparison.Ordinal));
     }
 
     /// <summary>
@@ -263,9 +266,8 @@ public sealed class BillStore(TableServiceClient tables, QueueServiceClient queu
     /// </summary>
     static List<EarlierBill>? EarlierOf(string accountNo, IEnumerable<TableEntity> rows)
     {
-        string suffix = "|" + accountNo;
         List<EarlierBill> earlier = [];
-        foreach (TableEntity row in rows.Where(row => row.RowKey.EndsWith(suffix, StringComparison.Ordinal)))
+        foreach (TableEntity row in OwnRows(accountNo, rows))
         {
             if (row.GetString(TotalKwhColumn) is not { } kwh)
             {

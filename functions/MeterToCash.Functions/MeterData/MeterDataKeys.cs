@@ -52,8 +52,7 @@ public static class MeterDataKeys
     /// falls back to the meter's own partition for any meter whose wanted registers are not all here. '!' sorts below
     /// every character of a meter number, so a RowKey range from the lowest meter to the highest holds every meter in
     /// between with all its registers. A table per month keeps what a query meets to one month's midnights on Azurite,
-    /// which answers every query by scanning its whole table (on Azure a query reads only its range), and lets
-    /// retention drop a month whole, as the curves' day tables are.
+    /// which answers every query by scanning its whole table (on Azure a query reads only its range).
     /// </summary>
     public static string FrozenRegistersTable(DateOnly day) =>
         FrozenRegistersTablePrefix + day.ToString("yyyyMM", CultureInfo.InvariantCulture);
@@ -139,8 +138,8 @@ public static class MeterDataKeys
     /// '|' and the meter's characters sort below '~'). The meter at the end, redundant with the partition, keeps every
     /// meter's keys apart: Azurite finds a row by its RowKey and then compares every row sharing it, and without the
     /// suffix every meter's read at one midnight shared one key, so each insert compared all the meters' reads of that
-    /// instant. On Azure it costs only bytes. Rows written without it, in a local store from before, are not read
-    /// as the same read: start such a store afresh (<c>FRESH=1 ./run.sh</c>).
+    /// instant. On Azure it costs only bytes. A local store written before the suffix holds rows whose keys no longer
+    /// match (a repeat of such a read is not recognised by its key): start it afresh (<c>FRESH=1 ./run.sh</c>).
     /// </summary>
     public static string RegisterRow(string meterNo, MeterChannel channel, RegisterBand band, DateTimeOffset readAt) =>
         RegisterTime(readAt) + "~" + RegisterCode(channel, band) + "|" + Meter(meterNo);

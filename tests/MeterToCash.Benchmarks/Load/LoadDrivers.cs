@@ -41,7 +41,8 @@ internal static class LoadDrivers
                     Option("storm", 1_000),
                     Option("one-account", 500),
                     Option("paced-percent", 70),
-                    Option("paced-rate", 0));
+                    Option("paced-rate", 0),
+                    Option("paced-seconds", 30));
                 return 0;
             case "line-loss":
                 await LineLossLoad.RunAsync(Option("areas", 1_000), Option("meters", 20), Option("rounds", 3));

@@ -24,7 +24,7 @@ namespace MeterToCash.Benchmarks.Load;
 /// </remarks>
 internal static class PaymentLoad
 {
-    public static async Task RunAsync(int accounts, int[] concurrencies, int perRound, int stormSize, int oneAccountSize, int pacedPercent = 70, int pacedRate = 0)
+    public static async Task RunAsync(int accounts, int[] concurrencies, int perRound, int stormSize, int oneAccountSize, int pacedPercent = 70, int pacedRate = 0, int pacedSeconds = 30)
     {
         Console.WriteLine($"Payment load: {accounts:N0} accounts, concurrency {string.Join(", ", concurrencies)}, {perRound:N0} payments per round; {Environment.ProcessorCount} cores (shared with other builds: compare figures within this run)");
         await using Azurite azurite = await Azurite.StartAsync();
@@ -68,8 +68,8 @@ internal static class PaymentLoad
         // --paced-rate sets the rate itself, to compare two builds at the same offered load.
         double paced = pacedRate > 0 ? pacedRate : best * pacedPercent / 100.0;
         await Task.Delay(TimeSpan.FromSeconds(5));
-        Result p = await PacedAsync(bank, paced, TimeSpan.FromSeconds(30), i => NextBody(accountNos[i % accountNos.Length]));
-        Console.WriteLine($"  paced at {(pacedRate > 0 ? "a set rate" : $"{pacedPercent} % of the best rate")} ({paced:N1}/s for 30 s): {p.Count:N0} payments, achieved {p.Rate:N1}/s, p50 {p.P50:N1} ms, p99 {p.P99:N1} ms{(p.Errors > 0 ? $", {p.Errors} errors" : string.Empty)}");
+        Result p = await PacedAsync(bank, paced, TimeSpan.FromSeconds(pacedSeconds), i => NextBody(accountNos[i % accountNos.Length]));
+        Console.WriteLine($"  paced at {(pacedRate > 0 ? "a set rate" : $"{pacedPercent} % of the best rate")} ({paced:N1}/s for {pacedSeconds} s): {p.Count:N0} payments, achieved {p.Rate:N1}/s, p50 {p.P50:N1} ms, p99 {p.P99:N1} ms{(p.Errors > 0 ? $", {p.Errors} errors" : string.Empty)}");
 
         // Duplicate storm: one channelTxnId sent stormSize times at once.
         string stormAccount = accountNos[0], stormBody = Body("STORM-1", stormAccount, 4_321, day);

@@ -51,11 +51,16 @@ public sealed class RegisterIngestion(RegisterStore registers, CurveStore curves
             list.Add(i);
         }
 
+        Dictionary<string, IReadOnlyList<RegisterReading>> delivered = byMeter.ToDictionary(
+            m => m.Key, m => (IReadOnlyList<RegisterReading>)[.. m.Value.Select(i => reads[i] with { Meter = locations[m.Key]!.Entry.Meter })], StringComparer.Ordinal);
+        IReadOnlyDictionary<string, IReadOnlyList<StoredRegister>> neighbours = await registers.NeighboursManyAsync(
+            [.. delivered.Select(m => (locations[m.Key]!.Entry.Meter, m.Value))], cancellationToken);
         ConcurrentBag<(string AreaCode, StoredRegister Read)> added = [];
         await Parallel.ForEachAsync(byMeter, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (m, ct) =>
         {
             MeterLocation location = locations[m.Key]!;
-            (List<RegisterItem> meterItems, List<StoredRegister> meterReads) = await ProcessMeterAsync(location, m.Value, reads, now, rawBlob, ct);
+            IReadOnlyList<StoredRegister> stored = neighbours[MeterDataKeys.RegisterPartition(location.Entry.Meter.Value)];
+            (List<RegisterItem> meterItems, List<StoredRegister> meterReads) = await ProcessMeterAsync(location, m.Value, delivered[m.Key], stored, now, rawBlob, ct);
             foreach (RegisterItem item in meterItems)
             {
                 items.Add(item);
@@ -71,17 +76,23 @@ public sealed class RegisterIngestion(RegisterStore registers, CurveStore curves
     }
 
     /// <summary>
-    /// Validates and stores one meter's delivered reads; answers each read's outcome and the reads it added, which the
-    /// caller copies into the frozen-read copy.
+    /// Validates and stores one meter's delivered reads (<paramref name="reads"/>, the delivery's items at
+    /// <paramref name="indexes"/>, with the archive's meter number) against <paramref name="neighbours"/>, read with the
+    /// delivery's other meters; answers each read's outcome and the reads it added, which the caller copies into the
+    /// frozen-read copy. When another delivery stored one of the reads first, the meter's neighbours are read again.
     /// </summary>
-    async Task<(List<RegisterItem> Items, List<StoredRegister> Added)> ProcessMeterAsync(MeterLocation location, List<int> indexes, IReadOnlyList<RegisterReading> all, DateTimeOffset now, string rawBlob, CancellationToken cancellationToken)
+    async Task<(List<RegisterItem> Items, List<StoredRegister> Added)> ProcessMeterAsync(MeterLocation location, List<int> indexes, IReadOnlyList<RegisterReading> reads, IReadOnlyList<StoredRegister> neighbours, DateTimeOffset now, string rawBlob, CancellationToken cancellationToken)
     {
         MeterArchiveEntry entry = location.Entry;
-        List<RegisterReading> reads = indexes.Select(i => all[i] with { Meter = entry.Meter }).ToList();
         Dictionary<int, RegisterItem> attempted = [];
+        IReadOnlyList<StoredRegister> stored = neighbours;
         for (int attempt = 1; ; attempt++)
         {
-            IReadOnlyList<StoredRegister> stored = await registers.NeighboursAsync(entry.Meter, reads, cancellationToken);
+            if (attempt > 1)
+            {
+                stored = await registers.NeighboursAsync(entry.Meter, reads, cancellationToken);
+            }
+
             RegisterCheck[] checks = RegisterSeries.Validate(reads, stored.Select(s => s.Reading).ToList(), entry, now, VeeOptions.Default);
             IReadOnlyDictionary<CurveKey, StoredCurve?> dayCurves = await curves.GetManyAsync(CurveKeys(location, checks), null, cancellationToken);
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using Azure.Data.Tables;
 using MeterToCash.Domain.Common;
 using MeterToCash.Domain.MeterData;
+using MeterToCash.Functions.Infrastructure;
 
 namespace MeterToCash.Functions.MeterData;
 
@@ -46,6 +47,12 @@ public sealed class RegisterStore(MeterDataStorage storage)
     public static readonly TimeSpan NextLookahead = TimeSpan.FromDays(31);
 
     /// <summary>
+    /// How far before a delivery's earliest read <see cref="NeighboursManyAsync"/> first looks, for all the delivery's
+    /// meters at once: daily frozen reads find their previous read within it, a missed day included.
+    /// </summary>
+    public static readonly TimeSpan RecentLookback = TimeSpan.FromDays(3);
+
+    /// <summary>
     /// The stored reads a delivery of <paramref name="meter"/> is validated against: for every register in
     /// <paramref name="delivered"/>, the reads from <see cref="NextLookahead"/> after the latest delivered read down to the
     /// first read before the register's earliest delivered one (within <see cref="PreviousLookback"/>). Keys run newest
@@ -53,47 +60,108 @@ public sealed class RegisterStore(MeterDataStorage storage)
     /// </summary>
     public async Task<IReadOnlyList<StoredRegister>> NeighboursAsync(MeterId meter, IReadOnlyList<RegisterReading> delivered, CancellationToken cancellationToken)
     {
-        Dictionary<string, DateTimeOffset> earliest = new(StringComparer.Ordinal);
-        DateTimeOffset latest = DateTimeOffset.MinValue, first = DateTimeOffset.MaxValue;
-        foreach (RegisterReading r in delivered)
-        {
-            string code = MeterDataKeys.RegisterCode(r.Channel, r.Band);
-            earliest[code] = earliest.TryGetValue(code, out DateTimeOffset e) && e < r.ReadAt ? e : r.ReadAt;
-            latest = r.ReadAt > latest ? r.ReadAt : latest;
-            first = r.ReadAt < first ? r.ReadAt : first;
-        }
-
-        if (earliest.Count == 0)
+        NeighbourScan scan = new(meter, delivered);
+        if (scan.IsEmpty)
         {
             return [];
         }
 
-        string pk = MeterDataKeys.RegisterPartition(meter.Value);
-        string from = MeterDataKeys.RegisterTime(Clamp(latest, NextLookahead)), to = MeterDataKeys.RegisterTime(Clamp(first, -PreviousLookback));
-        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {pk} and RowKey ge {from} and RowKey le {to + "~~"}");
-        List<StoredRegister> found = [];
-        HashSet<string> waiting = new(earliest.Keys, StringComparer.Ordinal);
+        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {scan.PartitionKey} and RowKey ge {scan.From} and RowKey le {scan.To}");
         await foreach (TableEntity e in storage.Registers.QueryAsync<TableEntity>(filter, maxPerPage: PageSize, cancellationToken: cancellationToken))
         {
-            if (FromEntity(e) is not { } stored)
-            {
-                continue;
-            }
-
-            string code = MeterDataKeys.RegisterCode(stored.Reading.Channel, stored.Reading.Band);
-            if (!earliest.TryGetValue(code, out DateTimeOffset needBefore))
-            {
-                continue;
-            }
-
-            found.Add(stored);
-            if (stored.Reading.ReadAt < needBefore && waiting.Remove(code) && waiting.Count == 0)
+            if (scan.Offer(e))
             {
                 break;
             }
         }
 
-        return found;
+        return scan.Found;
+    }
+
+    /// <summary>
+    /// <see cref="NeighboursAsync"/> for many meters of one delivery, each answer the same as that meter's own query
+    /// gives, with range reads over all the meters' partitions (<see cref="PartitionRange"/>) instead of a query per meter:
+    /// first over <see cref="RecentLookback"/> before the earliest delivered read, where a daily feed finds every previous
+    /// read; then, for the meters with a register still without its previous read, over the whole
+    /// <see cref="PreviousLookback"/>. A meter whose partition a range read did not read whole (other meters' rows
+    /// between the wanted ones past the budget) is read by its own query.
+    /// </summary>
+    /// <returns>Per meter (<see cref="MeterDataKeys.RegisterPartition"/>), its stored neighbours.</returns>
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<StoredRegister>>> NeighboursManyAsync(
+        IReadOnlyList<(MeterId Meter, IReadOnlyList<RegisterReading> Delivered)> deliveries, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(deliveries);
+        Dictionary<string, IReadOnlyList<StoredRegister>> answers = new(StringComparer.Ordinal);
+        List<(MeterId Meter, IReadOnlyList<RegisterReading> Delivered)> open = [];
+        foreach ((MeterId meter, IReadOnlyList<RegisterReading> delivered) in deliveries)
+        {
+            if (new NeighbourScan(meter, delivered).IsEmpty)
+            {
+                answers[MeterDataKeys.RegisterPartition(meter.Value)] = [];
+            }
+            else
+            {
+                open.Add((meter, delivered));
+            }
+        }
+
+        open = await AnswerFromRangeAsync(open, RecentLookback, answers, cancellationToken);
+        open = await AnswerFromRangeAsync(open, PreviousLookback, answers, cancellationToken);
+        foreach ((MeterId meter, IReadOnlyList<RegisterReading> delivered) in open)
+        {
+            answers[MeterDataKeys.RegisterPartition(meter.Value)] = await NeighboursAsync(meter, delivered, cancellationToken);
+        }
+
+        return answers;
+    }
+
+    /// <summary>
+    /// One range read of the meters' partitions from the latest delivered read plus <see cref="NextLookahead"/> down to
+    /// <paramref name="lookback"/> before the earliest; answers every meter whose scan completes within it (or, with the
+    /// whole <see cref="PreviousLookback"/>, every meter read whole) and returns the meters left open.
+    /// </summary>
+    async Task<List<(MeterId Meter, IReadOnlyList<RegisterReading> Delivered)>> AnswerFromRangeAsync(
+        List<(MeterId Meter, IReadOnlyList<RegisterReading> Delivered)> open, TimeSpan lookback, Dictionary<string, IReadOnlyList<StoredRegister>> answers, CancellationToken cancellationToken)
+    {
+        if (open.Count == 0)
+        {
+            return open;
+        }
+
+        bool wholeLookback = lookback >= PreviousLookback;
+        NeighbourScan[] scans = [.. open.Select(d => new NeighbourScan(d.Meter, d.Delivered))];
+        string from = scans.Select(scan => scan.From).Min(StringComparer.Ordinal)!;
+        string to = scans.Select(scan => scan.ToWithin(lookback)).Max(StringComparer.Ordinal)!;
+        PartitionRange.Rows rows = await PartitionRange.ReadAsync(
+            storage.Registers, [.. scans.Select(scan => scan.PartitionKey)], TableClient.CreateQueryFilter($"RowKey ge {from} and RowKey le {to}"), cancellationToken);
+        List<(MeterId Meter, IReadOnlyList<RegisterReading> Delivered)> left = [];
+        for (int i = 0; i < scans.Length; i++)
+        {
+            NeighbourScan scan = scans[i];
+            bool complete = false;
+            if (rows.IsComplete(scan.PartitionKey))
+            {
+                foreach (TableEntity e in rows.Of(scan.PartitionKey))
+                {
+                    if (scan.Covers(e.RowKey) && scan.Offer(e))
+                    {
+                        complete = true;
+                        break;
+                    }
+                }
+            }
+
+            if (rows.IsComplete(scan.PartitionKey) && (complete || wholeLookback))
+            {
+                answers[scan.PartitionKey] = scan.Found;
+            }
+            else
+            {
+                left.Add(open[i]);
+            }
+        }
+
+        return left;
     }
 
     /// <summary>
@@ -272,7 +340,7 @@ public sealed class RegisterStore(MeterDataStorage storage)
         }
     }
 
-    static DateTimeOffset Clamp(DateTimeOffset at, TimeSpan shift) =>
+    internal static DateTimeOffset Clamp(DateTimeOffset at, TimeSpan shift) =>
         shift > TimeSpan.Zero && at > DateTimeOffset.MaxValue - shift ? DateTimeOffset.MaxValue
         : shift < TimeSpan.Zero && at < DateTimeOffset.MinValue - shift ? DateTimeOffset.MinValue
         : at + shift;
@@ -307,7 +375,7 @@ public sealed class RegisterStore(MeterDataStorage storage)
         };
     }
 
-    static StoredRegister? FromEntity(TableEntity e)
+    internal static StoredRegister? FromEntity(TableEntity e)
     {
         if (!MeterId.TryParse(e.GetString("Meter"), out MeterId meter)
             || !ReadingTypeCodes.TryParseChannelCode(e.GetString("Channel"), out MeterChannel channel)

@@ -23,7 +23,10 @@ namespace MeterToCash.Benchmarks.Load;
 /// its own task hub, on an area of its own) and (b) the raw Azurite ceiling of the writes a bill makes, with no pipeline
 /// around them: per account the bill entity (a real gzipped document), the notification message and the ledger
 /// transaction (entry, id, head); per batch of <see cref="WritesBatch"/> accounts the batch outbox row's add and delete
-/// and the due-index and cycle-record transactions.
+/// and the due-index and cycle-record transactions. The ceiling is measured twice: into fresh tables, and into the app's
+/// own tables as the cycles left them (a later period of the same accounts, each round's rows deleted after it), which
+/// the gate uses: Azurite's cost of a write grows with the rows already in its table, and the cycle's writes meet tables
+/// holding every account.
 /// </summary>
 internal static class BillingLoad
 {
@@ -163,23 +166,13 @@ internal static class BillingLoad
         List<byte[]> documentsSample = await RealDocumentsAsync(tables);
         Console.WriteLine($"  bill documents as stored (gzipped JSON, {documentsSample.Count} of the baseline's): {documentsSample.Average(d => d.Length):N0} bytes on average");
         int ceilingSize = Math.Min(ceilingAccounts, accounts);
-        for (int round = 1; round <= CeilingWarmupRounds; round++)
-        {
-            await CeilingAsync(tables, queues, $"W{round}", ceilingSize, documentsSample);
-        }
-
-        List<double> rounds = [];
-        LoadCpu ceilingStart = LoadCpu.Read(azurite, null);
-        for (int round = 1; round <= CeilingRounds; round++)
-        {
-            rounds.Add(await CeilingAsync(tables, queues, $"R{round}", ceilingSize, documentsSample));
-        }
-
-        LoadCpu ceilingCpu = LoadCpu.Read(azurite, null) - ceilingStart;
+        (double freshCeiling, double freshMedian, LoadCpu freshCpu) = await CeilingRoundsAsync(azurite, tables, queues, ceilingSize, documentsSample, filled: false);
         long ceilingCount = (long)CeilingRounds * ceilingSize;
-        double ceiling = rounds.Max(), medianCeiling = Median(rounds);
         Console.WriteLine(retriedWrites == 0 ? string.Empty : $"  ({retriedWrites} transactions of the ceiling rounds were retried by the SDK after their first attempt landed)");
-        Console.WriteLine($"  (b) raw Azurite ceiling, per account: bill (document), queue message, ledger transaction (entry, id, head); per {WritesBatch} accounts: batch outbox row add and delete, due-index and cycle-record transactions; {Parallelism} accounts in flight, {ceilingSize:N0} accounts per round, best of {string.Join(" / ", rounds.Select(r => r.ToString("N0", CultureInfo.InvariantCulture)))}: {ceiling,8:N0} accounts/s; CPU per account {ceilingCpu.Per(ceilingCount, 0)}");
+        Console.WriteLine($"  (b) raw Azurite ceiling into fresh tables, per account: bill (document), queue message, ledger transaction (entry, id, head added); per {WritesBatch} accounts: batch outbox row add and delete, due-index and cycle-record transactions; {Parallelism} accounts in flight, {ceilingSize:N0} accounts per round: {freshCeiling,8:N0} accounts/s (median {freshMedian:N0}); CPU per account {freshCpu.Per(ceilingCount, 0)}");
+        (double ceiling, double medianCeiling, LoadCpu ceilingCpu) = await CeilingRoundsAsync(azurite, tables, queues, ceilingSize, documentsSample, filled: true);
+        Console.WriteLine($"  (b) raw Azurite ceiling into the app's tables as the cycles left them (Bills, Ledger, BillsDue, BillOutbox, BillingCycleBills, the bill-notifications queue), the same writes for a later period of the same accounts (the ledger head replaced, as from the second month on), each round's rows deleted after it (not timed): {ceiling,8:N0} accounts/s (median {medianCeiling:N0}); CPU per account {ceilingCpu.Per(ceilingCount, 0)}");
+        Console.WriteLine($"    the gate uses this one: Azurite keeps each table's rows and indexes in arrays, and every insert, replace or delete moves or renumbers index entries across the whole table, so the same write costs more in a table of {accounts:N0} accounts' rows than in an empty one; the fresh-table ceiling is {freshCeiling / ceiling:N2}× it here");
 
         double ofCeiling = main.Rate / ceiling, timesBaseline = main.Rate / baseline.Rate;
         Console.WriteLine($"  cycles: best {main.Rate:N0} accounts/s of {string.Join(" / ", runs.Select(r => r.Rate.ToString("N0", CultureInfo.InvariantCulture)))}; median {medianCycle:N0} against the ceiling's median {medianCeiling:N0}: {medianCycle / medianCeiling:P1}");
@@ -295,25 +288,57 @@ internal static class BillingLoad
         return new CycleRun(Sum("accounts"), clock.Elapsed, used, hubUsed, tally, [.. done.Values.Select(s => s.GetProperty("phase").GetString()!).Distinct()], requests);
     }
 
-    /// <summary>One ceiling round into fresh tables: per account the bill, its cycle row and its ledger transaction.</summary>
-    static async Task<double> CeilingAsync(TableServiceClient tables, QueueServiceClient queues, string round, int accounts, IReadOnlyList<byte[]> documents)
+    /// <summary>Warm-up and measured ceiling rounds; answers the best and median rate and the CPU of the measured rounds.</summary>
+    static async Task<(double Best, double Median, LoadCpu Cpu)> CeilingRoundsAsync(Azurite azurite, TableServiceClient tables, QueueServiceClient queues, int accounts, IReadOnlyList<byte[]> documents, bool filled)
     {
-        TableClient bills = tables.GetTableClient("CeilBills" + round), cycle = tables.GetTableClient("CeilCycle" + round), ledger = tables.GetTableClient("CeilLedger" + round), due = tables.GetTableClient("CeilDue" + round), outbox = tables.GetTableClient("CeilOutbox" + round);
-        QueueClient notifications = queues.GetQueueClient("ceil-notifications-" + round.ToLowerInvariant());
+        for (int round = 1; round <= CeilingWarmupRounds; round++)
+        {
+            await CeilingAsync(azurite, tables, queues, round, warmup: true, accounts, documents, filled);
+        }
+
+        List<double> rates = [];
+        LoadCpu used = default;
+        for (int round = 1; round <= CeilingRounds; round++)
+        {
+            (double rate, LoadCpu cpu) = await CeilingAsync(azurite, tables, queues, CeilingWarmupRounds + round, warmup: false, accounts, documents, filled);
+            rates.Add(rate);
+            used += cpu;
+        }
+
+        return (rates.Max(), Median(rates), used);
+    }
+
+    /// <summary>
+    /// One ceiling round: the writes of <paramref name="accounts"/> bills. Into fresh tables of the round's own
+    /// (<paramref name="filled"/> false: a first bill, the ledger head added; the tables deleted after the round), or into
+    /// the app's own tables as the measured cycles left them (<paramref name="filled"/> true: a bill of a later period for
+    /// the same accounts, its ledger entry and id rows added and the head replaced, as a cycle does from the second month
+    /// on; the round's added rows deleted after it, untimed, so each round meets tables of the same size).
+    /// </summary>
+    static async Task<(double Rate, LoadCpu Cpu)> CeilingAsync(Azurite azurite, TableServiceClient tables, QueueServiceClient queues, int roundNumber, bool warmup, int accounts, IReadOnlyList<byte[]> documents, bool filled)
+    {
+        string round = (warmup ? "W" : "R") + roundNumber.ToString(CultureInfo.InvariantCulture);
+        string Table(string app, string own) => filled ? app : own + round;
+        TableClient bills = tables.GetTableClient(Table("Bills", "CeilBills")), cycle = tables.GetTableClient(Table("BillingCycleBills", "CeilCycle")), ledger = tables.GetTableClient(Table("Ledger", "CeilLedger")), due = tables.GetTableClient(Table("BillsDue", "CeilDue")), outbox = tables.GetTableClient(Table("BillOutbox", "CeilOutbox"));
+        QueueClient notifications = queues.GetQueueClient(filled ? "bill-notifications" : "ceil-notifications-" + round.ToLowerInvariant());
         await Task.WhenAll(bills.CreateIfNotExistsAsync(), cycle.CreateIfNotExistsAsync(), ledger.CreateIfNotExistsAsync(), due.CreateIfNotExistsAsync(), outbox.CreateIfNotExistsAsync(), notifications.CreateIfNotExistsAsync());
-        string cycleId = "billing-BG-LOAD01-20261001";
+        // A later period than the cycles billed (they end with 2026-10), one per round, so no key meets theirs or another round's.
+        string period = filled ? new DateOnly(2027, roundNumber, 1).ToString("yyyyMMdd", CultureInfo.InvariantCulture) : "20261001";
+        string entryKey = filled ? $"e{900_000_000_000L + roundNumber:D12}" : "e000000000001";
+        string cycleId = "billing-BG-LOAD01-" + period;
         DateTimeOffset now = DateTimeOffset.UtcNow;
+        LoadCpu start = LoadCpu.Read(azurite, null);
         Stopwatch clock = Stopwatch.StartNew();
         await Parallel.ForEachAsync(Enumerable.Range(0, accounts), new ParallelOptions { MaxDegreeOfParallelism = Parallelism }, async (i, ct) =>
         {
             string account = Account(i);
-            string billId = $"{account}-20261001-r01", entryId = "charge:" + billId;
+            string billId = $"{account}-{period}-r01", entryId = "charge:" + billId;
             long fen = Fen(i);
             if (i % WritesBatch == 0)
             {
                 // The batch's due-index rows, before its charges, as BillLifecycle settles a batch.
                 int[] batch = [.. Enumerable.Range(i, Math.Min(WritesBatch, accounts - i))];
-                await due.SubmitTransactionAsync(batch.Select(a => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity("20261219", $"{Account(a)}-20261001-r01")
+                await due.SubmitTransactionAsync(batch.Select(a => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity("20261219", $"{Account(a)}-{period}-r01")
                 {
                     ["AccountNo"] = Account(a),
                     ["TariffCode"] = "SH-RES-TOU",
@@ -324,12 +349,12 @@ internal static class BillingLoad
             if (i % WritesBatch == 0)
             {
                 // The batch's outbox row, before its bills (deleted with the cycle records, after the sends).
-                await outbox.AddEntityAsync(new TableEntity(cycleId, $"batch{i:D8}") { ["BillIds"] = string.Join(',', Enumerable.Range(i, Math.Min(WritesBatch, accounts - i)).Select(a => $"{Account(a)}-20261001-r01")) }, ct);
+                await outbox.AddEntityAsync(new TableEntity(cycleId, $"batch{i:D8}") { ["BillIds"] = string.Join(',', Enumerable.Range(i, Math.Min(WritesBatch, accounts - i)).Select(a => $"{Account(a)}-{period}-r01")) }, ct);
             }
 
             string message = $$"""{"billId":"{{billId}}","accountNo":"{{account}}","period":"2026-10-01/2026-11-01","totalFen":{{fen}},"dueDate":"2026-12-19","documentUrl":"/api/bills/{{billId}}/document"}""";
             await LandedOnceAsync(bills.AddEntityAsync(
-                new TableEntity(account, "20261001-r01|" + account)
+                new TableEntity(account, period + "-r01|" + account)
                 {
                     ["Document"] = documents[i % documents.Count],
                     ["Status"] = "Issued",
@@ -340,7 +365,7 @@ internal static class BillingLoad
             await notifications.SendMessageAsync(BinaryData.FromString(message), cancellationToken: ct);
 
             // As LedgerStore appends a first entry (its row keys): entry row, id row, head row (with its snapshot of the entry) added in one transaction.
-            TableEntity entry = new(account, "e000000000001|" + account)
+            TableEntity entry = new(account, entryKey + "|" + account)
             {
                 ["Sequence"] = 1L,
                 ["EntryId"] = entryId,
@@ -360,7 +385,7 @@ internal static class BillingLoad
             };
             TableEntity head = new(account, "head|" + account) { ["LastSequence"] = 1L, ["BalanceFen"] = fen, ["Entries"] = LedgerHeadSnapshot.Of([entry.Where(c => c.Key is not ("PartitionKey" or "RowKey" or "odata.etag" or "Timestamp")).ToDictionary(c => c.Key, c => c.Value)]) };
             await LandedOnceAsync(ledger.SubmitTransactionAsync(
-                [new(TableTransactionActionType.Add, entry), new(TableTransactionActionType.Add, id), new(TableTransactionActionType.Add, head)], ct));
+                [new(TableTransactionActionType.Add, entry), new(TableTransactionActionType.Add, id), new(filled ? TableTransactionActionType.UpsertReplace : TableTransactionActionType.Add, head)], ct));
 
             if (i % WritesBatch == WritesBatch - 1 || i == accounts - 1)
             {
@@ -377,7 +402,7 @@ internal static class BillingLoad
                 }
                 await cycle.SubmitTransactionAsync(Enumerable.Range(first, i - first + 1).Select(a => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(cycleId, Account(a))
                 {
-                    ["BillId"] = $"{Account(a)}-20261001-r01",
+                    ["BillId"] = $"{Account(a)}-{period}-r01",
                     ["Status"] = "Issued",
                     ["TotalFen"] = Fen(a),
                     ["Reasons"] = "[]",
@@ -385,12 +410,38 @@ internal static class BillingLoad
             }
         });
         double rate = accounts / clock.Elapsed.TotalSeconds;
+        LoadCpu cpu = LoadCpu.Read(azurite, null) - start;
 
         // As in the ingestion driver: each round starts from the same storage, not from the rounds before it.
         // The notification queues are left in place: deleting messages makes Azurite garbage-collect their extents later,
         // quadratically (a LokiJS index rebuild per extent), which would land in the cycle measured after the ceiling.
-        await Task.WhenAll(bills.DeleteAsync(), cycle.DeleteAsync(), ledger.DeleteAsync(), due.DeleteAsync(), outbox.DeleteAsync());
-        return rate;
+        if (filled)
+        {
+            await DeleteRoundRowsAsync(bills, cycle, ledger, due, accounts, period, entryKey, cycleId);
+        }
+        else
+        {
+            await Task.WhenAll(bills.DeleteAsync(), cycle.DeleteAsync(), ledger.DeleteAsync(), due.DeleteAsync(), outbox.DeleteAsync());
+        }
+
+        return (rate, cpu);
+    }
+
+    /// <summary>Deletes the rows a ceiling round added to the app's tables (its bills, ledger entry and id rows, due-index and cycle rows); the replaced heads stay.</summary>
+    static async Task DeleteRoundRowsAsync(TableClient bills, TableClient cycle, TableClient ledger, TableClient due, int accounts, string period, string entryKey, string cycleId)
+    {
+        await Parallel.ForEachAsync(Enumerable.Range(0, accounts), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (i, ct) =>
+        {
+            string account = Account(i), entryId = $"charge:{account}-{period}-r01";
+            string idKey = "i" + Convert.ToBase64String(Encoding.UTF8.GetBytes(entryId)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+            await bills.DeleteEntityAsync(account, period + "-r01|" + account, Azure.ETag.All, ct);
+            await ledger.SubmitTransactionAsync([new(TableTransactionActionType.Delete, new TableEntity(account, entryKey + "|" + account)), new(TableTransactionActionType.Delete, new TableEntity(account, idKey))], ct);
+        });
+        foreach (int[] batch in Enumerable.Range(0, accounts).Chunk(WritesBatch))
+        {
+            await due.SubmitTransactionAsync(batch.Select(a => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity("20261219", $"{Account(a)}-{period}-r01"))));
+            await cycle.SubmitTransactionAsync(batch.Select(a => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(cycleId, Account(a)))));
+        }
     }
 
     static int retriedWrites;

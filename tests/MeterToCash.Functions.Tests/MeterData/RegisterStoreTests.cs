@@ -233,4 +233,48 @@ public class RegisterStoreTests(BackendFixture backend)
         Assert.Equal(reads.Select(r => r.Reading).OrderBy(r => r.Meter.Value, StringComparer.Ordinal).ThenBy(r => r.Channel).ThenBy(r => r.Band),
             answers.SelectMany(a => a).Select(r => r.Reading).OrderBy(r => r.Meter.Value, StringComparer.Ordinal).ThenBy(r => r.Channel).ThenBy(r => r.Band));
     }
+
+    [Fact]
+    public async Task NeighboursMany_DailyMonthlyNewBackFilledAndScatteredMeters_AnswerAsEachMetersOwnQuery()
+    {
+        RegisterStore store = Store();
+        string prefix = NewMeter();
+        string daily = prefix + "A", monthly = prefix + "B", fresh = prefix + "C", backFilled = prefix + "D", oneRegister = prefix + "E", scattered = prefix + "Z";
+        string between = prefix + "BB";
+        List<StoredRegister> stored = [];
+        // Daily: the six midnights before the delivery; its previous reads are the day before.
+        stored.AddRange(Enumerable.Range(1, 6).SelectMany(d => ThreeReads(daily, Midnight.AddDays(-d), -d)));
+        // Monthly: 60 and 30 days before; beyond the first, recent look.
+        stored.AddRange([.. ThreeReads(monthly, Midnight.AddDays(-60), -60), .. ThreeReads(monthly, Midnight.AddDays(-30), -30)]);
+        // Back-filled: a later read 10 days after the delivery and the previous one 5 days before it.
+        stored.AddRange([.. ThreeReads(backFilled, Midnight.AddDays(10), 10), .. ThreeReads(backFilled, Midnight.AddDays(-5), -5)]);
+        stored.AddRange(Enumerable.Range(1, 4).SelectMany(d => ThreeReads(oneRegister, Midnight.AddDays(-d), -d)));
+        stored.AddRange(Enumerable.Range(1, 2).SelectMany(d => ThreeReads(scattered, Midnight.AddDays(-d), -d)));
+        // A meter not delivered, between the monthly and the back-filled one in key order, with more rows than the whole-lookback
+        // range read of those two may pass over: the back-filled one is then read by its own query.
+        stored.AddRange(Enumerable.Range(1, 40).SelectMany(d => ThreeReads(between, Midnight.AddDays(-d), -d)));
+        await AddByMeterAsync(store, stored);
+
+        (MeterId Meter, IReadOnlyList<RegisterReading> Delivered)[] deliveries =
+        [
+            .. new[] { daily, monthly, fresh, backFilled, scattered }.Select(m => (new MeterId(m), (IReadOnlyList<RegisterReading>)[.. ThreeReads(m, Midnight, 0).Select(r => r.Reading)])),
+            (new MeterId(oneRegister), [Read(oneRegister, MeterChannel.ActiveImport, RegisterBand.Total, Midnight, 100m).Reading]),
+        ];
+
+        IReadOnlyDictionary<string, IReadOnlyList<StoredRegister>> many = await store.NeighboursManyAsync(deliveries, default);
+
+        foreach ((MeterId meter, IReadOnlyList<RegisterReading> delivered) in deliveries)
+        {
+            IReadOnlyList<StoredRegister> own = await store.NeighboursAsync(meter, delivered, default);
+            Assert.Equal(own.Select(r => r.Reading), many[MeterDataKeys.RegisterPartition(meter.Value)].Select(r => r.Reading));
+        }
+
+        Assert.Equal(3, many[MeterDataKeys.RegisterPartition(daily)].Count);
+        Assert.All(many[MeterDataKeys.RegisterPartition(daily)], r => Assert.Equal(Midnight.AddDays(-1), r.Reading.ReadAt));
+        Assert.All(many[MeterDataKeys.RegisterPartition(monthly)], r => Assert.Equal(Midnight.AddDays(-30), r.Reading.ReadAt));
+        Assert.Empty(many[MeterDataKeys.RegisterPartition(fresh)]);
+        Assert.Equal([Midnight.AddDays(10), Midnight.AddDays(-5)], many[MeterDataKeys.RegisterPartition(backFilled)].Select(r => r.Reading.ReadAt).Distinct());
+        Assert.Equal([RegisterBand.Total], many[MeterDataKeys.RegisterPartition(oneRegister)].Select(r => r.Reading.Band).Distinct());
+        Assert.Equal(3, many[MeterDataKeys.RegisterPartition(scattered)].Count);
+    }
 }

@@ -242,10 +242,10 @@ public sealed class BillStore(TableServiceClient tables, QueueServiceClient queu
 
     /// <summary>
     /// The earlier bills of each account in <paramref name="accountNos"/>, in their order (each list in the order
-    /// <see cref="ListAsync"/> gives): one range query over the accounts' partitions
-    /// (<see cref="Infrastructure.PartitionRange"/>) that returns only the summary columns, then for each account the range
-    /// read did not read whole, or with a row written before the summary column, its bills read whole
-    /// (<see cref="ListAsync"/>, up to <paramref name="parallelism"/> at a time).
+    /// <see cref="ListAsync"/> gives): range queries over the accounts' partitions
+    /// (<see cref="Infrastructure.PartitionRange"/>) that return only the summary columns, then for each account with a
+    /// row written before the summary column, its bills read whole (<see cref="ListAsync"/>, up to
+    /// <paramref name="parallelism"/> at a time).
     /// </summary>
     public async Task<IReadOnlyList<EarlierBill>[]> ListEarlierManyAsync(IReadOnlyList<string> accountNos, int parallelism, CancellationToken cancellationToken)
     {
@@ -255,7 +255,7 @@ public sealed class BillStore(TableServiceClient tables, QueueServiceClient queu
         IReadOnlyList<EarlierBill>[] lists = new IReadOnlyList<EarlierBill>[accountNos.Count];
         ParallelOptions inParallel = new() { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(Enumerable.Range(0, accountNos.Count), inParallel, async (i, ct) =>
-            lists[i] = (read.IsComplete(accountNos[i]) ? EarlierOf(accountNos[i], read.Of(accountNos[i])) : null)
+            lists[i] = EarlierOf(accountNos[i], read.Of(accountNos[i]))
                 ?? [.. (await ListAsync(accountNos[i], ct)).Select(EarlierBill.Of)]);
         return lists;
     }

@@ -3,29 +3,31 @@ using Azure.Data.Tables;
 namespace MeterToCash.Functions.Infrastructure;
 
 /// <summary>
-/// Reads the rows of many partitions of one table with a single range query over their keys, where a feature would
-/// otherwise query or point-read each partition: a billing batch reads its hundred accounts' bills or ledger heads as one
-/// request instead of a hundred.
+/// Reads the rows of many partitions of one table with range queries over their keys, where a feature would otherwise
+/// query or point-read each partition: a billing batch reads its hundred accounts' bills or ledger heads as one request
+/// instead of a hundred.
 /// </summary>
 /// <remarks>
-/// <para>The query is <c>PartitionKey ge {lowest} and PartitionKey le {highest}</c> and the caller's row filter, so it
+/// <para>A query is <c>PartitionKey ge {lowest unread} and PartitionKey le {highest}</c> and the caller's row filter, so it
 /// also meets every partition between the wanted ones. When the keys wanted are a contiguous run of the table's keys (a
-/// batch of one area's accounts, numbered together) there is nothing between them; when they are not, the rows of
-/// other partitions are read and dropped, up to a budget of <see cref="ForeignRowsPerPartition"/> per partition wanted.
-/// Past it the read stops, and the partitions it had not passed yet are left for the caller to read one by one
-/// (<see cref="Rows.IsComplete"/>): a scattered request costs at most the budget more than one request per partition.</para>
-/// <para>Tables return a range query's rows in (PartitionKey, RowKey) order, on Azure and on Azurite, so when the read
-/// stops early every wanted partition below the last key seen has been read whole.</para>
+/// batch of one area's accounts, numbered together) there is nothing between them and one query reads them all; when
+/// they are not (an area whose accounts are numbered among other areas'), the rows of other partitions are read and
+/// dropped, up to a budget of <see cref="ForeignRowsPerPartition"/> per partition still wanted. Past it that query stops
+/// and the next one starts at the first wanted partition above the row it stopped in, skipping the rest of the gap: a
+/// scattered read costs at most one query per wanted partition, plus the budget's rows, and every wanted partition is
+/// read whole.</para>
+/// <para>Tables return a range query's rows in (PartitionKey, RowKey) order, on Azure and on Azurite, so when a query
+/// stops every wanted partition below the row it stopped in has been read whole, and none above it has been touched.</para>
 /// </remarks>
 public static class PartitionRange
 {
-    /// <summary>Rows of partitions not asked for that a read may pass over, per partition asked for, before it stops.</summary>
+    /// <summary>Rows of partitions not asked for that a query may pass over, per partition still wanted, before it stops.</summary>
     public const int ForeignRowsPerPartition = 10;
 
     /// <summary>
     /// The rows matching <paramref name="rowFilter"/> (an OData filter on the row, e.g. built with
     /// <see cref="TableClient.CreateQueryFilter(System.FormattableString)"/>) of every partition in
-    /// <paramref name="partitionKeys"/>, read with one range query (several pages when the rows are many).
+    /// <paramref name="partitionKeys"/>, read with range queries (several pages when the rows are many).
     /// </summary>
     public static Task<Rows> ReadAsync(TableClient table, IReadOnlyCollection<string> partitionKeys, string rowFilter, CancellationToken cancellationToken) =>
         ReadAsync(table, partitionKeys, rowFilter, select: null, cancellationToken);
@@ -40,14 +42,31 @@ public static class PartitionRange
         ArgumentNullException.ThrowIfNull(partitionKeys);
         string[] wanted = [.. partitionKeys.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
         Dictionary<string, List<TableEntity>> found = wanted.ToDictionary(key => key, _ => new List<TableEntity>(), StringComparer.Ordinal);
-        if (wanted.Length == 0)
+        IEnumerable<string>? columns = select is null ? null : ["PartitionKey", "RowKey", .. select];
+        int next = 0, queries = 0;
+        while (next < wanted.Length)
         {
-            return new Rows(found, null);
+            queries++;
+            string? stoppedIn = await ReadFromAsync(table, wanted, next, rowFilter, columns, found, cancellationToken);
+            if (stoppedIn is null)
+            {
+                break;
+            }
+
+            while (next < wanted.Length && string.CompareOrdinal(wanted[next], stoppedIn) < 0)
+            {
+                next++;
+            }
         }
 
-        string filter = TableClient.CreateQueryFilter($"PartitionKey ge {wanted[0]} and PartitionKey le {wanted[^1]}") + " and (" + rowFilter + ")";
-        long foreignBudget = (long)wanted.Length * ForeignRowsPerPartition, foreign = 0;
-        IEnumerable<string>? columns = select is null ? null : ["PartitionKey", "RowKey", .. select];
+        return new Rows(found, queries);
+    }
+
+    /// <summary>One query from <c>wanted[next]</c> to the highest key wanted; answers the other partition it stopped in past the budget, or null when it read to the end.</summary>
+    static async Task<string?> ReadFromAsync(TableClient table, string[] wanted, int next, string rowFilter, IEnumerable<string>? columns, Dictionary<string, List<TableEntity>> found, CancellationToken cancellationToken)
+    {
+        string filter = TableClient.CreateQueryFilter($"PartitionKey ge {wanted[next]} and PartitionKey le {wanted[^1]}") + " and (" + rowFilter + ")";
+        long foreignBudget = (long)(wanted.Length - next) * ForeignRowsPerPartition, foreign = 0;
         await foreach (TableEntity row in table.QueryAsync<TableEntity>(filter, select: columns, cancellationToken: cancellationToken))
         {
             if (found.TryGetValue(row.PartitionKey, out List<TableEntity>? rows))
@@ -56,34 +75,26 @@ public static class PartitionRange
             }
             else if (++foreign > foreignBudget)
             {
-                return new Rows(found, row.PartitionKey);
+                return row.PartitionKey;
             }
         }
 
-        return new Rows(found, null);
+        return null;
     }
 
-    /// <summary>What a range read found: the rows per partition asked for, and which of those partitions it read whole.</summary>
+    /// <summary>What a read found: the rows of every partition asked for, each read whole.</summary>
     public sealed class Rows
     {
         readonly Dictionary<string, List<TableEntity>> byPartition;
-        readonly string? stoppedAt;
 
-        internal Rows(Dictionary<string, List<TableEntity>> byPartition, string? stoppedAt)
+        internal Rows(Dictionary<string, List<TableEntity>> byPartition, int queries)
         {
             this.byPartition = byPartition;
-            this.stoppedAt = stoppedAt;
+            Queries = queries;
         }
 
-        /// <summary>Whether the read stopped early, past its budget of other partitions' rows.</summary>
-        public bool StoppedEarly => stoppedAt is not null;
-
-        /// <summary>
-        /// Whether <paramref name="partitionKey"/> was asked for and read whole: always when the read ran to its end, else
-        /// when the key sorts below the other partition it stopped in.
-        /// </summary>
-        public bool IsComplete(string partitionKey) =>
-            byPartition.ContainsKey(partitionKey) && (stoppedAt is null || string.CompareOrdinal(partitionKey, stoppedAt) < 0);
+        /// <summary>Range queries the read took: one, plus one for each time a query passed its budget of other partitions' rows.</summary>
+        public int Queries { get; }
 
         /// <summary>The rows read of a partition asked for, in RowKey order (empty when it has none or was not asked for).</summary>
         public IReadOnlyList<TableEntity> Of(string partitionKey) =>

@@ -101,10 +101,10 @@ public sealed class LedgerStore(TableServiceClient service)
     }
 
     /// <summary>
-    /// Reads the ledgers of many accounts, in the order of <paramref name="accountNos"/>: their heads in one range query
+    /// Reads the ledgers of many accounts, in the order of <paramref name="accountNos"/>: their heads in range queries
     /// over the accounts' partitions (<see cref="PartitionRange"/>, RowKey from <c>head|</c> to <c>head}</c>), each head's
-    /// snapshot unpacked as <see cref="ReadAsync"/> does. An account the range read did not read whole, or whose head has
-    /// no usable snapshot, is read by <see cref="ReadAsync"/> (up to <paramref name="parallelism"/> at a time).
+    /// snapshot unpacked as <see cref="ReadAsync"/> does. An account whose head has no usable snapshot is read by
+    /// <see cref="ReadRowsAsync"/> (up to <paramref name="parallelism"/> at a time).
     /// </summary>
     public async Task<StoredLedger[]> ReadManyAsync(IReadOnlyList<string> accountNos, int parallelism, CancellationToken cancellationToken)
     {
@@ -117,8 +117,7 @@ public sealed class LedgerStore(TableServiceClient service)
         {
             string accountNo = accountNos[i];
             TableEntity? head = heads.Of(accountNo).FirstOrDefault(row => row.RowKey == HeadRowKey(accountNo));
-            read[i] = !heads.IsComplete(accountNo) ? await ReadAsync(accountNo, ct)
-                : head is null ? new StoredLedger([], null)
+            read[i] = head is null ? new StoredLedger([], null)
                 : FromSnapshot(head) ?? await ReadRowsAsync(accountNo, ct);
         });
         return read;

@@ -29,10 +29,18 @@ internal sealed class NeighbourScan
         }
 
         waiting = new(earliest.Keys, StringComparer.Ordinal);
+        Meter = meter;
+        Delivered = delivered;
         PartitionKey = MeterDataKeys.RegisterPartition(meter.Value);
         From = MeterDataKeys.RegisterTime(RegisterStore.Clamp(latest, RegisterStore.NextLookahead));
         To = ToWithin(RegisterStore.PreviousLookback);
     }
+
+    /// <summary>The meter, as the archive numbers it.</summary>
+    public MeterId Meter { get; }
+
+    /// <summary>The meter's delivered reads the scan looks for neighbours of.</summary>
+    public IReadOnlyList<RegisterReading> Delivered { get; }
 
     /// <summary>No register delivered: nothing to look for.</summary>
     public bool IsEmpty => earliest.Count == 0;

@@ -83,8 +83,7 @@ public sealed class RegisterStore(MeterDataStorage storage)
     /// gives, with range reads over all the meters' partitions (<see cref="PartitionRange"/>) instead of a query per meter:
     /// first over <see cref="RecentLookback"/> before the earliest delivered read, where a daily feed finds every previous
     /// read; then, for the meters with a register still without its previous read, over the whole
-    /// <see cref="PreviousLookback"/>. A meter whose partition a range read did not read whole (other meters' rows
-    /// between the wanted ones past the budget) is read by its own query.
+    /// <see cref="PreviousLookback"/>.
     /// </summary>
     /// <returns>Per meter (<see cref="MeterDataKeys.RegisterPartition"/>), its stored neighbours.</returns>
     public async Task<IReadOnlyDictionary<string, IReadOnlyList<StoredRegister>>> NeighboursManyAsync(
@@ -92,72 +91,53 @@ public sealed class RegisterStore(MeterDataStorage storage)
     {
         ArgumentNullException.ThrowIfNull(deliveries);
         Dictionary<string, IReadOnlyList<StoredRegister>> answers = new(StringComparer.Ordinal);
-        List<(MeterId Meter, IReadOnlyList<RegisterReading> Delivered)> open = [];
+        List<NeighbourScan> open = [];
         foreach ((MeterId meter, IReadOnlyList<RegisterReading> delivered) in deliveries)
         {
-            if (new NeighbourScan(meter, delivered).IsEmpty)
+            NeighbourScan scan = new(meter, delivered);
+            if (scan.IsEmpty)
             {
-                answers[MeterDataKeys.RegisterPartition(meter.Value)] = [];
+                answers[scan.PartitionKey] = [];
             }
             else
             {
-                open.Add((meter, delivered));
+                open.Add(scan);
             }
         }
 
-        open = await AnswerFromRangeAsync(open, RecentLookback, answers, cancellationToken);
-        open = await AnswerFromRangeAsync(open, PreviousLookback, answers, cancellationToken);
-        foreach ((MeterId meter, IReadOnlyList<RegisterReading> delivered) in open)
-        {
-            answers[MeterDataKeys.RegisterPartition(meter.Value)] = await NeighboursAsync(meter, delivered, cancellationToken);
-        }
-
+        List<(MeterId Meter, IReadOnlyList<RegisterReading> Delivered)> notFound = await AnswerFromRangeAsync(open, RecentLookback, answers, cancellationToken);
+        await AnswerFromRangeAsync([.. notFound.Select(d => new NeighbourScan(d.Meter, d.Delivered))], PreviousLookback, answers, cancellationToken);
         return answers;
     }
 
     /// <summary>
-    /// One range read of the meters' partitions from the latest delivered read plus <see cref="NextLookahead"/> down to
-    /// <paramref name="lookback"/> before the earliest; answers every meter whose scan completes within it (or, with the
-    /// whole <see cref="PreviousLookback"/>, every meter read whole) and returns the meters left open.
+    /// Range reads of the scans' partitions from the latest delivered read plus <see cref="NextLookahead"/> down to
+    /// <paramref name="lookback"/> before the earliest; answers every meter whose scan completes within it (with the whole
+    /// <see cref="PreviousLookback"/>, every meter) and returns the deliveries left without an answer.
     /// </summary>
     async Task<List<(MeterId Meter, IReadOnlyList<RegisterReading> Delivered)>> AnswerFromRangeAsync(
-        List<(MeterId Meter, IReadOnlyList<RegisterReading> Delivered)> open, TimeSpan lookback, Dictionary<string, IReadOnlyList<StoredRegister>> answers, CancellationToken cancellationToken)
+        List<NeighbourScan> scans, TimeSpan lookback, Dictionary<string, IReadOnlyList<StoredRegister>> answers, CancellationToken cancellationToken)
     {
-        if (open.Count == 0)
+        List<(MeterId Meter, IReadOnlyList<RegisterReading> Delivered)> left = [];
+        if (scans.Count == 0)
         {
-            return open;
+            return left;
         }
 
-        bool wholeLookback = lookback >= PreviousLookback;
-        NeighbourScan[] scans = [.. open.Select(d => new NeighbourScan(d.Meter, d.Delivered))];
         string from = scans.Select(scan => scan.From).Min(StringComparer.Ordinal)!;
         string to = scans.Select(scan => scan.ToWithin(lookback)).Max(StringComparer.Ordinal)!;
         PartitionRange.Rows rows = await PartitionRange.ReadAsync(
             storage.Registers, [.. scans.Select(scan => scan.PartitionKey)], TableClient.CreateQueryFilter($"RowKey ge {from} and RowKey le {to}"), cancellationToken);
-        List<(MeterId Meter, IReadOnlyList<RegisterReading> Delivered)> left = [];
-        for (int i = 0; i < scans.Length; i++)
+        foreach (NeighbourScan scan in scans)
         {
-            NeighbourScan scan = scans[i];
-            bool complete = false;
-            if (rows.IsComplete(scan.PartitionKey))
-            {
-                foreach (TableEntity e in rows.Of(scan.PartitionKey))
-                {
-                    if (scan.Covers(e.RowKey) && scan.Offer(e))
-                    {
-                        complete = true;
-                        break;
-                    }
-                }
-            }
-
-            if (rows.IsComplete(scan.PartitionKey) && (complete || wholeLookback))
+            bool complete = rows.Of(scan.PartitionKey).Any(row => scan.Covers(row.RowKey) && scan.Offer(row));
+            if (complete || lookback >= PreviousLookback)
             {
                 answers[scan.PartitionKey] = scan.Found;
             }
             else
             {
-                left.Add(open[i]);
+                left.Add((scan.Meter, scan.Delivered));
             }
         }
 

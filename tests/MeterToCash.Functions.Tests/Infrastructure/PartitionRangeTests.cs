@@ -3,7 +3,7 @@ using MeterToCash.Functions.Infrastructure;
 
 namespace MeterToCash.Functions.Tests.Infrastructure;
 
-/// <summary><see cref="PartitionRange"/> against Azurite: what one range read finds, and where it stops.</summary>
+/// <summary><see cref="PartitionRange"/> against Azurite: what a range read finds, and when it takes another query.</summary>
 [Collection(BackendCollection.Name)]
 public class PartitionRangeTests(BackendFixture backend)
 {
@@ -37,15 +37,13 @@ public class PartitionRangeTests(BackendFixture backend)
 
         PartitionRange.Rows read = await PartitionRange.ReadAsync(table, [accounts[2], accounts[0], accounts[3], accounts[1], accounts[0]], RowsOnly, default);
 
-        Assert.False(read.StoppedEarly);
+        Assert.Equal(1, read.Queries);
         foreach (string account in accounts)
         {
-            Assert.True(read.IsComplete(account));
             Assert.Equal(["r000", "r001", "r002"], read.Of(account).Select(row => row.RowKey));
             Assert.All(read.Of(account), row => Assert.Equal(account, row.PartitionKey));
         }
 
-        Assert.False(read.IsComplete("31000004"));
         Assert.Empty(read.Of("31000004"));
     }
 
@@ -57,7 +55,6 @@ public class PartitionRangeTests(BackendFixture backend)
 
         PartitionRange.Rows read = await PartitionRange.ReadAsync(table, ["A1", "A2", "A3"], RowsOnly, default);
 
-        Assert.True(read.IsComplete("A2"));
         Assert.Empty(read.Of("A2"));
         Assert.Equal(2, read.Of("A3").Count);
     }
@@ -69,8 +66,8 @@ public class PartitionRangeTests(BackendFixture backend)
 
         PartitionRange.Rows read = await PartitionRange.ReadAsync(table, [], RowsOnly, default);
 
-        Assert.False(read.StoppedEarly);
-        Assert.False(read.IsComplete("A"));
+        Assert.Equal(0, read.Queries);
+        Assert.Empty(read.Of("A"));
     }
 
     [Fact]
@@ -83,25 +80,26 @@ public class PartitionRangeTests(BackendFixture backend)
 
         PartitionRange.Rows read = await PartitionRange.ReadAsync(table, ["B1", "B3"], RowsOnly, default);
 
-        Assert.False(read.StoppedEarly);
-        Assert.True(read.IsComplete("B1"));
-        Assert.True(read.IsComplete("B3"));
+        Assert.Equal(1, read.Queries);
+        Assert.Single(read.Of("B1"));
         Assert.Single(read.Of("B3"));
     }
 
     [Fact]
-    public async Task ReadAsync_OtherPartitionsPastBudget_StopsAndLeavesTheRestIncomplete()
+    public async Task ReadAsync_OtherPartitionsPastBudget_NextQueryStartsAtTheNextWantedPartition()
     {
         TableClient table = await NewTableAsync();
-        await AddAsync(table, ["C1", "C3"], rows: 1);
-        // One row more than the budget of the two partitions wanted lies between them.
-        await AddAsync(table, ["C2"], rows: (2 * PartitionRange.ForeignRowsPerPartition) + 1);
+        await AddAsync(table, ["C1", "C3", "C5"], rows: 1);
+        // One row more than the budget of the three partitions wanted lies between the first two; C4 lies within the
+        // second query's budget.
+        await AddAsync(table, ["C2"], rows: (3 * PartitionRange.ForeignRowsPerPartition) + 1);
+        await AddAsync(table, ["C4"], rows: 2);
 
-        PartitionRange.Rows read = await PartitionRange.ReadAsync(table, ["C1", "C3"], RowsOnly, default);
+        PartitionRange.Rows read = await PartitionRange.ReadAsync(table, ["C1", "C3", "C5"], RowsOnly, default);
 
-        Assert.True(read.StoppedEarly);
-        Assert.True(read.IsComplete("C1"));
-        Assert.Single(read.Of("C1"));
-        Assert.False(read.IsComplete("C3"));
+        Assert.Equal(2, read.Queries);
+        Assert.All(new[] { "C1", "C3", "C5" }, partition => Assert.Equal(["r000"], read.Of(partition).Select(row => row.RowKey)));
+        Assert.Empty(read.Of("C2"));
+        Assert.Empty(read.Of("C4"));
     }
 }

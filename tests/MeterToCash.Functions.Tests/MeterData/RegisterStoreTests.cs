@@ -251,7 +251,7 @@ public class RegisterStoreTests(BackendFixture backend)
         stored.AddRange(Enumerable.Range(1, 4).SelectMany(d => ThreeReads(oneRegister, Midnight.AddDays(-d), -d)));
         stored.AddRange(Enumerable.Range(1, 2).SelectMany(d => ThreeReads(scattered, Midnight.AddDays(-d), -d)));
         // A meter not delivered, between the monthly and the back-filled one in key order, with more rows than the whole-lookback
-        // range read of those two may pass over: the back-filled one is then read by its own query.
+        // range read of those two may pass over: the back-filled one is then read by a query of its own.
         stored.AddRange(Enumerable.Range(1, 40).SelectMany(d => ThreeReads(between, Midnight.AddDays(-d), -d)));
         await AddByMeterAsync(store, stored);
 

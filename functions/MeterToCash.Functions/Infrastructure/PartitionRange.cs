@@ -13,9 +13,10 @@ namespace MeterToCash.Functions.Infrastructure;
 /// batch of one area's accounts, numbered together) there is nothing between them and one query reads them all; when
 /// they are not (an area whose accounts are numbered among other areas'), the rows of other partitions are read and
 /// dropped, up to a budget of <see cref="ForeignRowsPerPartition"/> per partition still wanted. Past it that query stops
-/// and the next one starts at the first wanted partition above the row it stopped in, skipping the rest of the gap: a
-/// scattered read costs at most one query per wanted partition, plus the budget's rows, and every wanted partition is
-/// read whole.</para>
+/// and the next one starts at the first wanted partition above the row it stopped in, skipping the rest of the gap. Every
+/// wanted partition is read whole, with at most one query per wanted partition, each passing at most the budget of the
+/// partitions it still wants. Each query is a fresh scan on Azurite, so a batch whose partitions interleave with many
+/// others' (one area's accounts when areas are numbered together) pays that scan once per query.</para>
 /// <para>Tables return a range query's rows in (PartitionKey, RowKey) order, on Azure and on Azurite, so when a query
 /// stops every wanted partition below the row it stopped in has been read whole, and none above it has been touched.</para>
 /// </remarks>

@@ -105,20 +105,20 @@ public sealed class RegisterStore(MeterDataStorage storage)
             }
         }
 
-        List<(MeterId Meter, IReadOnlyList<RegisterReading> Delivered)> notFound = await AnswerFromRangeAsync(open, RecentLookback, answers, cancellationToken);
-        await AnswerFromRangeAsync([.. notFound.Select(d => new NeighbourScan(d.Meter, d.Delivered))], PreviousLookback, answers, cancellationToken);
+        List<NeighbourScan> notFound = await AnswerFromRangeAsync(open, RecentLookback, answers, cancellationToken);
+        await AnswerFromRangeAsync(notFound, PreviousLookback, answers, cancellationToken);
         return answers;
     }
 
     /// <summary>
     /// Range reads of the scans' partitions from the latest delivered read plus <see cref="NextLookahead"/> down to
     /// <paramref name="lookback"/> before the earliest; answers every meter whose scan completes within it (with the whole
-    /// <see cref="PreviousLookback"/>, every meter) and returns the deliveries left without an answer.
+    /// <see cref="PreviousLookback"/>, every meter) and returns fresh scans of the meters left without an answer.
     /// </summary>
-    async Task<List<(MeterId Meter, IReadOnlyList<RegisterReading> Delivered)>> AnswerFromRangeAsync(
+    async Task<List<NeighbourScan>> AnswerFromRangeAsync(
         List<NeighbourScan> scans, TimeSpan lookback, Dictionary<string, IReadOnlyList<StoredRegister>> answers, CancellationToken cancellationToken)
     {
-        List<(MeterId Meter, IReadOnlyList<RegisterReading> Delivered)> left = [];
+        List<NeighbourScan> left = [];
         if (scans.Count == 0)
         {
             return left;
@@ -137,7 +137,7 @@ public sealed class RegisterStore(MeterDataStorage storage)
             }
             else
             {
-                left.Add((scan.Meter, scan.Delivered));
+                left.Add(new NeighbourScan(scan.Meter, scan.Delivered));
             }
         }
 

@@ -12,17 +12,19 @@ namespace MeterToCash.Functions.Infrastructure;
 /// also meets every partition between the wanted ones. When the keys wanted are a contiguous run of the table's keys (a
 /// batch of one area's accounts, numbered together) there is nothing between them and one query reads them all; when
 /// they are not (an area whose accounts are numbered among other areas'), the rows of other partitions are read and
-/// dropped, up to a budget of <see cref="ForeignRowsPerPartition"/> per partition still wanted. Past it that query stops
-/// and the next one starts at the first wanted partition above the row it stopped in, skipping the rest of the gap. Every
-/// wanted partition is read whole, with at most one query per wanted partition, each passing at most the budget of the
-/// partitions it still wants. Each query is a fresh scan on Azurite, so a batch whose partitions interleave with many
-/// others' (one area's accounts when areas are numbered together) pays that scan once per query.</para>
+/// dropped, up to a budget of <see cref="ForeignRowsPerPartition"/> per partition the read wants, in every query. Past it
+/// that query stops and the next one starts at the first wanted partition above the row it stopped in, skipping the rest
+/// of the gap. Every wanted partition is read whole, with at most one query per wanted partition, each passing at most
+/// the read's budget of other partitions' rows. The budget stays the read's whole budget in every query, so a batch
+/// whose accounts interleave evenly with others' (one area's accounts numbered among forty areas', forty other rows per
+/// wanted partition) takes four queries however many accounts it holds. Each query is a fresh scan on Azurite, so the
+/// number of queries is what a read costs there.</para>
 /// <para>Tables return a range query's rows in (PartitionKey, RowKey) order, on Azure and on Azurite, so when a query
 /// stops every wanted partition below the row it stopped in has been read whole, and none above it has been touched.</para>
 /// </remarks>
 public static class PartitionRange
 {
-    /// <summary>Rows of partitions not asked for that a query may pass over, per partition still wanted, before it stops.</summary>
+    /// <summary>Rows of partitions not asked for that each query of a read may pass over, per partition the read wants, before it stops.</summary>
     public const int ForeignRowsPerPartition = 10;
 
     /// <summary>
@@ -44,11 +46,12 @@ public static class PartitionRange
         string[] wanted = [.. partitionKeys.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
         Dictionary<string, List<TableEntity>> found = wanted.ToDictionary(key => key, _ => new List<TableEntity>(), StringComparer.Ordinal);
         IEnumerable<string>? columns = select is null ? null : ["PartitionKey", "RowKey", .. select];
+        long foreignBudget = (long)wanted.Length * ForeignRowsPerPartition;
         int next = 0, queries = 0;
         while (next < wanted.Length)
         {
             queries++;
-            string? stoppedIn = await ReadFromAsync(table, wanted, next, rowFilter, columns, found, cancellationToken);
+            string? stoppedIn = await ReadFromAsync(table, wanted, next, rowFilter, columns, found, foreignBudget, cancellationToken);
             if (stoppedIn is null)
             {
                 break;
@@ -63,11 +66,11 @@ public static class PartitionRange
         return new Rows(found, queries);
     }
 
-    /// <summary>One query from <c>wanted[next]</c> to the highest key wanted; answers the other partition it stopped in past the budget, or null when it read to the end.</summary>
-    static async Task<string?> ReadFromAsync(TableClient table, string[] wanted, int next, string rowFilter, IEnumerable<string>? columns, Dictionary<string, List<TableEntity>> found, CancellationToken cancellationToken)
+    /// <summary>One query from <c>wanted[next]</c> to the highest key wanted; answers the other partition it stopped in past <paramref name="foreignBudget"/>, or null when it read to the end.</summary>
+    static async Task<string?> ReadFromAsync(TableClient table, string[] wanted, int next, string rowFilter, IEnumerable<string>? columns, Dictionary<string, List<TableEntity>> found, long foreignBudget, CancellationToken cancellationToken)
     {
         string filter = TableClient.CreateQueryFilter($"PartitionKey ge {wanted[next]} and PartitionKey le {wanted[^1]}") + " and (" + rowFilter + ")";
-        long foreignBudget = (long)(wanted.Length - next) * ForeignRowsPerPartition, foreign = 0;
+        long foreign = 0;
         await foreach (TableEntity row in table.QueryAsync<TableEntity>(filter, select: columns, cancellationToken: cancellationToken))
         {
             if (found.TryGetValue(row.PartitionKey, out List<TableEntity>? rows))

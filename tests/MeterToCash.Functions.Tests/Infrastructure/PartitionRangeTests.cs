@@ -102,4 +102,20 @@ public class PartitionRangeTests(BackendFixture backend)
         Assert.Empty(read.Of("C2"));
         Assert.Empty(read.Of("C4"));
     }
+
+    [Fact]
+    public async Task ReadAsync_EvenlyInterleavedPartitions_EveryQueryHasTheWholeReadsBudget()
+    {
+        TableClient table = await NewTableAsync();
+        await AddAsync(table, ["D1", "D3", "D5", "D7"], rows: 1);
+        // Four partitions wanted: a budget of 40 rows of others per query. The first query passes D2 and stops in D4;
+        // the second starts at D5 and passes D6 within the same budget of 40 to read D7.
+        int gap = (2 * PartitionRange.ForeignRowsPerPartition) + 5;
+        await AddAsync(table, ["D2", "D4", "D6"], rows: gap);
+
+        PartitionRange.Rows read = await PartitionRange.ReadAsync(table, ["D1", "D3", "D5", "D7"], RowsOnly, default);
+
+        Assert.Equal(2, read.Queries);
+        Assert.All(new[] { "D1", "D3", "D5", "D7" }, partition => Assert.Equal(["r000"], read.Of(partition).Select(row => row.RowKey)));
+    }
 }

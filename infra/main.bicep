@@ -401,6 +401,7 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Billing__DueDays', value: '15' }
         { name: 'Billing__ReviewHours', value: '72' }
         { name: 'Billing__AccountsPerBatch', value: '100' }
+        { name: 'Billing__MaxBatchesPerCycle', value: '100' }
         { name: 'Billing__BatchesPerSubOrchestration', value: '10' }
         // Late fees (违约金) on overdue bills, daily; the bill-ready notification outbox drain.
         { name: 'Billing__LateFeeSchedule', value: '0 30 18 * * *' } // 02:30 China time, in UTC

@@ -72,7 +72,7 @@ public sealed record CycleStatusDto(string Id, string Status, string Group, Date
 /// <summary>
 /// A billing cycle (抄表段 × period) as one orchestration with a deterministic id, <c>billing-{group}-{period start}</c>:
 /// starting it again answers the running or finished cycle. The group's accounts fan out in batches of
-/// <see cref="BillingOptions.AccountsPerBatch"/> over sub-orchestrations of <see cref="BillingOptions.BatchesPerSubOrchestration"/>
+/// <see cref="BillingOptions.AccountsPerBatchFor"/> the cycle's size over sub-orchestrations of <see cref="BillingOptions.BatchesPerSubOrchestration"/>
 /// batches, one activity per batch (<see cref="AccountBiller"/>, then <see cref="BillLifecycle"/> charges what is
 /// issued). Then the review phase: held bills wait for <c>BillReview</c> events (release or cancel) until none is held
 /// or <see cref="BillingOptions.ReviewHours"/> have passed, when the cycle completes and reports what is still held.
@@ -265,24 +265,31 @@ public sealed class BillingCycleWorkflow(
         BillingGroup group = await groups.FindGroupAsync(input.GroupCode, CancellationToken.None)
             ?? throw new InvalidOperationException($"Billing group '{input.GroupCode}' is gone.");
         BillingOptions o = options.Value;
-        List<AccountBatch> batches = [];
-        int accounts = 0;
+        List<(string Area, List<string> Accounts)> byArea = [];
         foreach (string area in group.Areas.Order(StringComparer.Ordinal))
         {
-            List<string> inArea = [];
-            string? token = null;
-            do
-            {
-                (IReadOnlyList<Customer> page, token) = await archive.ListAsync(area, null, null, 1000, token, CancellationToken.None);
-                inArea.AddRange(page.Select(c => c.AccountNo));
-            }
-            while (token is not null);
-
-            accounts += inArea.Count;
-            batches.AddRange(inArea.Order(StringComparer.Ordinal).Chunk(o.AccountsPerBatch).Select(chunk => new AccountBatch(area, chunk)));
+            byArea.Add((area, await AccountsInAreaAsync(area)));
         }
 
+        int accounts = byArea.Sum(area => area.Accounts.Count);
+        int perBatch = o.AccountsPerBatchFor(accounts);
+        AccountBatch[] batches = [.. byArea.SelectMany(area => area.Accounts.Order(StringComparer.Ordinal).Chunk(perBatch).Select(chunk => new AccountBatch(area.Area, chunk)))];
         return new BillingPlan(accounts, [.. batches.Chunk(o.BatchesPerSubOrchestration).Select(s => (IReadOnlyList<AccountBatch>)s)]);
+    }
+
+    /// <summary>Every account managed in the area, read from the archive a page at a time.</summary>
+    async Task<List<string>> AccountsInAreaAsync(string area)
+    {
+        List<string> inArea = [];
+        string? token = null;
+        do
+        {
+            (IReadOnlyList<Customer> page, token) = await archive.ListAsync(area, null, null, 1000, token, CancellationToken.None);
+            inArea.AddRange(page.Select(c => c.AccountNo));
+        }
+        while (token is not null);
+
+        return inArea;
     }
 
     /// <summary>

@@ -11,9 +11,34 @@ public sealed class BillingOptions
     [Range(1, 90)]
     public int DueDays { get; set; } = 15;
 
-    /// <summary>Accounts per activity of a cycle (one activity bills a batch, never one account).</summary>
-    [Range(1, 5000)]
+    /// <summary>The most accounts one batch may hold, whatever the cycle's size.</summary>
+    public const int MaxAccountsPerBatch = 5000;
+
+    /// <summary>Accounts per activity of a cycle (one activity bills a batch, never one account): the smallest batch; a large cycle's are larger (<see cref="MaxBatchesPerCycle"/>).</summary>
+    [Range(1, MaxAccountsPerBatch)]
     public int AccountsPerBatch { get; set; } = 100;
+
+    /// <summary>
+    /// Batches a cycle aims at most for: a cycle of more than <c>MaxBatchesPerCycle × AccountsPerBatch</c> accounts
+    /// gets larger batches (<see cref="AccountsPerBatchFor"/>). A batch's reads are range queries over its accounts
+    /// and one durable activity, so fewer, larger batches of a large cycle cost fewer queries, messages and history rows
+    /// per account, while the cycle still spreads over as many activities as the app can run at once.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int MaxBatchesPerCycle { get; set; } = 100;
+
+    /// <summary>
+    /// Accounts per batch of a cycle of <paramref name="cycleAccounts"/> accounts: <see cref="AccountsPerBatch"/>, or
+    /// <c>⌈cycleAccounts / MaxBatchesPerCycle⌉</c> when that is larger, at most <see cref="MaxAccountsPerBatch"/>.
+    /// Batches never span two areas, so a cycle of <c>A</c> areas has at most <c>MaxBatchesPerCycle + A</c> batches
+    /// (each area's last batch may be short) unless the cap binds.
+    /// </summary>
+    public int AccountsPerBatchFor(int cycleAccounts)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(cycleAccounts);
+        int spread = (int)(((long)cycleAccounts + MaxBatchesPerCycle - 1) / MaxBatchesPerCycle);
+        return Math.Max(AccountsPerBatch, Math.Min(MaxAccountsPerBatch, spread));
+    }
 
     /// <summary>Accounts of a batch billed and charged at once within its activity (each waits on storage most of its time).</summary>
     [Range(1, 256)]

@@ -7,6 +7,7 @@ using Azure.Data.Tables;
 using Azure.Storage.Queues;
 using MeterToCash.Domain.Common;
 using MeterToCash.Domain.MeterData;
+using MeterToCash.Functions.Billing;
 using MeterToCash.Tools;
 using MeterToCash.Tools.LocalStack;
 
@@ -19,8 +20,8 @@ namespace MeterToCash.Benchmarks.Load;
 /// every queue message it holds on each receive and collects deleted messages every minute at a cost that grows with
 /// all it holds, so a hub sharing it with the unconsumed bill-ready messages slows month after month, which a storage
 /// account of its own (host.json's <c>durableTask.storageProvider.connectionName</c>) does not. Two baselines measured in the same run on the same Azurite and seeded
-/// data: (a) the same cycle run with one account per activity (a second LocalHost with <c>Billing__AccountsPerBatch=1</c>,
-/// its own task hub, on an area of its own) and (b) the raw Azurite ceiling of the writes a bill makes, with no pipeline
+/// data: (a) the same cycle run with one account per activity (a second LocalHost with <c>Billing__AccountsPerBatch=1</c>
+/// and no cap on the batches of a cycle, its own task hub, on an area of its own) and (b) the raw Azurite ceiling of the writes a bill makes, with no pipeline
 /// around them: per account the bill entity (a real gzipped document), the notification message and the ledger
 /// transaction (entry, id, head); per batch of <see cref="WritesBatch"/> accounts the batch outbox row's add and delete
 /// and the due-index and cycle-record transactions. The ceiling is measured twice: into fresh tables, and into the app's
@@ -56,10 +57,13 @@ internal static class BillingLoad
     /// <see cref="LastPeriodStart"/>, oldest first, so each later one reads the bills of the ones before), each measured;
     /// the gate compares the best of them with the best ceiling round, as the ceiling's own rounds are compared.
     /// </summary>
+    /// <param name="accountsPerBatch"><c>Billing__AccountsPerBatch</c> of the measured host; 0 leaves the app's default.</param>
     public static async Task RunAsync(int accounts, int areas, int baselineAccounts, int accountsPerBatch, int ceilingAccounts, int cycles, bool separateTaskHub, IReadOnlyDictionary<string, string> hostEnvironment)
     {
         DateOnly[] periodStarts = [.. Enumerable.Range(0, cycles).Select(k => LastPeriodStart.AddMonths(k - cycles + 1))];
-        Console.WriteLine($"Billing load: {accounts:N0} accounts (one meter each) over {areas} areas, {cycles} cycle(s) of every account, periods {PeriodOf(periodStarts[0])} to {PeriodOf(LastPeriodStart)}, {accountsPerBatch} accounts per activity, task hub on {(separateTaskHub ? "an Azurite of its own (CPU counted with the app's)" : "the app's Azurite")}; baseline (a) one account per activity on {baselineAccounts:N0} accounts, period {PeriodOf(LastPeriodStart)}; {Environment.ProcessorCount} cores{(hostEnvironment.Count == 0 ? "" : "; LocalHosts with " + string.Join(", ", hostEnvironment.Select(kv => kv.Key + "=" + kv.Value)))}");
+        BillingOptions batching = accountsPerBatch > 0 ? new() { AccountsPerBatch = accountsPerBatch } : new();
+        string perActivity = $"{batching.AccountsPerBatchFor(accounts):N0} accounts per activity (Billing__AccountsPerBatch {batching.AccountsPerBatch}{(accountsPerBatch > 0 ? "" : ", the default")}, at most {batching.MaxBatchesPerCycle} batches per cycle)";
+        Console.WriteLine($"Billing load: {accounts:N0} accounts (one meter each) over {areas} areas, {cycles} cycle(s) of every account, periods {PeriodOf(periodStarts[0])} to {PeriodOf(LastPeriodStart)}, {perActivity}, task hub on {(separateTaskHub ? "an Azurite of its own (CPU counted with the app's)" : "the app's Azurite")}; baseline (a) one account per activity on {baselineAccounts:N0} accounts, period {PeriodOf(LastPeriodStart)}; {Environment.ProcessorCount} cores{(hostEnvironment.Count == 0 ? "" : "; LocalHosts with " + string.Join(", ", hostEnvironment.Select(kv => kv.Key + "=" + kv.Value)))}");
         await using Azurite azurite = await Azurite.StartAsync();
         // The durable task hub on an Azurite of its own (a storage account of its own, host.json's
         // durableTask.storageProvider.connectionName), or on the app's.
@@ -73,9 +77,13 @@ internal static class BillingLoad
             ["Monitoring__OutboxSchedule"] = NotDuringTheRun,
             ["ReadingFiles__DropScanSchedule"] = NotDuringTheRun,
             ["Billing__CycleSchedule"] = NotDuringTheRun,
-            ["Billing__AccountsPerBatch"] = accountsPerBatch.ToString(CultureInfo.InvariantCulture),
             ["LocalHost__CountStorageRequests"] = "true",
         };
+        if (accountsPerBatch > 0)
+        {
+            settings["Billing__AccountsPerBatch"] = accountsPerBatch.ToString(CultureInfo.InvariantCulture);
+        }
+
         if (hubStorage is not null)
         {
             settings["LocalHost__Durable__ConnectionName"] = "DurableTaskStorage";
@@ -127,7 +135,7 @@ internal static class BillingLoad
         host.Kill();
 
         // (a) One activity per account: a second LocalHost, its own task hub, same Azurite and data.
-        Dictionary<string, string> baselineSettings = new(settings, StringComparer.Ordinal) { ["Billing__AccountsPerBatch"] = "1" };
+        Dictionary<string, string> baselineSettings = new(settings, StringComparer.Ordinal) { ["Billing__AccountsPerBatch"] = "1", ["Billing__MaxBatchesPerCycle"] = "1000000" };
         CycleRun baseline;
         await using (LocalHostProcess perAccount = await LocalHostProcess.StartAsync(azurite, "base" + Guid.NewGuid().ToString("N")[..8], baselineSettings))
         {

@@ -31,7 +31,7 @@ internal static class LoadDrivers
                 await IngestionLoad.RunAsync(Option("meters", 4_000), Option("days", 1), Option("areas", 40), Option("inflight", 8), Option("warmup", 8), hostEnvironment);
                 return 0;
             case "billing":
-                await BillingLoad.RunAsync(Option("accounts", 100_000), Option("areas", 40), Option("baseline-accounts", 2_000), Option("accounts-per-batch", 100), Option("ceiling-accounts", 2_000), Option("cycles", 3), (options.GetValueOrDefault("task-hub-storage") ?? "separate") != "shared", hostEnvironment);
+                await BillingLoad.RunAsync(Option("accounts", 100_000), Option("areas", 40), Option("baseline-accounts", 2_000), Option("accounts-per-batch", 0), Option("ceiling-accounts", 2_000), Option("cycles", 3), (options.GetValueOrDefault("task-hub-storage") ?? "separate") != "shared", hostEnvironment);
                 return 0;
             case "payments":
                 await PaymentLoad.RunAsync(

@@ -18,30 +18,7 @@ public class BillingCycleRequestCountTests
     [Fact]
     public async Task Cycle_OneBatchOfMeteredAccounts_ThreeStorageRequestsPerAccount()
     {
-        await using Azurite azurite = await Azurite.StartAsync();
-        // Every timer off: a sweep or scan that fires during the cycle would add its requests to the count.
-        Dictionary<string, string> settings = QuietTimers.AllOff();
-        settings["LocalHost__CountStorageRequests"] = "true";
-        await using LocalHostProcess host = await LocalHostProcess.StartAsync(azurite, settings: settings);
-        using HttpClient client = host.Client();
-        using HttpClient admin = host.Client(LocalHostProcess.MasterKey);
-        await ReferenceDataSeed.SeedAsync(host);
-        await BackendFixture.SeedNetworkAsync(client, new DemoUtility(customers: 0, areas: 1));
-        string stamp = CustomerJson.NextIds().AccountNo[1..];
-        string area = await CreateAreaAsync(client, "TR" + stamp);
-        Dictionary<string, (decimal, decimal)> reads = new() { [Total] = (1000m, 1300m), [Peak] = (600m, 800m), [Valley] = (400m, 500m) };
-        for (int i = 0; i < Accounts; i++)
-        {
-            await CreateResidentialAsync(client, area, reads);
-        }
-
-        string group = "BG-R" + stamp;
-        await PutOkAsync(client, $"api/billing-groups/{group}", new { name = "Request count group", cycleDay = 1, areas = new[] { area } });
-
-        List<RequestCount> before = await CountsAsync(admin);
-        string cycleId = await StartCycleAsync(admin, group);
-        Assert.Equal(Accounts, (await WaitForPhaseAsync(client, cycleId, "Completed")).GetProperty("issued").GetInt32());
-        Dictionary<string, long> cycle = Since(await CountsAsync(admin), before);
+        Dictionary<string, long> cycle = await CountCycleAsync([]);
 
         // Per account (one meter, three registers): the bill; its notification; the ledger append. Per batch: the bill
         // histories, one range query over the accounts' partitions; the ledger heads (their snapshots of the entries), one
@@ -65,6 +42,56 @@ public class BillingCycleRequestCountTests
         // Everything else is per cycle or per batch (plan, customers, tariff, calendar, due index, cycle records), not per account.
         long perAccount = (3 * Accounts) + 6;
         Assert.InRange(cycle.Values.Sum() - perAccount, 1, 12);
+    }
+
+    [Fact]
+    public async Task Cycle_MoreBatchesThanTheCap_LargerBatchesOfOneRangeReadEach()
+    {
+        // Batches of 2 would make 5; at most 2 batches per cycle makes them ⌈10 / 2⌉ = 5 accounts each.
+        Dictionary<string, long> cycle = await CountCycleAsync(new() { ["Billing__AccountsPerBatch"] = "2", ["Billing__MaxBatchesPerCycle"] = "2" });
+
+        Assert.Equal(2, cycle.GetValueOrDefault("table Bills query"));
+        Assert.Equal(2, cycle.GetValueOrDefault("table Ledger query"));
+        Assert.Equal(2, cycle.GetValueOrDefault("table BillOutbox insert"));
+        Assert.Equal(Accounts, cycle.GetValueOrDefault("table Bills insert"));
+        Assert.Equal(Accounts, cycle.GetValueOrDefault("table Ledger transaction"));
+    }
+
+    /// <summary>
+    /// The storage requests of one cycle of <see cref="Accounts"/> residential accounts in one area, each with one meter
+    /// and three registers at both midnights, on a host of its own with every timer off and <paramref name="extraSettings"/>.
+    /// </summary>
+    static async Task<Dictionary<string, long>> CountCycleAsync(Dictionary<string, string> extraSettings)
+    {
+        await using Azurite azurite = await Azurite.StartAsync();
+        // Every timer off: a sweep or scan that fires during the cycle would add its requests to the count.
+        Dictionary<string, string> settings = QuietTimers.AllOff();
+        settings["LocalHost__CountStorageRequests"] = "true";
+        foreach (KeyValuePair<string, string> setting in extraSettings)
+        {
+            settings[setting.Key] = setting.Value;
+        }
+
+        await using LocalHostProcess host = await LocalHostProcess.StartAsync(azurite, settings: settings);
+        using HttpClient client = host.Client();
+        using HttpClient admin = host.Client(LocalHostProcess.MasterKey);
+        await ReferenceDataSeed.SeedAsync(host);
+        await BackendFixture.SeedNetworkAsync(client, new DemoUtility(customers: 0, areas: 1));
+        string stamp = CustomerJson.NextIds().AccountNo[1..];
+        string area = await CreateAreaAsync(client, "TR" + stamp);
+        Dictionary<string, (decimal, decimal)> reads = new() { [Total] = (1000m, 1300m), [Peak] = (600m, 800m), [Valley] = (400m, 500m) };
+        for (int i = 0; i < Accounts; i++)
+        {
+            await CreateResidentialAsync(client, area, reads);
+        }
+
+        string group = "BG-R" + stamp;
+        await PutOkAsync(client, $"api/billing-groups/{group}", new { name = "Request count group", cycleDay = 1, areas = new[] { area } });
+
+        List<RequestCount> before = await CountsAsync(admin);
+        string cycleId = await StartCycleAsync(admin, group);
+        Assert.Equal(Accounts, (await WaitForPhaseAsync(client, cycleId, "Completed")).GetProperty("issued").GetInt32());
+        return Since(await CountsAsync(admin), before);
     }
 
     sealed record RequestCount(string Service, string Resource, string Operation, long Count);

@@ -26,10 +26,11 @@ public sealed record CycleRef(string CycleId, string GroupCode, DateOnly PeriodS
 /// <para>Idempotent: an account that already has a bill for the period (any revision) gets that bill back and nothing is
 /// computed again, so a rerun batch, a retried activity or a cycle started twice bills once. Only what the feature owns
 /// is written here; the ledger charge of an issued bill is <see cref="BillLifecycle"/>'s.</para>
-/// <para>Reads per batch: the accounts' earlier bills, one range query over their partitions that returns each bill's
-/// status and kWh, not its document (<see cref="BillStore.ListEarlierManyAsync"/>; a batch's accounts are numbered
-/// together, so the range holds little else); an account already billed for the period (a rerun) then reads that bill. The register reads at the meters' span boundaries
-/// are read for the whole batch at once (<see cref="RegisterStore.AtManyAsync"/>: the batch is one area, so its frozen
+/// <para>Reads per batch: the accounts' earlier bills, range queries over their partitions that return each bill's
+/// status and kWh, not its document (<see cref="BillStore.ListEarlierManyAsync"/>; when a batch's accounts are numbered
+/// together the range holds little else, and when they are numbered among other areas' it passes those rows too, see
+/// <see cref="Infrastructure.PartitionRange"/>); an account already billed for the period (a rerun) then reads that
+/// bill. The register reads at the meters' span boundaries are read for the whole batch at once (<see cref="RegisterStore.AtManyAsync"/>: the batch is one area, so its frozen
 /// reads at a midnight are one query), and so are the curves, after every account's registers are known: the curves
 /// of a day are one partition and <see cref="CurveStore.GetManyAsync"/> reads them with one range query per day
 /// instead of a point read per meter, channel and day.</para>

@@ -17,8 +17,9 @@ namespace MeterToCash.Functions.Infrastructure;
 /// of the gap. Every wanted partition is read whole, with at most one query per wanted partition, each passing at most
 /// the read's budget of other partitions' rows. The budget stays the read's whole budget in every query, so a batch
 /// whose accounts interleave evenly with others' (one area's accounts numbered among forty areas', forty other rows per
-/// wanted partition) takes four queries however many accounts it holds. Each query is a fresh scan on Azurite, so the
-/// number of queries is what a read costs there.</para>
+/// wanted partition) takes four queries however many accounts it holds. On Azurite each query, and each page of 1,000
+/// rows within it, is a fresh scan of the table, so such a read still costs a page per 1,000 rows passed, its own or
+/// others'.</para>
 /// <para>Tables return a range query's rows in (PartitionKey, RowKey) order, on Azure and on Azurite, so when a query
 /// stops every wanted partition below the row it stopped in has been read whole, and none above it has been touched.</para>
 /// </remarks>

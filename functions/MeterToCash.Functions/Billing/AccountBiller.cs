@@ -30,8 +30,8 @@ public sealed record CycleRef(string CycleId, string GroupCode, DateOnly PeriodS
 /// status and kWh, not its document (<see cref="BillStore.ListEarlierManyAsync"/>; when a batch's accounts are numbered
 /// together the range holds little else, and when they are numbered among other areas' it passes those rows too, see
 /// <see cref="Infrastructure.PartitionRange"/>); an account already billed for the period (a rerun) then reads that
-/// bill. The register reads at the meters' span boundaries are read for the whole batch at once (<see cref="RegisterStore.AtManyAsync"/>: the batch is one area, so its frozen
-/// reads at a midnight are one query), and so are the curves, after every account's registers are known: the curves
+/// bill. The register reads at the meters' span boundaries are read for the whole batch at once
+/// (<see cref="RegisterStore.AtManyAsync"/>: the batch is one area, so its frozen reads at a midnight are one query), and so are the curves, after every account's registers are known: the curves
 /// of a day are one partition and <see cref="CurveStore.GetManyAsync"/> reads them with one range query per day
 /// instead of a point read per meter, channel and day.</para>
 /// </remarks>

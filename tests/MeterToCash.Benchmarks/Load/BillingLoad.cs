@@ -61,7 +61,17 @@ internal static class BillingLoad
     public static async Task RunAsync(int accounts, int areas, int baselineAccounts, int accountsPerBatch, int ceilingAccounts, int cycles, bool separateTaskHub, IReadOnlyDictionary<string, string> hostEnvironment)
     {
         DateOnly[] periodStarts = [.. Enumerable.Range(0, cycles).Select(k => LastPeriodStart.AddMonths(k - cycles + 1))];
-        BillingOptions batching = accountsPerBatch > 0 ? new() { AccountsPerBatch = accountsPerBatch } : new();
+        BillingOptions batching = new();
+        if (accountsPerBatch > 0)
+        {
+            batching.AccountsPerBatch = accountsPerBatch;
+        }
+
+        if (hostEnvironment.TryGetValue("Billing__MaxBatchesPerCycle", out string? cap))
+        {
+            batching.MaxBatchesPerCycle = int.Parse(cap, CultureInfo.InvariantCulture);
+        }
+
         string perActivity = $"{batching.AccountsPerBatchFor(accounts):N0} accounts per activity (Billing__AccountsPerBatch {batching.AccountsPerBatch}{(accountsPerBatch > 0 ? "" : ", the default")}, at most {batching.MaxBatchesPerCycle} batches per cycle)";
         Console.WriteLine($"Billing load: {accounts:N0} accounts (one meter each) over {areas} areas, {cycles} cycle(s) of every account, periods {PeriodOf(periodStarts[0])} to {PeriodOf(LastPeriodStart)}, {perActivity}, task hub on {(separateTaskHub ? "an Azurite of its own (CPU counted with the app's)" : "the app's Azurite")}; baseline (a) one account per activity on {baselineAccounts:N0} accounts, period {PeriodOf(LastPeriodStart)}; {Environment.ProcessorCount} cores{(hostEnvironment.Count == 0 ? "" : "; LocalHosts with " + string.Join(", ", hostEnvironment.Select(kv => kv.Key + "=" + kv.Value)))}");
         await using Azurite azurite = await Azurite.StartAsync();

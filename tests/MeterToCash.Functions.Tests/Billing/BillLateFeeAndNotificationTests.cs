@@ -2,9 +2,6 @@ using System.Text.Json;
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
-using MeterToCash.Functions.Tests.Archive;
-using MeterToCash.Functions.Tests.Infrastructure;
-using MeterToCash.Tools;
 using MeterToCash.Tools.LocalStack;
 using static MeterToCash.Functions.Tests.Billing.BillingApi;
 
@@ -33,14 +30,10 @@ public class BillLateFeeAndNotificationTests
         });
         using HttpClient client = host.Client();
         using HttpClient admin = host.Client(LocalHostProcess.MasterKey);
-        await ReferenceDataSeed.SeedAsync(host);
-        await BackendFixture.SeedNetworkAsync(client, new DemoUtility(customers: 0, areas: 1));
-        string stamp = CustomerJson.NextIds().AccountNo[1..];
-        string area = await CreateAreaAsync(client, "TL" + stamp);
+        (string stamp, string area) = await SeedOwnHostAsync(host, client, "TL");
         // 300 kWh, peak 200 and valley 100, all tier 1: 200 × 0.617 + 100 × 0.307 = 154.10 yuan, as in BillingCycleTests.
-        Dictionary<string, (decimal, decimal)> reads = new() { [Total] = (1000m, 1300m), [Peak] = (600m, 800m), [Valley] = (400m, 500m) };
-        string first = await CreateResidentialAsync(client, area, reads);
-        string second = await CreateResidentialAsync(client, area, reads);
+        string first = await CreateResidentialAsync(client, area, ResidentialReads());
+        string second = await CreateResidentialAsync(client, area, ResidentialReads());
         string held = await CreateResidentialAsync(client, area, []); // no reads: held for review
         string group = "BG-L" + stamp;
         await PutOkAsync(client, $"api/billing-groups/{group}", new { name = "Late fee group", cycleDay = 1, areas = new[] { area } });

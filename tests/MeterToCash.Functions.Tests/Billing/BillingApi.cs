@@ -4,6 +4,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using MeterToCash.Functions.Tests.Archive;
 using MeterToCash.Functions.Tests.Infrastructure;
+using MeterToCash.Tools;
+using MeterToCash.Tools.LocalStack;
 using static MeterToCash.Functions.Tests.Ingestion.ReadingJson;
 
 namespace MeterToCash.Functions.Tests.Billing;
@@ -17,6 +19,22 @@ internal static class BillingApi
         Peak = "0.0.0.1.1.1.12.0.0.0.0.2.0.0.0.3.72.0", Flat = "0.0.0.1.1.1.12.0.0.0.0.3.0.0.0.3.72.0", Valley = "0.0.0.1.1.1.12.0.0.0.0.4.0.0.0.3.72.0";
 
     public static string BillId(string account, int revision) => $"{account}-{PeriodStart:yyyyMMdd}-r{revision:D2}";
+
+    /// <summary>
+    /// Readies a host of a test's own for billing: the reference data (tariffs, calendar), the demo network, and a new area
+    /// <c>{areaPrefix}{stamp}</c>; answers the stamp (for the test's other codes) and the area.
+    /// </summary>
+    public static async Task<(string Stamp, string Area)> SeedOwnHostAsync(LocalHostProcess host, HttpClient client, string areaPrefix)
+    {
+        await ReferenceDataSeed.SeedAsync(host);
+        await BackendFixture.SeedNetworkAsync(client, new DemoUtility(customers: 0, areas: 1));
+        string stamp = CustomerJson.NextIds().AccountNo[1..];
+        return (stamp, await CreateAreaAsync(client, areaPrefix + stamp));
+    }
+
+    /// <summary>A residential meter's reads at the period's two midnights: 300 kWh total, peak 200 and valley 100 (CT×PT 1).</summary>
+    public static Dictionary<string, (decimal Start, decimal End)> ResidentialReads() =>
+        new() { [Total] = (1000m, 1300m), [Peak] = (600m, 800m), [Valley] = (400m, 500m) };
 
     public static async Task<string> CreateAreaAsync(HttpClient client, string code)
     {

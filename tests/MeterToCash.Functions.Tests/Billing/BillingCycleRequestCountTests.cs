@@ -1,7 +1,4 @@
 using System.Net.Http.Json;
-using MeterToCash.Functions.Tests.Archive;
-using MeterToCash.Functions.Tests.Infrastructure;
-using MeterToCash.Tools;
 using MeterToCash.Tools.LocalStack;
 using static MeterToCash.Functions.Tests.Billing.BillingApi;
 
@@ -75,14 +72,10 @@ public class BillingCycleRequestCountTests
         await using LocalHostProcess host = await LocalHostProcess.StartAsync(azurite, settings: settings);
         using HttpClient client = host.Client();
         using HttpClient admin = host.Client(LocalHostProcess.MasterKey);
-        await ReferenceDataSeed.SeedAsync(host);
-        await BackendFixture.SeedNetworkAsync(client, new DemoUtility(customers: 0, areas: 1));
-        string stamp = CustomerJson.NextIds().AccountNo[1..];
-        string area = await CreateAreaAsync(client, "TR" + stamp);
-        Dictionary<string, (decimal, decimal)> reads = new() { [Total] = (1000m, 1300m), [Peak] = (600m, 800m), [Valley] = (400m, 500m) };
+        (string stamp, string area) = await SeedOwnHostAsync(host, client, "TR");
         for (int i = 0; i < Accounts; i++)
         {
-            await CreateResidentialAsync(client, area, reads);
+            await CreateResidentialAsync(client, area, ResidentialReads());
         }
 
         string group = "BG-R" + stamp;

@@ -8,7 +8,7 @@ using MeterToCash.Benchmarks.Load;
 //   dotnet run -c Release --project tests/MeterToCash.Benchmarks -- load archive-import [--rows 20000]
 //   dotnet run -c Release --project tests/MeterToCash.Benchmarks -- load ingestion [--meters 4000] [--days 1] [--warmup 8] [--host-env K=V,...]
 //   dotnet run -c Release --project tests/MeterToCash.Benchmarks -- load table-writes [--rounds 8] [--warmup 6]
-//   dotnet run -c Release --project tests/MeterToCash.Benchmarks -- load payments [--accounts 2000] [--concurrency 1,4,16,32,64] [--per-round 1000] [--storm 1000] [--one-account 500] [--paced-percent 70 | --paced-rate N] [--paced-seconds 30]
+//   dotnet run -c Release --project tests/MeterToCash.Benchmarks -- load payments [--accounts 2000] [--concurrency 1,4,16,32,64] [--per-round 1000] [--storm 1000] [--one-account 500] [--paced-percent 70 | 50,60,70,80 | --paced-rate N] [--paced-seconds 30]
 //   dotnet run -c Release --project tests/MeterToCash.Benchmarks -- load line-loss [--areas 1000] [--meters 20] [--rounds 3]
 //   dotnet run -c Release --project tests/MeterToCash.Benchmarks -- load billing [--accounts 100000] [--areas 40] [--baseline-accounts 2000] [--accounts-per-batch 100] [--ceiling-accounts 2000]
 //   dotnet run -c Release --project tests/MeterToCash.Benchmarks -- forecast [--areas 12] [--days 140] [--weeks 4] [--end 2026-11-30]

@@ -40,7 +40,7 @@ internal static class LoadDrivers
                     Option("per-round", 1_000),
                     Option("storm", 1_000),
                     Option("one-account", 500),
-                    Option("paced-percent", 70),
+                    [.. (options.GetValueOrDefault("paced-percent") ?? "70").Split(',').Select(p => int.Parse(p, CultureInfo.InvariantCulture))],
                     Option("paced-rate", 0),
                     Option("paced-seconds", 30));
                 return 0;
@@ -54,7 +54,7 @@ internal static class LoadDrivers
                 await TableWriteCost.RunAsync(Option("meters", 8_000), Option("areas", 80), Option("rounds", 8), Option("warmup", 6));
                 return 0;
             default:
-                await Console.Error.WriteLineAsync("usage: load archive-import [--rows N] [--areas N] | load ingestion [--meters N] [--days N] [--areas N] [--inflight N] [--warmup DAYS] [--host-env K=V,K=V] | load table-writes [--meters N] [--areas N] [--rounds N] [--warmup N] | load payments [--accounts N] [--concurrency 1,4,16,32,64] [--per-round N] [--storm N] [--one-account N] | load billing [--accounts N] [--areas N] [--baseline-accounts N] [--accounts-per-batch N] [--ceiling-accounts N] [--cycles N] [--task-hub-storage separate|shared] [--host-env K=V,K=V] | load line-loss [--areas N] [--meters N] [--rounds N] | load recon [--lines N] [--payments N]");
+                await Console.Error.WriteLineAsync("usage: load archive-import [--rows N] [--areas N] | load ingestion [--meters N] [--days N] [--areas N] [--inflight N] [--warmup DAYS] [--host-env K=V,K=V] | load table-writes [--meters N] [--areas N] [--rounds N] [--warmup N] | load payments [--accounts N] [--concurrency 1,4,16,32,64] [--per-round N] [--storm N] [--one-account N] [--paced-percent 70 | 50,60,70,80 | --paced-rate N] [--paced-seconds N] | load billing [--accounts N] [--areas N] [--baseline-accounts N] [--accounts-per-batch N] [--ceiling-accounts N] [--cycles N] [--task-hub-storage separate|shared] [--host-env K=V,K=V] | load line-loss [--areas N] [--meters N] [--rounds N] | load recon [--lines N] [--payments N]");
                 return 2;
         }
     }

@@ -24,8 +24,9 @@ namespace MeterToCash.Benchmarks.Load;
 /// </remarks>
 internal static class PaymentLoad
 {
-    public static async Task RunAsync(int accounts, int[] concurrencies, int perRound, int stormSize, int oneAccountSize, int pacedPercent = 70, int pacedRate = 0, int pacedSeconds = 30)
+    public static async Task RunAsync(int accounts, int[] concurrencies, int perRound, int stormSize, int oneAccountSize, int[]? pacedPercents = null, int pacedRate = 0, int pacedSeconds = 30)
     {
+        pacedPercents ??= [70];
         Console.WriteLine($"Payment load: {accounts:N0} accounts, concurrency {string.Join(", ", concurrencies)}, {perRound:N0} payments per round; {Environment.ProcessorCount} cores (shared with other builds: compare figures within this run)");
         await using Azurite azurite = await Azurite.StartAsync();
         Dictionary<string, string> settings = QuietTimers.AllOff();
@@ -63,16 +64,30 @@ internal static class PaymentLoad
             Console.WriteLine($"  {c,11} | {r.Count,8:N0} | {r.Rate,10:N1} | {r.P50,6:N1} | {r.P99,6:N1} | {used.Per(r.Count, 0)} | {AzuriteCores(used, r),20:N2} | {ceilingRate,18:N1} | {r.Rate / ceilingRate,6:P0}{(r.Errors > 0 ? $" ({r.Errors} errors: {r.FirstError})" : string.Empty)}");
         }
 
-        // Paced: requests started at 70 % of the best rate, however long each takes (open loop).
-        // After a pause, so the last ceiling round's table work in Azurite is not in it.
-        // --paced-rate sets the rate itself, to compare two builds at the same offered load.
-        double paced = pacedRate > 0 ? pacedRate : best * pacedPercent / 100.0;
-        await Task.Delay(TimeSpan.FromSeconds(5));
-        LoadCpu beforePaced = LoadCpu.Read(azurite, host);
-        Result p = await PacedAsync(bank, paced, TimeSpan.FromSeconds(pacedSeconds), i => NextBody(accountNos[i % accountNos.Length]));
-        LoadCpu usedPaced = LoadCpu.Read(azurite, host) - beforePaced;
-        Console.WriteLine($"  paced at {(pacedRate > 0 ? "a set rate" : $"{pacedPercent} % of the best rate")} ({paced:N1}/s for {pacedSeconds} s): {p.Count:N0} payments, achieved {p.Rate:N1}/s, p50 {p.P50:N1} ms, p99 {p.P99:N1} ms{(p.Errors > 0 ? $", {p.Errors} errors" : string.Empty)}");
-        Console.WriteLine($"    paced CPU per payment: {usedPaced.Per(p.Count, 0)}; Azurite {AzuriteCores(usedPaced, p):N2} cores");
+        // Paced: requests started at a steady rate, however long each takes (open loop), at each of pacedPercents of the
+        // best round's rate in turn (the gate's is 70 %), so the run draws latency against offered load. Each phase after a
+        // pause, so the work before it is not in it; later phases run on a store grown by the earlier ones.
+        // --paced-rate sets one rate itself, to compare two builds at the same offered load.
+        double[] rates = pacedRate > 0 ? [pacedRate] : [.. pacedPercents.Select(percent => best * percent / 100.0)];
+        List<string> curve = [];
+        for (int phase = 0; phase < rates.Length; phase++)
+        {
+            string label = pacedRate > 0 ? "a set rate" : $"{pacedPercents[phase]} % of the best rate";
+            await Task.Delay(TimeSpan.FromSeconds(5));
+            LoadCpu beforePaced = LoadCpu.Read(azurite, host);
+            Result p = await PacedAsync(bank, rates[phase], TimeSpan.FromSeconds(pacedSeconds), i => NextBody(accountNos[i % accountNos.Length]));
+            LoadCpu usedPaced = LoadCpu.Read(azurite, host) - beforePaced;
+            Console.WriteLine($"  paced at {label} ({rates[phase]:N1}/s for {pacedSeconds} s): {p.Count:N0} payments, achieved {p.Rate:N1}/s, p50 {p.P50:N1} ms, p99 {p.P99:N1} ms{(p.Errors > 0 ? $", {p.Errors} errors" : string.Empty)}");
+            Console.WriteLine($"    paced CPU per payment: {usedPaced.Per(p.Count, 0)}; Azurite {AzuriteCores(usedPaced, p):N2} cores");
+            curve.Add($"  {label,24} | {rates[phase],7:N1} | {p.Rate,8:N1} | {p.P50,6:N1} | {p.P99,8:N1} | {p.Slow,14:N0} | {AzuriteCores(usedPaced, p),13:N2}");
+        }
+
+        if (curve.Count > 1)
+        {
+            Console.WriteLine("  latency against offered load (paced phases in the order run):");
+            Console.WriteLine("                   offered |  rate/s | achieved | p50 ms |   p99 ms | over 100 ms    | Azurite cores");
+            curve.ForEach(Console.WriteLine);
+        }
 
         // Duplicate storm: one channelTxnId sent stormSize times at once.
         string stormAccount = accountNos[0], stormBody = Body("STORM-1", stormAccount, 4_321, day);
@@ -123,7 +138,7 @@ internal static class PaymentLoad
     static async Task<int> LedgerCountAsync(HttpClient client, string account) =>
         JsonDocument.Parse(await client.GetStringAsync($"api/accounts/{account}/ledger")).RootElement.GetProperty("entries").GetArrayLength();
 
-    sealed record Result(int Count, double Rate, double P50, double P99, int Errors, string? FirstError);
+    sealed record Result(int Count, double Rate, double P50, double P99, int Errors, string? FirstError, int Slow = 0);
 
     // Azurite's CPU over the phase's wall time: its one JavaScript thread is the pipeline's bottleneck, so near 1.0 it is
     // saturated (above 1.0 its collector's helper threads are at work too).
@@ -197,7 +212,7 @@ internal static class PaymentLoad
         // Where the tail is: slow requests clustered in a few seconds are a stall of a process, spread out they are queueing.
         string seconds = string.Join(", ", slow.GroupBy(x => (int)x.At).OrderBy(g => g.Key).Select(g => $"{g.Key}s×{g.Count()} (max {g.Max(x => x.Ms):N0} ms)"));
         Console.WriteLine($"    paced requests over {SlowMs} ms: {slow.Count} of {latencies.Count}; by the second they started: {(seconds.Length == 0 ? "none" : seconds)}");
-        return Summarise(latencies, clock.Elapsed, errors, null);
+        return Summarise(latencies, clock.Elapsed, errors, null) with { Slow = slow.Count };
     }
 
     const double SlowMs = 100;

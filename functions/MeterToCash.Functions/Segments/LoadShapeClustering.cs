@@ -6,9 +6,11 @@ using Microsoft.ML.Trainers;
 namespace MeterToCash.Functions.Segments;
 
 /// <summary>
-/// k-means (ML.NET, k-means++ initialisation, fixed seed, one thread) over normalised 24-hour profiles. The centroids
-/// are put in a stable order (by name, then peak hour) and named by <see cref="LoadShapes.Name"/>; a name that repeats
-/// gets a suffix (<c>daytime-2</c>). Accounts are assigned to the nearest centroid (Euclidean distance).
+/// k-means (ML.NET, k-means++ initialisation, fixed seed, one thread) over normalised 24-hour profiles. Centroids nearer
+/// each other than <see cref="LoadShapes.SameShapeDistance"/> are merged (the mean weighted by the profiles nearest each),
+/// so <c>k</c> is the most shapes, not a count the data must fill. The rest are named by <see cref="LoadShapes.Name"/>
+/// and put in a stable order: by name, then the sharpest peak first (it keeps the plain name; a repeat gets a suffix,
+/// <c>evening-peak-2</c>), then peak hour. Accounts are assigned to the nearest centroid (<see cref="LoadShapes.Distance"/>).
 /// </summary>
 public static class LoadShapeClustering
 {
@@ -40,8 +42,8 @@ public static class LoadShapeClustering
         }).Fit(data);
         VBuffer<float>[] centroids = [];
         model.Model.GetClusterCentroids(ref centroids, out int found);
-        List<double[]> ordered = [.. centroids.Take(found).Select(c => c.DenseValues().Select(v => (double)v).ToArray())
-            .OrderBy(LoadShapes.Name, StringComparer.Ordinal).ThenBy(LoadShapes.PeakHour).ThenBy(c => c.Max())];
+        List<double[]> shapes = MergeAlike([.. centroids.Take(found).Select(c => c.DenseValues().Select(v => (double)v).ToArray())], profiles);
+        List<double[]> ordered = [.. shapes.OrderBy(LoadShapes.Name, StringComparer.Ordinal).ThenByDescending(c => c.Max()).ThenBy(LoadShapes.PeakHour)];
         Dictionary<string, int> seen = new(StringComparer.Ordinal);
         List<ShapeCluster> clusters = [];
         foreach (double[] c in ordered)
@@ -59,6 +61,37 @@ public static class LoadShapeClustering
     {
         ArgumentNullException.ThrowIfNull(clusters);
         ArgumentNullException.ThrowIfNull(profile);
-        return clusters.Select(c => (c, Math.Sqrt(c.Centroid.Select((v, h) => (v - profile[h]) * (v - profile[h])).Sum()))).MinBy(x => x.Item2);
+        return clusters.Select(c => (c, LoadShapes.Distance(c.Centroid, profile))).MinBy(x => x.Item2);
+    }
+
+    // Merges the nearest two centroids while they are nearer than SameShapeDistance, into their mean weighted by how
+    // many profiles are nearest each (a plain mean when neither has any).
+    static List<double[]> MergeAlike(List<double[]> centroids, IReadOnlyList<IReadOnlyList<double>> profiles)
+    {
+        List<(double[] Centroid, int Members)> shapes = [.. centroids.Select(c => (c, 0))];
+        foreach (IReadOnlyList<double> profile in profiles)
+        {
+            int nearest = Enumerable.Range(0, shapes.Count).MinBy(i => LoadShapes.Distance(shapes[i].Centroid, profile));
+            shapes[nearest] = (shapes[nearest].Centroid, shapes[nearest].Members + 1);
+        }
+
+        while (shapes.Count > 1)
+        {
+            (int first, int second, double distance) = (from i in Enumerable.Range(0, shapes.Count)
+                                                       from j in Enumerable.Range(i + 1, shapes.Count - i - 1)
+                                                       select (i, j, LoadShapes.Distance(shapes[i].Centroid, shapes[j].Centroid))).MinBy(pair => pair.Item3);
+            if (distance >= LoadShapes.SameShapeDistance)
+            {
+                break;
+            }
+
+            (double[] a, int aMembers) = shapes[first];
+            (double[] b, int bMembers) = shapes[second];
+            double aWeight = aMembers + bMembers == 0 ? 0.5 : (double)aMembers / (aMembers + bMembers);
+            shapes[first] = ([.. a.Select((v, h) => (aWeight * v) + ((1 - aWeight) * b[h]))], aMembers + bMembers);
+            shapes.RemoveAt(second);
+        }
+
+        return [.. shapes.Select(s => s.Centroid)];
     }
 }

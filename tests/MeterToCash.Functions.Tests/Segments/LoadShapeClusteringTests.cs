@@ -63,6 +63,52 @@ public class LoadShapeClusteringTests
     }
 
     [Fact]
+    public void Fit_MoreClustersThanTheDataHasShapes_NoTwoCentroidsAreOneShape()
+    {
+        (string Class, double[] Profile)[] profiles = Profiles();
+
+        IReadOnlyList<ShapeCluster> clusters = LoadShapeClustering.Fit([.. profiles.Select(p => p.Profile)], 8);
+
+        Assert.InRange(clusters.Count, 3, 7);
+        foreach ((ShapeCluster first, int i) in clusters.Select((c, i) => (c, i)))
+        {
+            foreach (ShapeCluster second in clusters.Skip(i + 1))
+            {
+                Assert.True(LoadShapes.Distance(first.Centroid, second.Centroid) >= LoadShapes.SameShapeDistance, $"{first.Name} and {second.Name} are one shape");
+            }
+        }
+
+        Assert.All(clusters, c => Assert.Equal(1.0, c.Centroid.Sum(), 3));
+    }
+
+    [Fact]
+    public void Fit_AGroupOfAlikeProfilesAndKOfTwo_OneShape()
+    {
+        // Forty households with the same evening shape and a little noise: k-means must split them in two; they are one shape.
+        Random noise = new(5);
+        IReadOnlyList<double>[] profiles = [.. Enumerable.Range(0, 40).Select(_ => (IReadOnlyList<double>)LoadShapes.Normalise(
+            [.. Enumerable.Range(0, 24).Select(h => (h is >= 18 and < 22 ? 4.0 : 1.0) + (noise.NextDouble() * 0.05))])!)];
+
+        ShapeCluster cluster = Assert.Single(LoadShapeClustering.Fit(profiles, 2));
+
+        Assert.Equal("evening-peak", cluster.Name);
+    }
+
+    [Fact]
+    public void Fit_TwoEveningShapes_TheSharperPeakKeepsThePlainName()
+    {
+        double[] sharp = LoadShapes.Normalise([.. Enumerable.Range(0, 24).Select(h => h == 20 ? 12.0 : 1.0)])!;
+        double[] mild = LoadShapes.Normalise([.. Enumerable.Range(0, 24).Select(h => h is >= 8 and < 23 ? (h == 20 ? 3.3 : 3.0) : 1.0)])!;
+        IReadOnlyList<double>[] profiles = [.. Enumerable.Repeat(mild, 10), .. Enumerable.Repeat(sharp, 10)];
+
+        IReadOnlyList<ShapeCluster> clusters = LoadShapeClustering.Fit(profiles, 2);
+
+        Assert.Equal(["evening-peak", "evening-peak-2"], clusters.Select(c => c.Name));
+        Assert.Equal("evening-peak", LoadShapeClustering.Nearest(clusters, sharp).Cluster.Name);
+        Assert.Equal("evening-peak-2", LoadShapeClustering.Nearest(clusters, mild).Cluster.Name);
+    }
+
+    [Fact]
     public void Shape_Account_ExplainsProfileAndNearestCluster()
     {
         (string Class, double[] Profile)[] profiles = Profiles();

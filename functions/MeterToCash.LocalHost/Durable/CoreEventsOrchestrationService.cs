@@ -10,12 +10,16 @@ namespace MeterToCash.LocalHost.Durable;
 /// Serves the Azure Storage provider to the gRPC sidecar. The sidecar records sub-orchestration starts as its own
 /// subclass of <see cref="SubOrchestrationInstanceCreatedEvent"/> (to carry trace context), which the provider's history
 /// table writer does not recognise and stores without an event type, so the orchestration can never be replayed.
-/// Before a work item is checkpointed, such events are turned back into the Durable Task Core type they extend.
+/// Before a work item is checkpointed, such events are turned back into the Durable Task Core type they extend. The
+/// sidecar's dispatcher also never renews an activity's lock, which <see cref="ActivityLockRenewal"/> does between
+/// locking a work item and completing or abandoning it.
 /// </summary>
-internal sealed class CoreEventsOrchestrationService(AzureStorageOrchestrationService inner)
+internal sealed class CoreEventsOrchestrationService(AzureStorageOrchestrationService inner, TimeSpan renewActivityLocksEvery, ILogger<CoreEventsOrchestrationService> logger)
     : IOrchestrationService, IOrchestrationServiceClient, IOrchestrationServiceQueryClient, IOrchestrationServicePurgeClient
 {
     static readonly Assembly CoreAssembly = typeof(HistoryEvent).Assembly;
+
+    readonly ActivityLockRenewal activityLocks = new(inner.RenewTaskActivityWorkItemLockAsync, renewActivityLocksEvery, logger);
 
     public Task CompleteTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem, OrchestrationRuntimeState newOrchestrationRuntimeState, IList<TaskMessage> outboundMessages,
         IList<TaskMessage> orchestratorMessages, IList<TaskMessage> timerMessages, TaskMessage continuedAsNewMessage, OrchestrationState orchestrationState)
@@ -92,13 +96,30 @@ internal sealed class CoreEventsOrchestrationService(AzureStorageOrchestrationSe
 
     public Task ReleaseTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem) => inner.ReleaseTaskOrchestrationWorkItemAsync(workItem);
 
-    public Task<TaskActivityWorkItem> LockNextTaskActivityWorkItem(TimeSpan receiveTimeout, CancellationToken cancellationToken) => inner.LockNextTaskActivityWorkItem(receiveTimeout, cancellationToken);
+    public async Task<TaskActivityWorkItem> LockNextTaskActivityWorkItem(TimeSpan receiveTimeout, CancellationToken cancellationToken)
+    {
+        TaskActivityWorkItem workItem = await inner.LockNextTaskActivityWorkItem(receiveTimeout, cancellationToken);
+        if (workItem is not null)
+        {
+            activityLocks.Start(workItem);
+        }
+
+        return workItem!;
+    }
 
     public Task<TaskActivityWorkItem> RenewTaskActivityWorkItemLockAsync(TaskActivityWorkItem workItem) => inner.RenewTaskActivityWorkItemLockAsync(workItem);
 
-    public Task CompleteTaskActivityWorkItemAsync(TaskActivityWorkItem workItem, TaskMessage responseMessage) => inner.CompleteTaskActivityWorkItemAsync(workItem, responseMessage);
+    public async Task CompleteTaskActivityWorkItemAsync(TaskActivityWorkItem workItem, TaskMessage responseMessage)
+    {
+        await activityLocks.StopAsync(workItem.Id);
+        await inner.CompleteTaskActivityWorkItemAsync(workItem, responseMessage);
+    }
 
-    public Task AbandonTaskActivityWorkItemAsync(TaskActivityWorkItem workItem) => inner.AbandonTaskActivityWorkItemAsync(workItem);
+    public async Task AbandonTaskActivityWorkItemAsync(TaskActivityWorkItem workItem)
+    {
+        await activityLocks.StopAsync(workItem.Id);
+        await inner.AbandonTaskActivityWorkItemAsync(workItem);
+    }
 
     public Task CreateTaskOrchestrationAsync(TaskMessage creationMessage) => inner.CreateTaskOrchestrationAsync(creationMessage);
 

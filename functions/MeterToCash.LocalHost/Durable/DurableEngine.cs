@@ -22,7 +22,8 @@ internal sealed class DurableEngineOptions
 
     /// <summary>
     /// Visibility timeout of dequeued control and work-item messages. Work a crashed host had taken is retried
-    /// only after it expires, so it is short locally (Azure's default is 5 minutes).
+    /// only after it expires, so it is short locally (Azure's default is 5 minutes); a running activity's message is
+    /// renewed every third of it (<see cref="ActivityLockRenewal"/>), so activities may run longer.
     /// </summary>
     public int VisibilityTimeoutSeconds { get; set; } = 15;
 
@@ -117,7 +118,10 @@ internal static class DurableEngineRegistration
             LoggerFactory = sp.GetRequiredService<ILoggerFactory>(),
             CustomMessageTypeBinder = new ProtobufTagsTypeBinder(),
         }));
-        services.AddSingleton(sp => new CoreEventsOrchestrationService(sp.GetRequiredService<AzureStorageOrchestrationService>()));
+        services.AddSingleton(sp => new CoreEventsOrchestrationService(
+            sp.GetRequiredService<AzureStorageOrchestrationService>(),
+            TimeSpan.FromSeconds(options.VisibilityTimeoutSeconds) / 3,
+            sp.GetRequiredService<ILogger<CoreEventsOrchestrationService>>()));
 
         // Hosted services start in registration order: the sidecar must be listening before the worker connects.
         services.AddHostedService<DurableSidecar>();

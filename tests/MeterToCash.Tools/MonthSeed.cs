@@ -57,7 +57,7 @@ public sealed record MonthSeedResult(int Documents, int Meters, int Intervals, i
 /// Faults (deterministic in the seed): about 4 % of meters a short gap, about 4 % a few estimated slots, and the first
 /// meter (by number) of the first area a missing day with its two midnight reads.
 /// </remarks>
-public sealed class MonthSeed(HttpClient client, int seed = 20261126)
+public sealed class MonthSeed(HttpClient client, int seed = 20261126, int metersPerDocument = MonthSeed.DefaultMetersPerDocument)
 {
     /// <summary>Registers count from this China-local day (or from the install date when later).</summary>
     public static readonly DateOnly Epoch = new(2025, 1, 1);
@@ -67,6 +67,12 @@ public sealed class MonthSeed(HttpClient client, int seed = 20261126)
 
     /// <summary>Documents in flight at once.</summary>
     public const int Parallelism = 4;
+
+    /// <summary>
+    /// Meters per document unless the constructor says otherwise: an area-day of more is sent as several documents, so
+    /// each stays well under the push limit (<c>Ingestion__MaxPushBytes</c>, 4 MiB), however many customers an area holds.
+    /// </summary>
+    public const int DefaultMetersPerDocument = 100;
 
     const int SlotsPerDay = 96;
 
@@ -172,20 +178,23 @@ public sealed class MonthSeed(HttpClient client, int seed = 20261126)
         // Register values at each midnight of the month: [meter][day 0..days], day index d = midnight starting month + d.
         Dictionary<string, MidnightRegisters[]> registers = meters.AsParallel().ToDictionary(m => m.MeterNo, m => Registers(m, month, days), StringComparer.Ordinal);
 
-        List<(string Area, DateOnly Day)> documents = [.. areas.SelectMany(a => Enumerable.Range(0, days).Select(d => (a, month.AddDays(d))))];
+        // One document per area, day and run of up to metersPerDocument meters; the area's master meter goes with the first.
+        List<(string Area, DateOnly Day, int Part, SeedMeter[] Meters)> documents = [.. areas.SelectMany(a =>
+            meters.Where(m => m.Area == a).Chunk(metersPerDocument).Select((part, index) => (Part: index, Meters: part))
+                .SelectMany(part => Enumerable.Range(0, days).Select(d => (a, month.AddDays(d), part.Part, part.Meters))))];
         int intervals = 0, registerReads = 0, accepted = 0, duplicate = 0, suspect = 0, estimated = 0, quarantined = 0;
         await Parallel.ForEachAsync(documents, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken }, async (doc, ct) =>
         {
             List<IntervalReading> curve = [];
             List<RegisterReading> reads = [];
-            foreach (SeedMeter m in meters.Where(m => m.Area == doc.Area))
+            foreach (SeedMeter m in doc.Meters)
             {
                 (List<IntervalReading> c, List<RegisterReading> r) = Day(m, faults[m.MeterNo], month, doc.Day, registers[m.MeterNo]);
                 curve.AddRange(c);
                 reads.AddRange(r);
             }
 
-            if (curve.Count > 0)
+            if (curve.Count > 0 && doc.Part == 0)
             {
                 DateTimeOffset dayStart = ChinaTime.DayStart(doc.Day);
                 curve.AddRange(Enumerable.Range(0, SlotsPerDay).Select(i => supply.Master(doc.Area, dayStart.AddMinutes(15 * i))).OfType<IntervalReading>());
@@ -202,7 +211,7 @@ public sealed class MonthSeed(HttpClient client, int seed = 20261126)
             string body = await response.Content.ReadAsStringAsync(ct);
             if (!response.IsSuccessStatusCode)
             {
-                throw new HttpRequestException($"POST meter-readings ({doc.Area} {doc.Day:yyyy-MM-dd}): {(int)response.StatusCode} {body}", null, response.StatusCode);
+                throw new HttpRequestException($"POST meter-readings ({doc.Area} {doc.Day:yyyy-MM-dd}, meters {doc.Meters[0].MeterNo}–{doc.Meters[^1].MeterNo}): {(int)response.StatusCode} {body}", null, response.StatusCode);
             }
 
             JsonElement counts = JsonDocument.Parse(body).RootElement.GetProperty("counts");

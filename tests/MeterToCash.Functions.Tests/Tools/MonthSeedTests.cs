@@ -62,6 +62,26 @@ public class MonthSeedTests(BackendFixture backend)
         Assert.Equal(monthToDate.GetRawText(), (await MonthToDateAsync(clean, expectDays: 30)).GetRawText());
     }
 
+    [Fact]
+    public async Task SeedMonth_MoreMetersThanADocumentHolds_EachDayInSeveralDocumentsEveryMeterStored()
+    {
+        string area = $"TM{Environment.ProcessId % 100000:D5}";
+        Assert.True((await Client.PutAsJsonAsync($"api/network/areas/{area}", new { name = "分段种子台区", feederCode = "FD001", ratedKva = 400 })).IsSuccessStatusCode);
+        for (int i = 0; i < 3; i++)
+        {
+            (string accountNo, string meterNo) = CustomerJson.NextIds();
+            Assert.Equal(HttpStatusCode.Created, (await Client.PostAsync("api/customers", CustomerJson.Content(CustomerJson.Residential(accountNo, meterNo, area)))).StatusCode);
+        }
+
+        MonthSeedResult result = await new MonthSeed(Client, metersPerDocument: 2).SeedAsync(Month, [area]);
+
+        Assert.Equal((3, 60, 0), (result.Meters, result.Documents, result.Quarantined));
+        foreach ((string meterNo, SeedFault fault) in result.Faults)
+        {
+            Assert.Equal(fault == SeedFault.MissingDay ? 29 : 31, (await ReadsAsync(meterNo, "total")).Length);
+        }
+    }
+
     async Task<JsonElement[]> ReadsAsync(string meterNo, string register)
     {
         JsonElement history = JsonDocument.Parse(await Client.GetStringAsync($"api/meters/{meterNo}/registers?from=2025-11-01&to=2025-12-01&channel=AI&register={register}")).RootElement;

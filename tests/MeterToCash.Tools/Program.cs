@@ -9,7 +9,7 @@ using MeterToCash.Tools.Reconciliation;
 // dotnet run --project tests/MeterToCash.Tools -- seed-month [--url U] [--key K] [--month yyyy-MM (default: the previous China-local month)] [--areas TA0001,TA0002,TA0003] [--theft-area TA0002 [--theft-from yyyy-MM-dd]]
 // dotnet run --project tests/MeterToCash.Tools -- sign --channel BANK-ICBC --secret BASE64 --method POST --path /api/channels/bank/payments [--body-file body.json]
 //   prints the four X-MTC-* signing headers as curl -H arguments (one per line), signed now with a fresh nonce
-// dotnet run --project tests/MeterToCash.Tools -- archive-csv --customers 20000 [--bad-rows 50] [--areas 40] --out archive.csv
+// dotnet run --project tests/MeterToCash.Tools -- archive-csv --customers 20000 [--bad-rows 50] [--areas 40] [--account-offset N (accounts from 3100000000 + N, meters from MTR + N)] --out archive.csv
 // dotnet run --project tests/MeterToCash.Tools -- recon-file [--channel BANK-ICBC] [--date yyyy-MM-dd] [--journal journal.json | --payments 200] [--out DIR] [--drop N] [--extra N] [--change-amount N] [--wrong-account N] [--bank-reversal N] [--duplicate N] [--without-id N]
 // dotnet run --project tests/MeterToCash.Tools -- weather-csv --from yyyy-MM-dd --to yyyy-MM-dd --forecast-from yyyy-MM-dd --out weather.csv
 // dotnet run --project tests/MeterToCash.Tools -- area-series --area TA0001 --from yyyy-MM-dd --to yyyy-MM-dd --out area.csv
@@ -28,7 +28,7 @@ DemoUtility demo = new(customers, areas: areas);
 switch (args.FirstOrDefault())
 {
     case "archive-csv":
-        await File.WriteAllTextAsync(Option("out", "archive.csv"), demo.ArchiveCsv(int.Parse(Option("bad-rows", "0"), CultureInfo.InvariantCulture)), new UTF8Encoding(false));
+        await File.WriteAllTextAsync(Option("out", "archive.csv"), demo.ArchiveCsv(int.Parse(Option("bad-rows", "0"), CultureInfo.InvariantCulture), int.Parse(Option("account-offset", "0"), CultureInfo.InvariantCulture)), new UTF8Encoding(false));
         return 0;
     case "recon-file":
         return ReconFileCommand.Run(options);
@@ -48,7 +48,7 @@ switch (args.FirstOrDefault())
         return await SeedMonthAsync(new Uri(Option("url", "http://127.0.0.1:7071")), Option("key", "local-function-key"));
     default:
         Console.Error.WriteLine("usage: MeterToCash.Tools sign --channel ID --secret BASE64 --method M --path /api/... [--body-file F]");
-        Console.Error.WriteLine("usage: MeterToCash.Tools seed|seed-month|archive-csv|weather-csv|area-series [--month yyyy-MM] [--url U] [--key K] [--master-key K] [--customers N] [--areas N] [--bad-rows N] [--out FILE]");
+        Console.Error.WriteLine("usage: MeterToCash.Tools seed|seed-month|archive-csv|weather-csv|area-series [--month yyyy-MM] [--url U] [--key K] [--master-key K] [--customers N] [--areas N] [--bad-rows N] [--account-offset N] [--out FILE]");
         Console.Error.WriteLine("       MeterToCash.Tools " + ReconFileCommand.Usage);
         return 2;
 }

@@ -85,13 +85,13 @@ public static class LoadShapeClustering
                 break;
             }
 
-            (double[] a, int aMembers) = shapes[first];
-            (double[] b, int bMembers) = shapes[second];
-            double aWeight = aMembers + bMembers == 0 ? 0.5 : (double)aMembers / (aMembers + bMembers);
-            shapes[first] = ([.. a.Select((v, h) => (aWeight * v) + ((1 - aWeight) * b[h]))], aMembers + bMembers);
+            (double[] kept, int keptMembers) = shapes[first];
+            (double[] absorbed, int absorbedMembers) = shapes[second];
+            double keptWeight = keptMembers + absorbedMembers == 0 ? 0.5 : (double)keptMembers / (keptMembers + absorbedMembers);
+            shapes[first] = ([.. kept.Select((share, hour) => (keptWeight * share) + ((1 - keptWeight) * absorbed[hour]))], keptMembers + absorbedMembers);
             shapes.RemoveAt(second);
         }
 
-        return [.. shapes.Select(s => s.Centroid)];
+        return [.. shapes.Select(shape => shape.Centroid)];
     }
 }

@@ -15,9 +15,6 @@ internal sealed partial class ActivityLockRenewal(Func<TaskActivityWorkItem, Tas
 {
     readonly ConcurrentDictionary<string, (CancellationTokenSource Stop, Task Loop)> running = new(StringComparer.Ordinal);
 
-    /// <summary>Work items being renewed now.</summary>
-    public int Count => running.Count;
-
     /// <summary>Starts renewing <paramref name="workItem"/>'s lock.</summary>
     public void Start(TaskActivityWorkItem workItem)
     {

@@ -31,16 +31,9 @@ public class ActivityLockRenewalTests
         });
         using HttpClient client = host.Client();
         using HttpClient anonymous = Anonymous(host.BaseAddress);
-        await ReferenceDataSeed.SeedAsync(host);
-        await BackendFixture.SeedNetworkAsync(client, new DemoUtility(customers: 0, areas: 1));
+        await SeedOwnHostAsync(host, client);
         DateOnly day = new(2026, 3, 10);
-        ChannelHttp bank = Icbc(anonymous);
-        string account = await CustomerAsync(client);
-        await PayAsync(bank, day, [account], [1_000, 2_000]);
-        await CloseDayAsync(bank, day);
-        (HttpStatusCode status, JsonElement accepted) = await UploadAsync(client, Csv(day, await BankLinesAsync(client, day, new ReconPlants(Extra: 1))), csv: true);
-        Assert.Equal(HttpStatusCode.Accepted, status);
-        string fileId = accepted.GetProperty("fileId").GetString()!;
+        (string fileId, _) = await CloseAndUploadAsync(client, Icbc(anonymous), day, [await CustomerAsync(client)], [1_000, 2_000], new ReconPlants(Extra: 1));
 
         JsonElement report = await WaitForStatusAsync(client, day, "AwaitingDecisions");
         await Task.Delay(TimeSpan.FromSeconds(4 * VisibilityTimeoutSeconds)); // a message left behind would be dequeued again by now

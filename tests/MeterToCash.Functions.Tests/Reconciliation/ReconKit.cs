@@ -4,7 +4,9 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using MeterToCash.Domain.Reconciliation;
+using MeterToCash.Functions.Tests.Infrastructure;
 using MeterToCash.Tools;
+using MeterToCash.Tools.LocalStack;
 using MeterToCash.Tools.Reconciliation;
 using static MeterToCash.Functions.Tests.Payments.PaymentsKit;
 
@@ -16,6 +18,27 @@ internal static class ReconKit
     public const string Channel = DemoChannels.Icbc;
 
     public static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    /// <summary>A LocalHost of a test's own, ready for a channel day: the reference data and a one-area network.</summary>
+    public static async Task SeedOwnHostAsync(LocalHostProcess host, HttpClient client)
+    {
+        await ReferenceDataSeed.SeedAsync(host);
+        await BackendFixture.SeedNetworkAsync(client, new DemoUtility(customers: 0, areas: 1));
+    }
+
+    /// <summary>
+    /// Pays <paramref name="amounts"/> on <paramref name="day"/> (as <see cref="PayAsync"/>), closes the day and uploads
+    /// the bank's CSV with <paramref name="plants"/>, which must be accepted (202); answers the file id and the bank lines.
+    /// </summary>
+    public static async Task<(string FileId, List<BankLine> Lines)> CloseAndUploadAsync(HttpClient client, ChannelHttp bank, DateOnly day, IReadOnlyList<string> accounts, IReadOnlyList<long> amounts, ReconPlants plants)
+    {
+        await PayAsync(bank, day, accounts, amounts);
+        await CloseDayAsync(bank, day);
+        List<BankLine> lines = await BankLinesAsync(client, day, plants);
+        (HttpStatusCode status, JsonElement accepted) = await UploadAsync(client, Csv(day, lines), csv: true);
+        Assert.Equal(HttpStatusCode.Accepted, status);
+        return (accepted.GetProperty("fileId").GetString()!, lines);
+    }
 
     /// <summary>Takes <paramref name="amounts"/> as payments through the bank API on <paramref name="day"/>, each for one of <paramref name="accounts"/> in turn; answers the transaction ids.</summary>
     public static async Task<List<string>> PayAsync(ChannelHttp bank, DateOnly day, IReadOnlyList<string> accounts, IReadOnlyList<long> amounts)

@@ -25,21 +25,15 @@ public class ReconciliationCrashTests
         await using LocalHostProcess host = await LocalHostProcess.StartAsync(azurite, settings: new Dictionary<string, string> { ["Reconciliation__TestPauseAfter"] = "items" });
         using HttpClient client = host.Client();
         using HttpClient anonymous = Anonymous(host.BaseAddress);
-        await ReferenceDataSeed.SeedAsync(host);
-        await BackendFixture.SeedNetworkAsync(client, new DemoUtility(customers: 0, areas: 1));
+        await SeedOwnHostAsync(host, client);
 
         DateOnly day = new(2026, 3, 9);
-        ChannelHttp bank = Icbc(anonymous);
         string a = await CustomerAsync(client), b = await CustomerAsync(client);
-        await PayAsync(bank, day, [a, b], [1_000, 2_000, 3_000, 4_000, 5_000, 6_000]);
-        await CloseDayAsync(bank, day);
-        List<BankLine> lines = await BankLinesAsync(client, day, new ReconPlants(Dropped: 1, Extra: 2, ChangedAmounts: 1));
-        (HttpStatusCode status, JsonElement accepted) = await UploadAsync(client, Csv(day, lines), csv: true);
-        Assert.Equal(HttpStatusCode.Accepted, status);
+        (string fileId, List<BankLine> lines) = await CloseAndUploadAsync(client, Icbc(anonymous), day, [a, b], [1_000, 2_000, 3_000, 4_000, 5_000, 6_000], new ReconPlants(Dropped: 1, Extra: 2, ChangedAmounts: 1));
 
         // Held after the items: the totals are not written yet.
         TableClient items = new(azurite.ConnectionString, "ReconItems");
-        string partition = $"{Channel}|{Day(day)}|{accepted.GetProperty("fileId").GetString()}";
+        string partition = $"{Channel}|{Day(day)}|{fileId}";
         DateTime deadline = DateTime.UtcNow.AddSeconds(60);
         while (!Exists(items, partition) && DateTime.UtcNow < deadline)
         {

@@ -19,13 +19,7 @@ public class MonthSeedTests(BackendFixture backend)
     [Fact]
     public async Task SeedMonth_SmallArea_RegistersAtEveryMidnightMatchCurvesAndSecondRunIsAllDuplicates()
     {
-        string area = $"TS{Environment.ProcessId % 100000:D5}";
-        Assert.True((await Client.PutAsJsonAsync($"api/network/areas/{area}", new { name = "月度种子台区", feederCode = "FD001", ratedKva = 400 })).IsSuccessStatusCode);
-        for (int i = 0; i < 4; i++)
-        {
-            (string accountNo, string meterNo) = CustomerJson.NextIds();
-            Assert.Equal(HttpStatusCode.Created, (await Client.PostAsync("api/customers", CustomerJson.Content(CustomerJson.Residential(accountNo, meterNo, area)))).StatusCode);
-        }
+        string area = await AreaWithHouseholdsAsync("TS", 4);
 
         MonthSeed seeder = new(Client);
 
@@ -65,13 +59,7 @@ public class MonthSeedTests(BackendFixture backend)
     [Fact]
     public async Task SeedMonth_MoreMetersThanADocumentHolds_EachDayInSeveralDocumentsEveryMeterStored()
     {
-        string area = $"TM{Environment.ProcessId % 100000:D5}";
-        Assert.True((await Client.PutAsJsonAsync($"api/network/areas/{area}", new { name = "分段种子台区", feederCode = "FD001", ratedKva = 400 })).IsSuccessStatusCode);
-        for (int i = 0; i < 3; i++)
-        {
-            (string accountNo, string meterNo) = CustomerJson.NextIds();
-            Assert.Equal(HttpStatusCode.Created, (await Client.PostAsync("api/customers", CustomerJson.Content(CustomerJson.Residential(accountNo, meterNo, area)))).StatusCode);
-        }
+        string area = await AreaWithHouseholdsAsync("TM", 3);
 
         MonthSeedResult result = await new MonthSeed(Client, metersPerDocument: 2).SeedAsync(Month, [area]);
 
@@ -80,6 +68,20 @@ public class MonthSeedTests(BackendFixture backend)
         {
             Assert.Equal(fault == SeedFault.MissingDay ? 29 : 31, (await ReadsAsync(meterNo, "total")).Length);
         }
+    }
+
+    // A transformer area of this test run's own (prefix + process id) holding <households> residential customers.
+    async Task<string> AreaWithHouseholdsAsync(string prefix, int households)
+    {
+        string area = $"{prefix}{Environment.ProcessId % 100000:D5}";
+        Assert.True((await Client.PutAsJsonAsync($"api/network/areas/{area}", new { name = "月度种子台区", feederCode = "FD001", ratedKva = 400 })).IsSuccessStatusCode);
+        for (int i = 0; i < households; i++)
+        {
+            (string accountNo, string meterNo) = CustomerJson.NextIds();
+            Assert.Equal(HttpStatusCode.Created, (await Client.PostAsync("api/customers", CustomerJson.Content(CustomerJson.Residential(accountNo, meterNo, area)))).StatusCode);
+        }
+
+        return area;
     }
 
     async Task<JsonElement[]> ReadsAsync(string meterNo, string register)
